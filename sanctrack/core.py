@@ -1,0 +1,528 @@
+"""What sanctrack does, as plain functions over a `Store`: no Typer, no Rich, no printing.
+
+Each function takes an open store and plain values and returns plain data (dicts and lists) for a
+renderer, or raises a `SanctrackError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from . import records as rec
+from .dates import PartialDate
+from .errors import NotFound, UsageError
+from .names import is_weak_key, kind_class, kinds_compatible, name_keys, normalize_name
+from .store import RecordFilter, Store, resolve_id
+
+DateParser = Callable[[str], PartialDate]
+
+
+# -- entities ------------------------------------------------------------------------------------
+
+
+class EntityResolver:
+    """Links target names to entities: one party named in several records is one entity.
+
+    Two names meet when a key of one equals a key of the other (see `names.name_keys`), or when one
+    record names them together (name and alias); weak keys (short acronyms) never join on their
+    own, and a person never joins a company. Lookups are cached for the length of one change.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._kinds: dict[str, str | None] = {}  # entity id -> kind, for entities seen this change
+        self._by_key: dict[str, list[str]] = {}  # strong key -> entity ids holding it
+        self._names: set[tuple[str, str, str]] = set()  # (entity, key, name) known to be stored
+
+    def _candidates(self, keys: set[str]) -> dict[str, str | None]:
+        found: dict[str, str | None] = {}
+        missing = [k for k in keys if k not in self._by_key]
+        if missing:
+            stored = self.store.entity_ids_for_keys(missing)
+            # Which missing key each stored entity holds is not needed: record it under all of
+            # them only after the names are written (below), so a cache miss stays a miss.
+            for entity_id, kind in stored.items():
+                found[entity_id] = kind
+                self._kinds.setdefault(entity_id, kind)
+        for key in keys:
+            for entity_id in self._by_key.get(key, ()):
+                found[entity_id] = self._kinds.get(entity_id)
+        return found
+
+    def resolve(self, target: dict) -> str:
+        kind = target.get("kind")
+        names = [target["name"], *target.get("aliases", [])]
+        keyed = [(name, key) for name in names for key in sorted(name_keys(name, kind))]
+        strong = {key for _, key in keyed if not is_weak_key(key)}
+        candidates = self._candidates(strong)
+        compatible = [e for e, k in candidates.items() if kinds_compatible(k, kind)]
+        if not compatible:
+            entity_id = self._create(target)
+        else:
+            entity_id = compatible[0]
+            for other in compatible[1:]:
+                self._merge(other, into=entity_id)
+            if self._kinds.get(entity_id) is None and kind is not None:
+                self.store.update("entities", {"id": entity_id}, {"kind": kind})
+                self._kinds[entity_id] = kind
+        for name, key in keyed:
+            self._add_name(entity_id, key, name)
+        return entity_id
+
+    def _create(self, target: dict) -> str:
+        base = normalize_name(target["name"]) or target["name"]
+        seed = f"{base}\x1f{kind_class(target.get('kind')) or ''}"
+        entity_id = "en-" + hashlib.sha256(seed.encode()).hexdigest()[: rec.ID_HEX_LENGTH]
+        attempt = 0
+        while self.store.entity(entity_id) is not None:  # same name, conflicting kind
+            attempt += 1
+            digest = hashlib.sha256(f"{seed}\x1f{attempt}".encode()).hexdigest()
+            entity_id = "en-" + digest[: rec.ID_HEX_LENGTH]
+        self.store.insert(
+            "entities",
+            {
+                "id": entity_id,
+                "name": target["name"],
+                "kind": target.get("kind"),
+                "country": target.get("country"),
+            },
+        )
+        self._kinds[entity_id] = target.get("kind")
+        return entity_id
+
+    def _add_name(self, entity_id: str, key: str, name: str) -> None:
+        triple = (entity_id, key, name)
+        if triple in self._names:
+            return
+        self._names.add(triple)
+        if not self.store.conn.execute(
+            "SELECT 1 FROM entity_names WHERE entity_id = ? AND key = ? AND name = ?", triple
+        ).fetchone():
+            self.store.insert("entity_names", {"entity_id": entity_id, "key": key, "name": name})
+        if not is_weak_key(key):
+            holders = self._by_key.setdefault(key, [])
+            if entity_id not in holders:
+                holders.append(entity_id)
+
+    def _merge(self, other: str, into: str) -> None:
+        """Fold entity `other` into `into`: its names and targets move, `other` is deleted."""
+        for row in self.store.entity_names(other):
+            self.store.delete("entity_names", {"entity_id": other, "key": row["key"], "name": row["name"]})
+            self._add_name(into, row["key"], row["name"])
+        for row in self.store.entity_targets(other):
+            for target in self.store.targets(row["event_id"]):
+                if target["entity_id"] == other:
+                    key = {"event_id": target["event_id"], "position": target["position"]}
+                    self.store.update("targets", key, {"entity_id": into})
+        self.store.delete("entities", {"id": other})
+        self._kinds.pop(other, None)
+        for holders in self._by_key.values():
+            if other in holders:
+                holders.remove(other)
+                if into not in holders:
+                    holders.append(into)
+
+    def prune(self, entity_ids: Iterable[str]) -> None:
+        """Delete entities no target names any more (after a delete or a target edit)."""
+        for entity_id in set(entity_ids):
+            if not self.store.entity_has_targets(entity_id):
+                for row in self.store.entity_names(entity_id):
+                    key = {"entity_id": entity_id, "key": row["key"], "name": row["name"]}
+                    self.store.delete("entity_names", key)
+                self.store.delete("entities", {"id": entity_id})
+
+
+# -- writing records -----------------------------------------------------------------------------
+
+
+def _event_row(event: dict) -> dict:
+    return {k: v for k, v in event.items() if k != "targets"}
+
+
+def _insert_targets(store: Store, resolver: EntityResolver, event_id: str, targets: list[dict]):
+    for position, target in enumerate(targets, start=1):
+        store.insert(
+            "targets",
+            {
+                "event_id": event_id,
+                "position": position,
+                **target,
+                "entity_id": resolver.resolve(target),
+            },
+        )
+
+
+def _resolve_link(store: Store, value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return resolve_id(store, value, "events")
+    except UsageError as err:
+        raise UsageError(f"{what}: {err.message}", hint=err.hint) from None
+
+
+class _AlreadyRecorded(Exception):
+    """Raised inside a change to roll it back when the record exists already."""
+
+
+@dataclass
+class AddResult:
+    record: dict
+    created: bool
+
+
+def add_event(store: Store, values: dict, parse_date: DateParser) -> AddResult:
+    """Record an event; the same event (same identity) added twice is one record."""
+    values = dict(values)
+    values["in_response_to"] = _resolve_link(store, values.get("in_response_to"), "--in-response-to")
+    event = rec.clean_event(values, parse_date)
+    names = ", ".join(t["name"] for t in event["targets"])
+    try:
+        with store.change("add event", f"add event {event['id']} ({event['date']}, {names})"):
+            # Checked under the write lock, so two processes adding one event make one record.
+            if store.event(event["id"]) is not None:
+                raise _AlreadyRecorded
+            store.insert("events", _event_row(event))
+            _insert_targets(store, EntityResolver(store), event["id"], event["targets"])
+    except _AlreadyRecorded:
+        return AddResult(show_event(store, event["id"]), created=False)
+    return AddResult(show_event(store, event["id"]), created=True)
+
+
+def add_response(store: Store, values: dict, parse_date: DateParser) -> AddResult:
+    values = dict(values)
+    if values.get("event_id") is None:
+        raise UsageError("a response needs the event it answers", hint="give --to EVENT_ID")
+    values["event_id"] = _resolve_link(store, values["event_id"], "--to")
+    values["counter_event_id"] = _resolve_link(
+        store, values.get("counter_event_id"), "--counter-event"
+    )
+    response = rec.clean_response(values, parse_date)
+    summary = f"add response {response['id']} ({response['date']}, {response['actor']})"
+    try:
+        with store.change("add response", summary):
+            if store.response(response["id"]) is not None:
+                raise _AlreadyRecorded
+            if store.event(response["event_id"]) is None:  # deleted since it was resolved
+                raise UsageError(f"--to: no event has the id {response['event_id']!r}")
+            store.insert("responses", response)
+    except _AlreadyRecorded:
+        return AddResult(show_response(store, response["id"]), created=False)
+    return AddResult(show_response(store, response["id"]), created=True)
+
+
+# -- reading records -----------------------------------------------------------------------------
+
+
+def lag_days(event_date: str, response_date: str) -> int:
+    """Days from an event to a response, counting partial dates from the start of their period.
+
+    A response whose period holds the event's day (a response dated only `2025-01` to an event of
+    2025-01-03) is counted as on the day, never as before it.
+    """
+    event, response = PartialDate.from_iso(event_date), PartialDate.from_iso(response_date)
+    days = (response.start - event.start).days
+    if days < 0 and response.end >= event.start:
+        return 0
+    return days
+
+
+def _event_record(store: Store, row: dict) -> dict:
+    return rec.event_as_record(row, store.targets(row["id"]))
+
+
+def show_event(store: Store, event_id: str) -> dict:
+    row = store.event(event_id)
+    if row is None:
+        raise NotFound(f"no event {event_id}")
+    record = _event_record(store, row)
+    record["responses"] = [
+        rec.response_as_record(r) | {"lag_days": lag_days(row["date"], r["date"])}
+        for r in store.responses_to(event_id)
+    ]
+    record["counter_events"] = [
+        {"id": e["id"], "date": e["date"], "authority": e["authority"], "action": e["action"]}
+        for e in store.events_in_response_to(event_id)
+    ]
+    return record
+
+
+def show_response(store: Store, response_id: str) -> dict:
+    row = store.response(response_id)
+    if row is None:
+        raise NotFound(f"no response {response_id}")
+    event = store.event(row["event_id"])
+    record = rec.response_as_record(row)
+    record["lag_days"] = lag_days(event["date"], row["date"]) if event else None
+    record["event"] = _event_record(store, event) if event else None
+    return record
+
+
+def show_entity(store: Store, entity_id: str) -> dict:
+    row = store.entity(entity_id)
+    if row is None:
+        raise NotFound(f"no entity {entity_id}")
+    names: list[str] = []
+    for name_row in store.entity_names(entity_id):
+        if name_row["name"] not in names:
+            names.append(name_row["name"])
+    events = [
+        {
+            "id": t["event_id"],
+            "date": t["date"],
+            "authority": t["authority"],
+            "jurisdiction": t["jurisdiction"],
+            "action": t["action"],
+            "program": t["program"],
+            "named_as": t["name"],
+        }
+        for t in store.entity_targets(entity_id)
+    ]
+    return {
+        "type": "entity",
+        "id": row["id"],
+        "name": row["name"],
+        "kind": row["kind"],
+        "country": row["country"],
+        "names": names,
+        "events": events,
+        "listings": [],
+    }
+
+
+def show(store: Store, text: str) -> dict:
+    record_id = resolve_id(store, text)
+    if record_id.startswith("ev-"):
+        return show_event(store, record_id)
+    if record_id.startswith("rs-"):
+        return show_response(store, record_id)
+    return show_entity(store, record_id)
+
+
+# -- edit, delete, undo ----------------------------------------------------------------------------
+
+
+def edit(store: Store, text: str, changes: dict, parse_date: DateParser) -> dict:
+    """Change fields of an event or a response; the id stays, the old values are logged."""
+    record_id = resolve_id(store, text)
+    if record_id.startswith("en-"):
+        raise UsageError("entities are derived from their records' names", hint="edit the event")
+    if not changes:
+        raise UsageError("nothing to change", hint="give at least one --FIELD VALUE")
+    if record_id.startswith("ev-"):
+        return _edit_event(store, record_id, changes, parse_date)
+    return _edit_response(store, record_id, changes, parse_date)
+
+
+def _check_fields(changes: dict, allowed: tuple[str, ...], kind: str) -> None:
+    wrong = [f for f in changes if f not in allowed or f in ("id", "type")]
+    if wrong:
+        option = "--" + wrong[0].replace("_", "-")
+        raise UsageError(f"{option} does not apply to a {kind}")
+
+
+def _edit_event(store: Store, event_id: str, changes: dict, parse_date: DateParser) -> dict:
+    _check_fields(changes, rec.EVENT_FIELDS, "event")
+    current = show_event(store, event_id)
+    if "in_response_to" in changes:
+        changes["in_response_to"] = _resolve_link(store, changes["in_response_to"], "--in-response-to")
+        if changes["in_response_to"] == event_id:
+            raise UsageError("an event cannot answer itself")
+    merged = {f: current[f] for f in rec.EVENT_FIELDS} | changes
+    merged["targets"] = [{f: t.get(f) for f in rec.TARGET_FIELDS} for t in merged["targets"]]
+    event = rec.clean_event(merged, _iso_or(parse_date, changes))
+    event["id"] = event_id
+    row = store.event(event_id)
+    new_row = _event_row(event)
+    updates = {k: v for k, v in new_row.items() if row[k] != v}
+    old_targets = [{f: t[f] for f in rec.TARGET_FIELDS} for t in current["targets"]]
+    targets_changed = event["targets"] != old_targets
+    if not updates and not targets_changed:
+        return current
+    fields = sorted(set(updates) - {"date_start", "date_end"} | ({"targets"} if targets_changed else set()))
+    with store.change("edit", f"edit {event_id}: {', '.join(fields)}"):
+        if updates:
+            store.update("events", {"id": event_id}, updates)
+        if targets_changed:
+            resolver = EntityResolver(store)
+            old_entities = [t["entity_id"] for t in current["targets"]]
+            for position in range(1, len(old_targets) + 1):
+                store.delete("targets", {"event_id": event_id, "position": position})
+            _insert_targets(store, resolver, event_id, event["targets"])
+            resolver.prune(old_entities)
+    return show_event(store, event_id)
+
+
+def _edit_response(store: Store, response_id: str, changes: dict, parse_date: DateParser) -> dict:
+    _check_fields(changes, rec.RESPONSE_FIELDS, "response")
+    for link, option in (("event_id", "--to"), ("counter_event_id", "--counter-event")):
+        if link in changes:
+            changes[link] = _resolve_link(store, changes[link], option)
+    row = store.response(response_id)
+    merged = {f: row[f] for f in rec.RESPONSE_FIELDS} | changes
+    response = rec.clean_response(merged, _iso_or(parse_date, changes))
+    response["id"] = response_id
+    updates = {k: v for k, v in response.items() if row[k] != v}
+    if updates:
+        fields = sorted(set(updates) - {"date_start", "date_end"})
+        with store.change("edit", f"edit {response_id}: {', '.join(fields)}"):
+            store.update("responses", {"id": response_id}, updates)
+    return show_response(store, response_id)
+
+
+def _iso_or(parse_date: DateParser, changes: dict) -> DateParser:
+    """Stored dates are ISO; only a date given in this edit is read with the user's forms."""
+    if "date" in changes:
+        return parse_date
+    return PartialDate.from_iso
+
+
+def delete(store: Store, text: str, cascade: bool = False) -> dict:
+    """Remove an event (with its targets, and its responses when `cascade`) or a response."""
+    record_id = resolve_id(store, text)
+    if record_id.startswith("en-"):
+        raise UsageError("entities are derived from their records' names", hint="delete the event")
+    if record_id.startswith("rs-"):
+        record = show_response(store, record_id)
+        with store.change("delete", f"delete {record_id} ({record['actor']})"):
+            store.delete("responses", {"id": record_id})
+        return {"deleted": [record_id], "record": record}
+    record = show_event(store, record_id)
+    responses = [r["id"] for r in record["responses"]]
+    if responses and not cascade:
+        raise UsageError(
+            f"{record_id} has {len(responses)} response(s): {', '.join(responses[:5])}",
+            hint="delete them first, or pass --cascade to delete them with the event",
+        )
+    with store.change("delete", f"delete {record_id} ({record['date']}, {record['authority']})"):
+        for response_id in responses:
+            store.delete("responses", {"id": response_id})
+        for position in range(1, len(record["targets"]) + 1):
+            store.delete("targets", {"event_id": record_id, "position": position})
+        store.delete("events", {"id": record_id})
+        EntityResolver(store).prune(t["entity_id"] for t in record["targets"])
+    return {"deleted": responses + [record_id], "record": record}
+
+
+def undo(store: Store) -> dict:
+    """Revert the latest change not yet undone; repeated, it walks back through the history."""
+    target = store.last_undoable_change()
+    if target is None:
+        raise NotFound("nothing to undo")
+    with store.change("undo", f"undo #{target.id}: {target.summary}") as change_id:
+        store.revert(target)
+    return {"undone": change_dict(target), "change": change_id}
+
+
+def change_dict(change) -> dict:
+    return {
+        "id": change.id,
+        "at": change.at,
+        "user": change.user,
+        "command": change.command,
+        "summary": change.summary,
+        "undoes": change.undoes,
+        "undone_by": change.undone_by,
+    }
+
+
+def history(store: Store, limit: int | None = None) -> list[dict]:
+    return [change_dict(c) for c in store.changes(limit)]
+
+
+# -- import and export of sanctrack's own format ---------------------------------------------------
+
+
+@dataclass
+class ImportSummary:
+    events: int = 0
+    responses: int = 0
+    listings: int = 0
+    snapshots: list[dict] = field(default_factory=list)
+    already_present: int = 0
+    sources: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "events": self.events,
+            "responses": self.responses,
+            "listings": self.listings,
+            "snapshots": self.snapshots,
+        }
+
+
+def import_records(store: Store, batches: Iterable[tuple[str, Iterator[tuple[str, dict]]]]) -> ImportSummary:
+    """Load own-format records, one change for the whole call: all of them land, or none.
+
+    `batches` yields (source name, records) where records yields (location, values), location
+    being e.g. 'line 12' for error messages. Records that carry an id keep it; a record whose id
+    is already stored is left as it is.
+    """
+    from .errors import BadDataError
+
+    summary = ImportSummary()
+    parse = PartialDate.from_iso
+    with store.change("import", "import") as change_id:
+        resolver = EntityResolver(store)
+        for source, records in batches:
+            summary.sources.append(source)
+            for location, values in records:
+                try:
+                    kind = values.get("type") if isinstance(values, dict) else None
+                    if kind == "event":
+                        event = rec.clean_event(values, parse)
+                        if store.record_exists("events", event["id"]):
+                            summary.already_present += 1
+                            continue
+                        store.insert("events", _event_row(event))
+                        _insert_targets(store, resolver, event["id"], event["targets"])
+                        summary.events += 1
+                    elif kind == "response":
+                        response = rec.clean_response(values, parse)
+                        if store.record_exists("responses", response["id"]):
+                            summary.already_present += 1
+                            continue
+                        store.insert("responses", response)
+                        summary.responses += 1
+                    else:
+                        raise rec.InvalidRecord(
+                            "a record needs \"type\": \"event\" or \"response\""
+                            if not isinstance(values, dict) or kind is None
+                            else f"unknown record type {kind!r}"
+                        )
+                except UsageError as err:
+                    raise BadDataError(f"{source}: {location}: {err.message}", hint=err.hint) from None
+        for response_id, event_id in store.responses_without_event(change_id):
+            raise BadDataError(
+                f"response {response_id} answers {event_id}, which is neither stored nor imported"
+            )
+        for record_id, link, missing in store.dangling_event_links(change_id):
+            raise BadDataError(f"{record_id}: {link} {missing} is neither stored nor imported")
+        store.set_change_summary(
+            f"import {', '.join(summary.sources)}: {summary.events} events, "
+            f"{summary.responses} responses"
+        )
+    return summary
+
+
+def iter_export(store: Store, filters: RecordFilter) -> Iterator[dict]:
+    """Records in sanctrack's own format, events first, each in date order, streamed."""
+    pending: list[dict] = []
+
+    def flush() -> Iterator[dict]:
+        targets = store.targets_for_events([row["id"] for row in pending])
+        for row in pending:
+            yield rec.event_as_record(row, targets.get(row["id"], []))
+        pending.clear()
+
+    for record_type, row in store.iter_records(filters):
+        if record_type == "event":
+            pending.append(row)
+            if len(pending) >= 500:
+                yield from flush()
+        else:
+            yield from flush()
+            yield rec.response_as_record(row)
+    yield from flush()

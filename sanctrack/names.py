@@ -1,0 +1,333 @@
+"""Name keys: when two names denote the same sanctioned party.
+
+Two names belong to one entity when their keys are equal (DESIGN.md, "Entity"). A key ignores case,
+accents, punctuation and spacing, legal-form words (Inc., Ltd, LLC, GmbH, OOO, ООО, S.A., 有限公司…)
+and, for persons, the order of the name parts ("YAKUBETS, Maksim Viktorovich" is "Maksim Viktorovich
+Yakubets"). Names in other scripts keep their script, casefolded, so "奇安信科技集团" is a key of its own.
+
+Only the standard library is imported, here and at call time: lookups (`check`, `search`) compute
+keys too and must start fast, and a key stored by a write must be computed identically by every later
+lookup. The OpenSanctions libraries (normality, fingerprints, rigour) were measured for this and are not
+used at run time; see bench/names_import_cost.md for the figures and the reasons.
+
+Changing anything here changes stored keys: the store has to re-key its names when it does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "normalize_name",
+    "person_key",
+    "is_weak_key",
+    "name_keys",
+    "kind_class",
+    "kinds_compatible",
+]
+
+# --- legal forms ------------------------------------------------------------------------------------
+# Written as they appear in names; they go through the same normalisation as the names themselves
+# (once, on first use), so "S.A.", "Gesellschaft mit beschränkter Haftung" or "ООО" need no hand-made
+# variants. Curated from the forms that fingerprints' types.yml and rigour's org_types.yml know, keeping
+# those that sanctions lists use, plus the ones the libraries lack (Corporation, Company, Co., PrAT,
+# Chinese, Arabic and Persian forms).
+
+# Removed wherever they stand as whole words (a phrase as a whole), when something else remains.
+_LEGAL_FORMS = (
+    # English
+    "Inc", "Incorporated", "Corp", "Corporation", "Co", "Company", "Ltd", "Limited",
+    "LLC", "LLP", "PLC", "Co Ltd", "Company Limited", "Limited Company", "Public Limited Company",
+    "Private Limited", "Private Limited Company", "Pvt", "Pte", "Pty", "Proprietary Limited",
+    "Limited Liability Company", "Limited Liability Partnership", "Limited Partnership",
+    "Joint Stock Company", "Joint-Stock Company", "Open Joint Stock Company",
+    "Closed Joint Stock Company", "Public Joint Stock Company", "Private Joint Stock Company",
+    "JSC", "OJSC", "CJSC", "PJSC", "PJS", "FZE", "FZCO", "FZC", "FZ-LLC", "DMCC",
+    "Federal State Unitary Enterprise", "State Unitary Enterprise",
+    # Russian, Ukrainian, Belarusian, Kazakh: transliterated and in Cyrillic
+    "OOO", "OAO", "ZAO", "PAO", "AO", "TOO", "TOV", "PrAT", "PrJSC", "FGUP", "GUP",
+    "ООО", "ОАО", "ЗАО", "ПАО", "АО", "НАО", "ТОО", "ТОВ", "ПАТ", "ПрАТ", "АТ", "ФГУП", "ГУП",
+    "ААТ", "ЗАТ", "ТАА",
+    "Общество с ограниченной ответственностью", "Акционерное общество",
+    "Публичное акционерное общество", "Открытое акционерное общество",
+    "Закрытое акционерное общество", "Непубличное акционерное общество",
+    "Федеральное государственное унитарное предприятие", "Государственное унитарное предприятие",
+    "Товариство з обмеженою відповідальністю", "Акціонерне товариство",
+    "Публічне акціонерне товариство", "Приватне акціонерне товариство",
+    "Товарищество с ограниченной ответственностью",
+    # German, Austrian, Swiss
+    "GmbH", "mbH", "Aktiengesellschaft", "Gesellschaft mit beschränkter Haftung", "OHG",
+    "Kommanditgesellschaft", "GmbH & Co KG",
+    # French, Belgian
+    "SARL", "SASU", "EURL", "Cie", "Compagnie", "Société anonyme",
+    "Société à responsabilité limitée", "Société par actions simplifiée", "SPRL", "BVBA", "CVBA",
+    # Spanish, Portuguese, Latin America
+    "SRL", "EIRL", "Ltda", "Lda", "Limitada", "Compañía", "Compañía Anónima", "Cía Ltda", "y Cía",
+    "Sociedad anónima", "Sociedad limitada", "Sociedad de responsabilidad limitada",
+    "Sociedade anónima", "Sociedade limitada", "SA de CV", "S de RL de CV", "S de RL",
+    "SAPI de CV", "SAB de CV",
+    # Italian
+    "SpA", "SApA", "Società per azioni", "Società a responsabilità limitata",
+    # Dutch, Nordic, Baltic, Central and Eastern Europe, Turkey, Greece
+    "Besloten vennootschap", "Naamloze vennootschap", "Aktiebolag", "Aktieselskab", "Aksjeselskap",
+    "Osakeyhtiö", "Oyj", "ApS", "ASA", "ehf", "UAB", "SIA", "OÜ", "Sp z oo", "Spółka z ograniczoną "
+    "odpowiedzialnością", "Spółka akcyjna", "sro", "spol s ro", "doo", "dooel", "EOOD", "OOD", "EAD",
+    "Kft", "Zrt", "Nyrt", "Anonim Şirketi", "Limited Şirketi", "Ltd Şti", "Şti", "Şirketi",
+    "EPE", "ΑΕ", "ΕΠΕ", "ΙΚΕ",
+    # Asia
+    "Sdn Bhd", "Sendirian Berhad", "Bhd", "Berhad", "PT", "Tbk", "Kabushiki Kaisha", "Yugen Kaisha",
+    "Godo Kaisha", "Cong ty", "TNHH", "Cong ty TNHH", "Youxian Gongsi", "Youxian Zeren Gongsi",
+    "Gufen Youxian Gongsi",
+    "有限公司", "有限责任公司", "有限責任公司", "股份有限公司", "公司", "株式会社", "有限会社",
+    "合同会社", "주식회사", "유한회사",
+    # Arabic, Persian
+    "شركة", "ذ.م.م", "ش.م.م", "ش.م.ع", "ش.م.خ", "ش.م.ل", "ذات مسؤولية محدودة", "المحدودة", "محدودة",
+    "شرکت", "سهامی خاص", "سهامی عام", "با مسئولیت محدود", "مسئولیت محدود", "Sahami Khas",
+    "Sahami Am", "Sahami Aam",
+)
+
+# Short forms that are also words, initials or Arabic articles ("As-Sahab", "Ad-Dawa", "Sá"): removed
+# only in the run of legal forms that ends the name ("Acme A.Ş.", "Acme AS Ltd"), never at its start.
+_TRAILING_LEGAL_FORMS = (
+    "SA", "AS", "A/S", "AD", "AE", "SE", "AB", "AG", "KG", "Oy", "BV", "NV", "CV", "LP", "DD", "OU",
+    "hf", "KK", "GK", "SAS", "SL", "SAC", "SAA", "SNC", "SCA", "CA", "IKE", "Sp k",
+)
+
+# Legal forms written without a space inside a CJK name: "华为技术有限公司" is "华为技术".
+_CJK_SUFFIXES = (
+    "股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "公司", "株式会社", "有限会社", "合同会社",
+    "주식회사", "유한회사",
+)
+_CJK_PREFIXES = ("株式会社", "有限会社", "合同会社", "주식회사", "유한회사")
+
+# --- character level ----------------------------------------------------------------------------------
+
+# Apostrophes and transliteration marks join what they separate: "People's" is "peoples", "Sa'id" is
+# "said", "Rusʹ" is "rus". Tatweel (Arabic kashida) and invisible format characters are dropped too.
+_DELETE = dict.fromkeys(map(ord, "'`´‘’‛ʹʺʻʼʽʾʿˈ\u0640"))
+
+# Latin letters with no Unicode decomposition, and Arabic-script letters written several ways (as
+# Lucene's Arabic and Persian normalisers fold them). Applied after casefolding and NFKD.
+_LETTER_MAP = {
+    "ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ı": "i", "ŧ": "t", "æ": "ae", "œ": "oe",
+    "ð": "d", "þ": "th", "ŀ": "l", "ƀ": "b", "ɨ": "i", "ʉ": "u",
+    "\u0671": "\u0627",  # alef wasla -> alef (hamza and madda forms decompose to alef + mark)
+    "\u0649": "\u064a",  # alef maksura -> yeh
+    "\u06cc": "\u064a",  # Farsi yeh -> yeh
+    "\u06d2": "\u064a",  # yeh barree -> yeh
+    "\u06a9": "\u0643",  # keheh (Persian kaf) -> kaf
+    "\u0629": "\u0647",  # teh marbuta -> heh
+    "\u06c1": "\u0647",  # heh goal -> heh
+    "\u06d5": "\u0647",  # ae -> heh
+}
+
+# Initials written with dots are one word: "S.A." is "sa", "L.L.C." is "llc", "S.p.A." is "spa",
+# "J. R. R. Tolkien" is "jrr tolkien". A letter standing alone, then a dot, then another lone letter.
+_INITIAL_DOT = re.compile(r"(?<![^\W_])([^\W\d_])\.\s?(?=[^\W\d_](?![^\W_]))")
+
+_ASCII_PUNCT = re.compile(r"[^a-z0-9]+")
+
+# Scripts whose combining marks are accents or optional vowel points, so they go: Latin, Greek,
+# Hebrew, Arabic. Cyrillic loses them too except the breve (й, ў stay; ё is е). Other scripts keep
+# theirs: in Devanagari or Thai a mark is a vowel.
+_DROP, _DROP_BUT_BREVE, _KEEP = 0, 1, 2
+
+
+def _script_of(ch: str) -> int:
+    o = ord(ch)
+    if o < 0x0370 or 0x1D00 <= o < 0x1DC0 or 0x1E00 <= o < 0x2000 or 0x2C60 <= o < 0x2C80:
+        return _DROP  # Latin (and Greek extended, 1F00-1FFF)
+    if o < 0x0400:
+        return _DROP  # Greek
+    if o < 0x0530 or 0x1C80 <= o < 0x1C90 or 0x2DE0 <= o < 0x2E00 or 0xA640 <= o < 0xA6A0:
+        return _DROP_BUT_BREVE  # Cyrillic
+    if 0x0590 <= o < 0x0780 or 0x08A0 <= o < 0x0900 or 0xA720 <= o < 0xA800 or 0xAB30 <= o < 0xAB70:
+        return _DROP  # Hebrew, Arabic, Syriac; Latin extended D and E
+    if 0xFB00 <= o < 0xFE00 or 0xFE70 <= o < 0xFF00:
+        return _DROP  # Latin ligatures, Hebrew and Arabic presentation forms
+    return _KEEP
+
+
+def _tokens_slow(text: str) -> list[str]:
+    """Tokens of any text: NFKC, casefold, accents and punctuation out, script kept."""
+    text = unicodedata.normalize("NFKC", text.translate(_DELETE)).casefold()
+    text = _INITIAL_DOT.sub(r"\1", text.translate(_DELETE))
+    out: list[str] = []
+    marks = _DROP  # what to do with a combining mark: it belongs to the last letter written
+    for ch in unicodedata.normalize("NFKD", text):
+        cat = unicodedata.category(ch)
+        first = cat[0]
+        if first == "M":
+            if marks == _KEEP or (marks == _DROP_BUT_BREVE and ch == "\u0306"):
+                out.append(ch)
+        elif first == "L" or first == "N":
+            if cat == "Nd" and not ch.isascii():
+                ch = str(unicodedata.decimal(ch))
+            ch = _LETTER_MAP.get(ch, ch)
+            out.append(ch)
+            marks = _script_of(ch[0])
+        elif cat == "Cf":
+            continue  # zero-width joiners, soft hyphens, bidi marks: invisible, not separators
+        else:
+            out.append(" ")
+            marks = _DROP
+    return unicodedata.normalize("NFC", "".join(out)).split()
+
+
+def _tokens(text: str) -> list[str]:
+    if text.isascii():
+        # Same result as _tokens_slow for ASCII, five times faster: most names in the lists are ASCII.
+        text = _INITIAL_DOT.sub(r"\1", text.lower().replace("'", "").replace("`", ""))
+        return _ASCII_PUNCT.sub(" ", text).split()
+    return _tokens_slow(text)
+
+
+@lru_cache(maxsize=1)
+def _forms() -> dict[str, list[tuple[tuple[str, ...], bool]]]:
+    """Legal forms by first token, longest first: (tokens, trailing_only)."""
+    by_first: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
+    for forms, trailing in ((_LEGAL_FORMS, False), (_TRAILING_LEGAL_FORMS, True)):
+        for form in forms:
+            toks = tuple(_tokens(form))
+            by_first.setdefault(toks[0], []).append((toks, trailing))
+    for options in by_first.values():
+        options.sort(key=lambda o: (-len(o[0]), o[1]))
+    return by_first
+
+
+def _strip_cjk(token: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _CJK_SUFFIXES:
+            if token.endswith(suffix):
+                if len(token) > len(suffix):
+                    token, changed = token[: -len(suffix)], True
+                break  # only the longest suffix that matches
+        for prefix in _CJK_PREFIXES:
+            if token.startswith(prefix) and len(token) > len(prefix):
+                token, changed = token[len(prefix) :], True
+                break
+    return token
+
+
+def _strip_forms_once(tokens: list[str]) -> list[str]:
+    forms = _forms()
+    spans: list[tuple[int, int, bool]] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        for toks, trailing in forms.get(tokens[i], ()):
+            if tuple(tokens[i : i + len(toks)]) == toks:
+                spans.append((i, i + len(toks), trailing))
+                i += len(toks)
+                break
+        else:
+            i += 1
+    removed = [False] * n
+    tail = n  # where the run of removed forms that ends the name begins
+    for start, end, trailing in reversed(spans):
+        if end == tail:
+            tail = start
+        elif trailing:
+            continue
+        removed[start:end] = [True] * (end - start)
+    return [t for t, r in zip(tokens, removed) if not r]
+
+
+def _strip_legal_forms(tokens: list[str]) -> list[str]:
+    if any(not t.isascii() for t in tokens):
+        tokens = [t if t.isascii() else _strip_cjk(t) for t in tokens]
+    # Repeated until stable, so that the key of a key is itself; a name made only of legal forms
+    # ("Co.", "Company Limited", "شركة") keeps them all.
+    while True:
+        kept = _strip_forms_once(tokens)
+        if not kept or len(kept) == len(tokens):
+            return tokens
+        tokens = kept
+
+
+# --- public API ---------------------------------------------------------------------------------------
+
+
+def normalize_name(name: str) -> str:
+    """The order-preserving key of a name: "Integrity Technology Group, Incorporated" ->
+    "integrity technology group"; "Société Générale S.A." -> "societe generale"; "" -> ""."""
+    if not name:
+        return ""
+    return " ".join(_strip_legal_forms(_tokens(name)))
+
+
+def person_key(name: str) -> str:
+    """The key of a person's name, whatever the order of its parts: "YAKUBETS, Maksim Viktorovich"
+    and "Maksim Viktorovich Yakubets" -> "maksim viktorovich yakubets". Legal forms are not removed:
+    "Ao", "Sa" or "Co" can be name parts."""
+    if not name:
+        return ""
+    return " ".join(sorted(_tokens(name)))
+
+
+_LOGOGRAPHIC = ("CJK UNIFIED", "CJK COMPATIBILITY", "HIRAGANA", "KATAKANA", "HANGUL")
+
+
+def is_weak_key(key: str) -> bool:
+    """True for a key that must never join two parties on its own: empty, or one word of four
+    characters or fewer ("ast", "ofac", "2"). Han, kana and Hangul characters are syllables, not
+    letters of an acronym: "华为" (Huawei) or "中兴" (ZTE) is a full name, weak only as one character."""
+    parts = key.split()
+    if len(parts) != 1:
+        return not parts
+    word = parts[0]
+    if len(word) > 4:
+        return False
+    if all(unicodedata.name(ch, "").startswith(_LOGOGRAPHIC) for ch in word):
+        return len(word) < 2
+    return True
+
+
+_KIND_CLASSES = {
+    "person": "person",
+    "individual": "person",
+    "vessel": "vessel",
+    "ship": "vessel",
+    "aircraft": "aircraft",
+    "airplane": "aircraft",
+    "company": "organization",
+    "organization": "organization",
+    "organisation": "organization",
+    "government-body": "organization",
+    "public-body": "organization",
+    "group": "organization",
+    "entity": "organization",
+}
+
+
+def kind_class(kind: str | None) -> str | None:
+    """What a kind can be merged with: "person", "vessel", "aircraft", "organization" (company,
+    organization, government-body, group), or None when the kind is unknown."""
+    if not kind:
+        return None
+    return _KIND_CLASSES.get(kind.strip().lower().replace("_", "-").replace(" ", "-"))
+
+
+def kinds_compatible(a: str | None, b: str | None) -> bool:
+    """May parties of kinds a and b be one entity? A person never merges with a company; an unknown
+    kind merges with anything."""
+    ca, cb = kind_class(a), kind_class(b)
+    return ca is None or cb is None or ca == cb
+
+
+def name_keys(name: str, kind: str | None) -> set[str]:
+    """The keys under which a name is stored and looked up. A person's name: its person key. A name
+    of unknown kind: both keys, so that an unknown "YAKUBETS, Maksim" still meets the person. Any
+    other kind: the order-preserving key. Empty keys are left out."""
+    cls = kind_class(kind)
+    if cls == "person":
+        keys = {person_key(name)}
+    elif cls is None:
+        keys = {normalize_name(name), person_key(name)}
+    else:
+        keys = {normalize_name(name)}
+    keys.discard("")
+    return keys

@@ -1,0 +1,281 @@
+"""Every output format of sanctrack, in one place: data in, text out.
+
+Text that came from data is never read as Rich markup or a terminal escape: on a terminal and in
+plain output each control or format character (Unicode Cc/Cf: ESC, C1 bytes, bidi overrides…) is
+shown as a visible escape; JSON keeps it verbatim; CSV quotes it. Rich is imported only when a
+table is drawn on a terminal, so a piped or JSON run never pays for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence, TextIO
+
+from .errors import UsageError
+
+LISTING_FORMATS = ("table", "plain", "json", "jsonl", "csv", "tsv")
+RECORD_FORMATS = ("table", "plain", "json", "jsonl")
+
+_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape_char(char: str) -> str:
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _is_invisible(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Cf")
+
+
+def visible(text: Any, keep_newlines: bool = False) -> str:
+    """`text` with every control and format character shown as an escape such as `\\x1b`."""
+    if text is None:
+        return ""
+    text = str(text)
+    if text.isprintable():  # the common case, decided in C
+        return text
+    return "".join(
+        char if (keep_newlines and char == "\n") or not _is_invisible(char) else _escape_char(char)
+        for char in text
+    )
+
+
+@dataclass
+class Output:
+    """Where and how to write: the resolved format and whether colour is allowed."""
+
+    format: str
+    color: bool
+    stream: TextIO
+
+
+def use_color(no_color_flag: bool) -> bool:
+    if no_color_flag or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def choose_format(
+    fmt: str | None, as_json: bool, allowed: Sequence[str] = LISTING_FORMATS
+) -> str:
+    """The format asked for; by default a table on a terminal and plain lines when piped."""
+    if as_json:
+        if fmt not in (None, "json"):
+            raise UsageError(f"--json and --format {fmt} contradict each other")
+        return "json"
+    if fmt is None:
+        return "table" if sys.stdout.isatty() else "plain"
+    fmt = fmt.lower()
+    if fmt not in allowed:
+        raise UsageError(f"unknown format {fmt!r}", hint=f"use one of: {', '.join(allowed)}")
+    return fmt
+
+
+def output(fmt: str | None, as_json: bool, no_color: bool, allowed=LISTING_FORMATS) -> Output:
+    return Output(choose_format(fmt, as_json, allowed), use_color(no_color), sys.stdout)
+
+
+def _console(out: Output, stderr: bool = False):
+    from rich.console import Console
+
+    return Console(
+        file=sys.stderr if stderr else out.stream,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        no_color=not out.color,
+        color_system="auto" if out.color else None,
+        soft_wrap=False,
+    )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def dump_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+# -- listings: rows with the same columns ---------------------------------------------------------
+
+
+def emit_rows(rows: Iterable[dict], columns: Sequence[str], out: Output, title: str | None = None):
+    """Write rows of dicts in the chosen format, streaming where the format allows."""
+    stream = out.stream
+    if out.format == "json":
+        write_json_array(rows, stream)
+        return
+    if out.format == "jsonl":
+        for row in rows:
+            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    if out.format in ("csv", "tsv"):
+        writer = csv.writer(stream, dialect="excel" if out.format == "csv" else "excel-tab",
+                            lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            values = [_cell(row.get(c)) for c in columns]
+            if out.format == "tsv":
+                values = [visible(v) for v in values]
+            writer.writerow(values)
+        return
+    if out.format == "plain":
+        for row in rows:
+            stream.write("\t".join(visible(_cell(row.get(c))) for c in columns) + "\n")
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, show_edge=False, header_style="bold" if out.color else None)
+    for column in columns:
+        table.add_column(column.replace("_", " "), overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(visible(_cell(row.get(c)), keep_newlines=True)) for c in columns))
+    _console(out).print(table)
+
+
+def write_json_array(items: Iterable[Any], stream: TextIO) -> None:
+    """A JSON array written item by item, so a large listing never sits whole in memory."""
+    empty = True
+    for item in items:
+        stream.write(("[\n  " if empty else ",\n  ") + json.dumps(item, ensure_ascii=False))
+        empty = False
+    stream.write("[]\n" if empty else "\n]\n")
+
+
+# -- one record, nested ---------------------------------------------------------------------------
+
+
+def emit_record(record: dict, out: Output) -> None:
+    """Write one record (event, response or entity) whole."""
+    if out.format == "json":
+        out.stream.write(dump_json(record) + "\n")
+    elif out.format == "jsonl":
+        out.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif out.format == "plain":
+        for line in record_as_plain(record):
+            out.stream.write(line + "\n")
+    else:
+        record_as_table(record, out)
+
+
+_PLAIN_SKIP = {"type", "targets", "responses", "event", "events", "names", "counter_events", "listings"}
+
+
+def _field_lines(record: dict, prefix: str = "") -> list[str]:
+    return [
+        f"{prefix}{key}\t{visible(_cell(value))}"
+        for key, value in record.items()
+        if key not in _PLAIN_SKIP and value not in (None, [], "")
+    ]
+
+
+def record_as_plain(record: dict) -> list[str]:
+    """`key<TAB>value` lines; nested targets and responses as tab-separated lines of their own."""
+    lines = [f"type\t{record['type']}"] + _field_lines(record)
+    for target in record.get("targets", []):
+        lines.append(
+            "target\t" + "\t".join(visible(_cell(target.get(k))) for k in ("name", "kind", "country", "entity_id", "aliases"))
+        )
+    for name in record.get("names", []):
+        lines.append(f"name\t{visible(name)}")
+    for event in record.get("events", []):
+        lines.append(
+            "event\t" + "\t".join(visible(_cell(event.get(k))) for k in ("id", "date", "jurisdiction", "authority", "action", "named_as"))
+        )
+    for counter in record.get("counter_events", []):
+        lines.append("counter_event\t" + "\t".join(visible(_cell(counter.get(k))) for k in ("id", "date", "authority", "action")))
+    for response in record.get("responses", []):
+        lines.append(
+            "response\t" + "\t".join(visible(_cell(response.get(k))) for k in ("id", "date", "lag_days", "actor", "speaker", "kind", "stance", "quote"))
+        )
+    if record.get("event"):
+        event = record["event"]
+        lines.append(
+            "event\t" + "\t".join(visible(_cell(event.get(k))) for k in ("id", "date", "jurisdiction", "authority", "action"))
+        )
+        for target in event.get("targets", []):
+            lines.append("event_target\t" + visible(target["name"]))
+    return lines
+
+
+def _fields_table(record: dict, skip: set[str]):
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(overflow="fold")
+    for key, value in record.items():
+        if key in skip or value in (None, [], ""):
+            continue
+        grid.add_row(key.replace("_", " "), Text(visible(_cell(value), keep_newlines=True)))
+    return grid
+
+
+def _subtable(title: str, columns: Sequence[str], rows: list[dict]):
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, title_justify="left", show_edge=False, expand=False)
+    for column in columns:
+        table.add_column(column.replace("_", " "), overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(visible(_cell(row.get(c)), keep_newlines=True)) for c in columns))
+    return table
+
+
+def record_as_table(record: dict, out: Output) -> None:
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    parts: list[Any] = [_fields_table(record, _PLAIN_SKIP | {"id"})]
+    if record.get("targets"):
+        parts.append(_subtable("targets", ("name", "aliases", "kind", "country", "entity_id"), record["targets"]))
+    if record.get("names"):
+        parts.append(_subtable("names", ("name",), [{"name": n} for n in record["names"]]))
+    if record.get("events"):
+        parts.append(_subtable("events", ("id", "date", "jurisdiction", "authority", "action", "program", "named_as"), record["events"]))
+    if record.get("counter_events"):
+        parts.append(_subtable("counter-measures", ("id", "date", "authority", "action"), record["counter_events"]))
+    if record.get("type") == "event":
+        rows = record.get("responses", [])
+        if rows:
+            parts.append(_subtable("responses", ("id", "date", "lag_days", "actor", "speaker", "kind", "stance", "quote"), rows))
+        else:
+            parts.append(Text("no responses recorded"))
+    if record.get("event"):
+        event = record["event"]
+        parts.append(_subtable("in answer to", ("id", "date", "jurisdiction", "authority", "action"), [event]))
+    title = Text(f"{record['type']} {visible(record['id'])}")
+    _console(out).print(Panel(Group(*parts), title=title, title_align="left", expand=False))
+
+
+# -- messages on stderr ---------------------------------------------------------------------------
+
+
+def message(text: str) -> None:
+    """An informational line on stderr (data inside it already made visible by the caller)."""
+    sys.stderr.write(text + "\n")
+
+
+def error_line(text: str, hint: str | None = None) -> None:
+    sys.stderr.write(f"Error: {visible(text)}\n")
+    if hint:
+        sys.stderr.write(f"Hint: {visible(hint)}\n")

@@ -1,0 +1,94 @@
+"""Every test gets its own store file in tmp_path, a fixed reference day and pinned terminal width."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sanctrack.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "fixtures" / "seed.json"
+REFERENCE_DAY = "2025-01-08"  # a Wednesday
+
+
+@pytest.fixture(autouse=True)
+def environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("SANCTRACK_DB", str(tmp_path / "store.db"))
+    monkeypatch.setenv("SANCTRACK_TODAY", REFERENCE_DAY)
+    monkeypatch.setenv("SANCTRACK_DEBUG", "1")
+    monkeypatch.setenv("COLUMNS", "160")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return tmp_path / "store.db"
+
+
+class Cli:
+    """Runs sanctrack in-process, as a user would type it."""
+
+    def __init__(self):
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | bytes | None = None, code: int | None = 0):
+        result = self.runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        if code is not None:
+            assert result.exit_code == code, (
+                f"exit {result.exit_code} != {code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
+            )
+        return result
+
+    def json(self, *args: str, input: str | None = None):
+        return json.loads(self(*args, "--json", input=input).stdout)
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()
+
+
+def run_process(*args: str, input: bytes | None = None, env: dict | None = None):
+    """sanctrack as a real process, for exit codes and the stdout/stderr boundary."""
+    full_env = dict(os.environ, **(env or {}))
+    full_env.pop("SANCTRACK_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "sanctrack", *args],
+        input=input,
+        capture_output=True,
+        env=full_env,
+        timeout=120,
+    )
+
+
+def store_digest(path: Path) -> str:
+    """A hash of the store's whole content, to prove a command wrote nothing."""
+    if not path.exists():
+        return "absent"
+    conn = sqlite3.connect(path)
+    try:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+    finally:
+        conn.close()
+
+
+ARTICLE = (
+    "https://www.securityweek.com/china-protests-us-sanctions-for-its-alleged-role-in-hacking-"
+    "complains-of-foreign-hacker-attacks/"
+)
+OFAC_EVENT = [
+    "add", "event", "--date", "2025-01-03",
+    "--authority", "US Department of the Treasury, OFAC", "--jurisdiction", "US",
+    "--target", "Integrity Technology Group, Incorporated",
+    "--alias", "Yongxin Zhicheng Technology Group", "--target-kind", "company",
+    "--target-country", "CN", "--source", ARTICLE,
+]  # fmt: skip
