@@ -155,7 +155,9 @@ def _settings(ctx: typer.Context) -> Settings:
 def _store(ctx: typer.Context, db: Path | None):
     from .store import Store
 
-    return Store.open(db or _settings(ctx).db)
+    store = Store.open(db or _settings(ctx).db)
+    ctx.call_on_close(store.close)
+    return store
 
 
 def _date_parser(ctx: typer.Context, today: str | None):
