@@ -193,7 +193,7 @@ def record_as_plain(record: dict) -> list[str]:
             "target\t" + "\t".join(visible(_cell(target.get(k))) for k in ("name", "kind", "country", "entity_id", "aliases"))
         )
     for name in record.get("names", []):
-        lines.append(f"name\t{visible(name)}")
+        lines.append(f"known_as\t{visible(name)}")
     for event in record.get("events", []):
         lines.append(
             "event\t" + "\t".join(visible(_cell(event.get(k))) for k in ("id", "date", "jurisdiction", "authority", "action", "named_as"))
@@ -234,10 +234,33 @@ def _subtable(title: str, columns: Sequence[str], rows: list[dict]):
 
     table = Table(title=title, title_justify="left", show_edge=False, expand=False)
     for column in columns:
-        table.add_column(column.replace("_", " "), overflow="fold")
+        short = column in ("id", "entity_id", "date", "jurisdiction", "country", "kind", "action")
+        table.add_column(column.replace("_", " "), overflow="fold", no_wrap=short)
     for row in rows:
         table.add_row(*(Text(visible(_cell(row.get(c)), keep_newlines=True)) for c in columns))
     return table
+
+
+def _responses_block(responses: list[dict]):
+    """Each response as a heading line (who, when, how many days after) and its quote below."""
+    from rich.text import Text
+
+    if not responses:
+        return Text("no responses recorded", style="italic")
+    block = Text()
+    block.append("responses\n", style="italic")
+    for response in responses:
+        who = response["actor"] + (f" ({response['speaker']})" if response.get("speaker") else "")
+        how = ", ".join(v for v in (response.get("kind"), response.get("stance")) if v)
+        block.append(f"{response['id']}  {response['date']}  +{response['lag_days']} d  ", style="bold")
+        block.append(visible(who))
+        block.append(f"  [{how}]\n" if how else "\n")
+        if response.get("quote"):
+            block.append("    “" + visible(response["quote"]) + "”\n", style="italic")
+        elif response.get("summary"):
+            block.append("    " + visible(response["summary"]) + "\n")
+    block.rstrip()
+    return block
 
 
 def record_as_table(record: dict, out: Output) -> None:
@@ -255,11 +278,7 @@ def record_as_table(record: dict, out: Output) -> None:
     if record.get("counter_events"):
         parts.append(_subtable("counter-measures", ("id", "date", "authority", "action"), record["counter_events"]))
     if record.get("type") == "event":
-        rows = record.get("responses", [])
-        if rows:
-            parts.append(_subtable("responses", ("id", "date", "lag_days", "actor", "speaker", "kind", "stance", "quote"), rows))
-        else:
-            parts.append(Text("no responses recorded"))
+        parts.append(_responses_block(record.get("responses", [])))
     if record.get("event"):
         event = record["event"]
         parts.append(_subtable("in answer to", ("id", "date", "jurisdiction", "authority", "action"), [event]))
