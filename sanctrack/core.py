@@ -6,14 +6,12 @@ renderer, or raises a `SanctrackError`.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from . import records as rec
 from .dates import PartialDate
 from .errors import NotFound, UsageError
-from .names import is_weak_key, kind_class, kinds_compatible, name_keys, normalize_name
 from .store import RecordFilter, Store, resolve_id
 
 DateParser = Callable[[str], PartialDate]
@@ -52,6 +50,8 @@ class EntityResolver:
         return found
 
     def resolve(self, target: dict) -> str:
+        from .names import is_weak_key, kinds_compatible, name_keys
+
         kind = target.get("kind")
         names = [target["name"], *target.get("aliases", [])]
         keyed = [(name, key) for name in names for key in sorted(name_keys(name, kind))]
@@ -72,6 +72,10 @@ class EntityResolver:
         return entity_id
 
     def _create(self, target: dict) -> str:
+        import hashlib
+
+        from .names import kind_class, normalize_name
+
         base = normalize_name(target["name"]) or target["name"]
         seed = f"{base}\x1f{kind_class(target.get('kind')) or ''}"
         entity_id = "en-" + hashlib.sha256(seed.encode()).hexdigest()[: rec.ID_HEX_LENGTH]
@@ -93,6 +97,8 @@ class EntityResolver:
         return entity_id
 
     def _add_name(self, entity_id: str, key: str, name: str) -> None:
+        from .names import is_weak_key
+
         triple = (entity_id, key, name)
         if triple in self._names:
             return

@@ -207,8 +207,10 @@ def _strip_cjk(token: str) -> str:
                     token, changed = token[: -len(suffix)], True
                 break  # only the longest suffix that matches
         for prefix in _CJK_PREFIXES:
-            if token.startswith(prefix) and len(token) > len(prefix):
-                token, changed = token[len(prefix) :], True
+            rest = token[len(prefix) :]
+            # A combining mark cannot start a word: "㍿\u0301" stays whole.
+            if token.startswith(prefix) and rest and unicodedata.category(rest[0])[0] != "M":
+                token, changed = rest, True
                 break
     return token
 

@@ -6,13 +6,11 @@ Both `add` (values from options) and `import` (values from files) go through `cl
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any, Callable
 
 from .dates import PartialDate
 from .errors import UsageError
-from .names import normalize_name
 
 ACTIONS = ("designation", "delisting", "amendment", "renewal", "other")
 TARGET_KINDS = ("person", "company", "organization", "vessel", "aircraft", "government-body", "group")
@@ -200,6 +198,8 @@ def clean_response(values: dict, parse_date: Callable[[str], PartialDate]) -> di
 
 
 def _short_hash(*parts: str) -> str:
+    import hashlib
+
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
     return digest[:ID_HEX_LENGTH]
 
@@ -210,6 +210,8 @@ def _fold(text: str | None) -> str:
 
 def event_id_for(event: dict) -> str:
     """`ev-` + hash of the event's identity: its date, authority and (normalised) target names."""
+    from .names import normalize_name
+
     names = sorted(normalize_name(t["name"]) or _fold(t["name"]) for t in event["targets"])
     return "ev-" + _short_hash("event", event["date"], _fold(event["authority"]), "\x1e".join(names))
 

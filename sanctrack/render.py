@@ -8,7 +8,6 @@ table is drawn on a terminal, so a piped or JSON run never pays for it.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
@@ -125,6 +124,8 @@ def emit_rows(rows: Iterable[dict], columns: Sequence[str], out: Output, title: 
             stream.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
     if out.format in ("csv", "tsv"):
+        import csv
+
         writer = csv.writer(stream, dialect="excel" if out.format == "csv" else "excel-tab",
                             lineterminator="\n")
         writer.writerow(columns)

@@ -11,7 +11,6 @@ deleted kept, old values as JSON, in `change_rows`. `undo` applies the inverse a
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sqlite3
@@ -217,6 +216,8 @@ def _now() -> str:
 
 
 def _user() -> str | None:
+    import getpass
+
     try:
         return getpass.getuser()
     except Exception:  # no user name in this environment (e.g. a container without passwd)
@@ -318,8 +319,7 @@ class Store:
         """Bring the store to SCHEMA_VERSION, each migration in its own transaction."""
         if self._version() >= SCHEMA_VERSION:
             return
-        # WAL lets readers go on during a write; it must be set outside a transaction.
-        self.conn.execute("PRAGMA journal_mode=WAL")
+        self._enable_wal()
         while True:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -335,6 +335,21 @@ class Store:
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 raise
+
+    def _enable_wal(self) -> None:
+        """WAL lets readers go on during a write. Switching takes a lock for which SQLite does not
+        wait (processes creating one store together see 'database is locked' at once), so retry."""
+        import time
+
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def close(self) -> None:
         self.conn.close()
