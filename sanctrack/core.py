@@ -7,6 +7,7 @@ renderer, or raises a `SanctrackError`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
 from . import records as rec
@@ -30,13 +31,15 @@ class EntityResolver:
 
     def __init__(self, store: Store):
         self.store = store
+        # In a store that held no entity when the change began, every entity is in the caches.
+        self._all_cached = store.count("entities") == 0
         self._kinds: dict[str, str | None] = {}  # entity id -> kind, for entities seen this change
         self._by_key: dict[str, list[str]] = {}  # strong key -> entity ids holding it
         self._names: set[tuple[str, str, str]] = set()  # (entity, key, name) known to be stored
 
     def _candidates(self, keys: set[str]) -> dict[str, str | None]:
         found: dict[str, str | None] = {}
-        missing = [k for k in keys if k not in self._by_key]
+        missing = [] if self._all_cached else [k for k in keys if k not in self._by_key]
         if missing:
             stored = self.store.entity_ids_for_keys(missing)
             # Which missing key each stored entity holds is not needed: record it under all of
@@ -103,10 +106,9 @@ class EntityResolver:
         if triple in self._names:
             return
         self._names.add(triple)
-        if not self.store.conn.execute(
-            "SELECT 1 FROM entity_names WHERE entity_id = ? AND key = ? AND name = ?", triple
-        ).fetchone():
-            self.store.insert("entity_names", {"entity_id": entity_id, "key": key, "name": name})
+        self.store.insert(
+            "entity_names", {"entity_id": entity_id, "key": key, "name": name}, unless_present=True
+        )
         if not is_weak_key(key):
             holders = self._by_key.setdefault(key, [])
             if entity_id not in holders:
@@ -469,8 +471,8 @@ def import_records(store: Store, batches: Iterable[tuple[str, Iterator[tuple[str
     from .errors import BadDataError
 
     summary = ImportSummary()
-    parse = PartialDate.from_iso
-    with store.change("import", "import") as change_id:
+    parse = lru_cache(maxsize=65536)(PartialDate.from_iso)  # the same days recur across records
+    with store.change("import", "import") as change_id, store.bulk():
         resolver = EntityResolver(store)
         for source, records in batches:
             summary.sources.append(source)
@@ -479,18 +481,16 @@ def import_records(store: Store, batches: Iterable[tuple[str, Iterator[tuple[str
                     kind = values.get("type") if isinstance(values, dict) else None
                     if kind == "event":
                         event = rec.clean_event(values, parse)
-                        if store.record_exists("events", event["id"]):
+                        if not store.insert("events", _event_row(event), unless_present=True):
                             summary.already_present += 1
                             continue
-                        store.insert("events", _event_row(event))
                         _insert_targets(store, resolver, event["id"], event["targets"])
                         summary.events += 1
                     elif kind == "response":
                         response = rec.clean_response(values, parse)
-                        if store.record_exists("responses", response["id"]):
+                        if not store.insert("responses", response, unless_present=True):
                             summary.already_present += 1
                             continue
-                        store.insert("responses", response)
                         summary.responses += 1
                     else:
                         raise rec.InvalidRecord(

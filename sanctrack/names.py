@@ -2,13 +2,14 @@
 
 Two names belong to one entity when their keys are equal (DESIGN.md, "Entity"). A key ignores case,
 accents, punctuation and spacing, legal-form words (Inc., Ltd, LLC, GmbH, OOO, ООО, S.A., 有限公司…)
-and, for persons, the order of the name parts ("YAKUBETS, Maksim Viktorovich" is "Maksim Viktorovich
-Yakubets"). Names in other scripts keep their script, casefolded, so "奇安信科技集团" is a key of its own.
+and, for persons, the order of the name parts ("YAKUBETS, Maksim Viktorovich" is "Maksim
+Viktorovich Yakubets"). Names in other scripts keep their script, casefolded: "奇安信科技集团" is a
+key of its own.
 
 Only the standard library is imported, here and at call time: lookups (`check`, `search`) compute
-keys too and must start fast, and a key stored by a write must be computed identically by every later
-lookup. The OpenSanctions libraries (normality, fingerprints, rigour) were measured for this and are not
-used at run time; see bench/names_import_cost.md for the figures and the reasons.
+keys too and must start fast, and a key stored by a write must be computed identically by every
+later lookup. The OpenSanctions libraries (normality, fingerprints, rigour) were measured for this
+and are not used at run time; see bench/names_import_cost.md for the figures and the reasons.
 
 Changing anything here changes stored keys: the store has to re-key its names when it does.
 """
@@ -20,20 +21,20 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
-    "normalize_name",
-    "person_key",
     "is_weak_key",
-    "name_keys",
     "kind_class",
     "kinds_compatible",
+    "name_keys",
+    "normalize_name",
+    "person_key",
 ]
 
-# --- legal forms ------------------------------------------------------------------------------------
+# --- legal forms ---------------------------------------------------------------------------------
 # Written as they appear in names; they go through the same normalisation as the names themselves
-# (once, on first use), so "S.A.", "Gesellschaft mit beschränkter Haftung" or "ООО" need no hand-made
-# variants. Curated from the forms that fingerprints' types.yml and rigour's org_types.yml know, keeping
-# those that sanctions lists use, plus the ones the libraries lack (Corporation, Company, Co., PrAT,
-# Chinese, Arabic and Persian forms).
+# (once, on first use), so "S.A.", "Gesellschaft mit beschränkter Haftung" or "ООО" need no
+# hand-made variants. Curated from the forms that fingerprints' types.yml and rigour's org types
+# know, keeping those that sanctions lists use, plus the ones the libraries lack (Corporation,
+# Company, Co., PrAT, Chinese, Arabic and Persian forms).
 
 # Removed wherever they stand as whole words (a phrase as a whole), when something else remains.
 _LEGAL_FORMS = (
@@ -45,18 +46,24 @@ _LEGAL_FORMS = (
     "Joint Stock Company", "Joint-Stock Company", "Open Joint Stock Company",
     "Closed Joint Stock Company", "Public Joint Stock Company", "Private Joint Stock Company",
     "JSC", "OJSC", "CJSC", "PJSC", "PJS", "FZE", "FZCO", "FZC", "FZ-LLC", "DMCC",
-    "Federal State Unitary Enterprise", "State Unitary Enterprise",
+    "Federal State Unitary Enterprise", "State Unitary Enterprise", "State Enterprise",
     # Russian, Ukrainian, Belarusian, Kazakh: transliterated and in Cyrillic
     "OOO", "OAO", "ZAO", "PAO", "AO", "TOO", "TOV", "PrAT", "PrJSC", "FGUP", "GUP",
-    "ООО", "ОАО", "ЗАО", "ПАО", "АО", "НАО", "ТОО", "ТОВ", "ПАТ", "ПрАТ", "АТ", "ФГУП", "ГУП",
-    "ААТ", "ЗАТ", "ТАА",
+    "Obshchestvo s Ogranichennoy Otvetstvennostyu", "Obshchestvo s Ogranichennoi Otvetstvennostyu",
+    "Obshchestvo s Ogranichennoi Otvetstvennostiu", "Obschestvo s Ogranichennoy Otvetstvennostyu",
+    "Aktsionernoe Obshchestvo", "Aktsionernoye Obshchestvo", "Aktsionernoe Obschestvo",
+    "Publichnoe Aktsionernoe Obshchestvo",
+    "Otkrytoe Aktsionernoe Obshchestvo", "Zakrytoe Aktsionernoe Obshchestvo",
+    "ООО", "ОАО", "ЗАО", "ПАО", "АО", "НАО", "ТОО", "ТОВ", "ПАТ", "ПрАТ", "ФГУП", "ГУП",
+    "ААТ", "ЗАТ", "ТАА", "ЕООД", "ООД", "ЕАД",
     "Общество с ограниченной ответственностью", "Акционерное общество",
     "Публичное акционерное общество", "Открытое акционерное общество",
     "Закрытое акционерное общество", "Непубличное акционерное общество",
     "Федеральное государственное унитарное предприятие", "Государственное унитарное предприятие",
     "Товариство з обмеженою відповідальністю", "Акціонерне товариство",
     "Публічне акціонерне товариство", "Приватне акціонерне товариство",
-    "Товарищество с ограниченной ответственностью",
+    "Товарищество с ограниченной ответственностью", "Государственное предприятие",
+    "Державне підприємство",
     # German, Austrian, Swiss
     "GmbH", "mbH", "Aktiengesellschaft", "Gesellschaft mit beschränkter Haftung", "OHG",
     "Kommanditgesellschaft", "GmbH & Co KG",
@@ -72,8 +79,9 @@ _LEGAL_FORMS = (
     "SpA", "SApA", "Società per azioni", "Società a responsabilità limitata",
     # Dutch, Nordic, Baltic, Central and Eastern Europe, Turkey, Greece
     "Besloten vennootschap", "Naamloze vennootschap", "Aktiebolag", "Aktieselskab", "Aksjeselskap",
-    "Osakeyhtiö", "Oyj", "ApS", "ASA", "ehf", "UAB", "SIA", "OÜ", "Sp z oo", "Spółka z ograniczoną "
-    "odpowiedzialnością", "Spółka akcyjna", "sro", "spol s ro", "doo", "dooel", "EOOD", "OOD", "EAD",
+    "Osakeyhtiö", "Oyj", "ApS", "ASA", "ehf", "UAB", "SIA", "OÜ", "Sp z oo", "Spółka akcyjna",
+    "Spółka z ograniczoną odpowiedzialnością", "sro", "spol s ro", "doo", "dooel", "EOOD", "OOD",
+    "EAD",
     "Kft", "Zrt", "Nyrt", "Anonim Şirketi", "Limited Şirketi", "Ltd Şti", "Şti", "Şirketi",
     "EPE", "ΑΕ", "ΕΠΕ", "ΙΚΕ",
     # Asia
@@ -88,21 +96,23 @@ _LEGAL_FORMS = (
     "Sahami Am", "Sahami Aam",
 )
 
-# Short forms that are also words, initials or Arabic articles ("As-Sahab", "Ad-Dawa", "Sá"): removed
-# only in the run of legal forms that ends the name ("Acme A.Ş.", "Acme AS Ltd"), never at its start.
+# Short forms that are also words, initials or Arabic articles ("As-Sahab", "Ad-Dawa", "Ат-Тикрити",
+# "Sá"): removed only in the run of legal forms that ends the name ("Acme A.Ş.", "Acme AS Ltd"),
+# never at its start. Not "SE" (Societas Europaea): Korean given names end in "Se" ("PAK, Han Se").
 _TRAILING_LEGAL_FORMS = (
-    "SA", "AS", "A/S", "AD", "AE", "SE", "AB", "AG", "KG", "Oy", "BV", "NV", "CV", "LP", "DD", "OU",
-    "hf", "KK", "GK", "SAS", "SL", "SAC", "SAA", "SNC", "SCA", "CA", "IKE", "Sp k",
+    "SA", "AS", "A/S", "AD", "AE", "AB", "AG", "KG", "Oy", "BV", "NV", "CV", "LP", "DD", "OU",
+    "hf", "KK", "GK", "SAS", "SL", "SAC", "SAA", "SNC", "SCA", "SCS", "CA", "IKE", "Sp k",
+    "ASBL", "VZW", "АТ", "АД",
 )
 
 # Legal forms written without a space inside a CJK name: "华为技术有限公司" is "华为技术".
 _CJK_SUFFIXES = (
-    "股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "公司", "株式会社", "有限会社", "合同会社",
-    "주식회사", "유한회사",
+    "股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "公司",
+    "株式会社", "有限会社", "合同会社", "주식회사", "유한회사",
 )
 _CJK_PREFIXES = ("株式会社", "有限会社", "合同会社", "주식회사", "유한회사")
 
-# --- character level ----------------------------------------------------------------------------------
+# --- characters ----------------------------------------------------------------------------------
 
 # Apostrophes and transliteration marks join what they separate: "People's" is "peoples", "Sa'id" is
 # "said", "Rusʹ" is "rus". Tatweel (Arabic kashida) and invisible format characters are dropped too.
@@ -124,7 +134,7 @@ _LETTER_MAP = {
 }
 
 # Initials written with dots are one word: "S.A." is "sa", "L.L.C." is "llc", "S.p.A." is "spa",
-# "J. R. R. Tolkien" is "jrr tolkien". A letter standing alone, then a dot, then another lone letter.
+# "J. R. R. Tolkien" is "jrr tolkien": a lone letter, a dot, another lone letter.
 _INITIAL_DOT = re.compile(r"(?<![^\W_])([^\W\d_])\.\s?(?=[^\W\d_](?![^\W_]))")
 
 _ASCII_PUNCT = re.compile(r"[^a-z0-9]+")
@@ -150,27 +160,50 @@ def _script_of(ch: str) -> int:
     return _KEEP
 
 
+# What each character becomes, by kind: a letter or digit (its script's rule for the marks that
+# follow: _DROP, _DROP_BUT_BREVE or _KEEP), a combining mark, an invisible character, a separator.
+_MARK, _BREVE, _INVISIBLE, _SEPARATOR = 3, 4, 5, 6
+_CHAR_CACHE: dict[str, tuple[str, int]] = {}
+
+
+def _char_info(ch: str) -> tuple[str, int]:
+    cat = unicodedata.category(ch)
+    if cat[0] == "M":
+        return "", _BREVE if ch == "\u0306" else _MARK
+    if cat[0] == "L" or cat[0] == "N":
+        if cat == "Nd" and not ch.isascii():
+            ch = str(unicodedata.decimal(ch))  # Arabic-Indic, Persian, Devanagari digits: 0-9
+        ch = _LETTER_MAP.get(ch, ch)
+        return ch, _script_of(ch[0])
+    if cat == "Cf":
+        return "", _INVISIBLE  # zero-width joiners, soft hyphens, bidi marks: not separators
+    return " ", _SEPARATOR
+
+
 def _tokens_slow(text: str) -> list[str]:
     """Tokens of any text: NFKC, casefold, accents and punctuation out, script kept."""
     text = unicodedata.normalize("NFKC", text.translate(_DELETE)).casefold()
     text = _INITIAL_DOT.sub(r"\1", text.translate(_DELETE))
     out: list[str] = []
-    marks = _DROP  # what to do with a combining mark: it belongs to the last letter written
+    marks = _DROP  # what the next combining mark does: it belongs to the last letter written
+    cache = _CHAR_CACHE
     for ch in unicodedata.normalize("NFKD", text):
-        cat = unicodedata.category(ch)
-        first = cat[0]
-        if first == "M":
-            if marks == _KEEP or (marks == _DROP_BUT_BREVE and ch == "\u0306"):
+        info = cache.get(ch)
+        if info is None:
+            info = _char_info(ch)
+            if len(cache) < 65536:
+                cache[ch] = info
+        new, kind = info
+        if kind <= _KEEP:
+            out.append(new)
+            marks = kind
+        elif kind == _MARK:
+            if marks == _KEEP:
                 out.append(ch)
-        elif first == "L" or first == "N":
-            if cat == "Nd" and not ch.isascii():
-                ch = str(unicodedata.decimal(ch))
-            ch = _LETTER_MAP.get(ch, ch)
-            out.append(ch)
-            marks = _script_of(ch[0])
-        elif cat == "Cf":
-            continue  # zero-width joiners, soft hyphens, bidi marks: invisible, not separators
-        else:
+        elif kind == _BREVE:
+            if marks != _DROP:
+                out.append(ch)
+        elif kind == _SEPARATOR:
             out.append(" ")
             marks = _DROP
     return unicodedata.normalize("NFC", "".join(out)).split()
@@ -178,7 +211,7 @@ def _tokens_slow(text: str) -> list[str]:
 
 def _tokens(text: str) -> list[str]:
     if text.isascii():
-        # Same result as _tokens_slow for ASCII, five times faster: most names in the lists are ASCII.
+        # The same result as _tokens_slow, several times faster; most names in lists are ASCII.
         text = _INITIAL_DOT.sub(r"\1", text.lower().replace("'", "").replace("`", ""))
         return _ASCII_PUNCT.sub(" ", text).split()
     return _tokens_slow(text)
@@ -198,6 +231,8 @@ def _forms() -> dict[str, list[tuple[tuple[str, ...], bool]]]:
 
 
 def _strip_cjk(token: str) -> str:
+    if not (token.endswith(_CJK_SUFFIXES) or token.startswith(_CJK_PREFIXES)):
+        return token
     changed = True
     while changed:
         changed = False
@@ -235,7 +270,7 @@ def _strip_forms_once(tokens: list[str]) -> list[str]:
         elif trailing:
             continue
         removed[start:end] = [True] * (end - start)
-    return [t for t, r in zip(tokens, removed) if not r]
+    return [t for t, r in zip(tokens, removed, strict=True) if not r]
 
 
 def _strip_legal_forms(tokens: list[str]) -> list[str]:
@@ -250,7 +285,7 @@ def _strip_legal_forms(tokens: list[str]) -> list[str]:
         tokens = kept
 
 
-# --- public API ---------------------------------------------------------------------------------------
+# --- public API ----------------------------------------------------------------------------------
 
 
 def normalize_name(name: str) -> str:
@@ -276,7 +311,8 @@ _LOGOGRAPHIC = ("CJK UNIFIED", "CJK COMPATIBILITY", "HIRAGANA", "KATAKANA", "HAN
 def is_weak_key(key: str) -> bool:
     """True for a key that must never join two parties on its own: empty, or one word of four
     characters or fewer ("ast", "ofac", "2"). Han, kana and Hangul characters are syllables, not
-    letters of an acronym: "华为" (Huawei) or "中兴" (ZTE) is a full name, weak only as one character."""
+    letters of an acronym: "华为" (Huawei) or "中兴" (ZTE) is a full name, weak only when it is
+    one character."""
     parts = key.split()
     if len(parts) != 1:
         return not parts
@@ -320,7 +356,8 @@ def kinds_compatible(a: str | None, b: str | None) -> bool:
     return ca is None or cb is None or ca == cb
 
 
-def name_keys(name: str, kind: str | None) -> set[str]:
+@lru_cache(maxsize=65536)
+def name_keys(name: str, kind: str | None) -> frozenset[str]:
     """The keys under which a name is stored and looked up. A person's name: its person key. A name
     of unknown kind: both keys, so that an unknown "YAKUBETS, Maksim" still meets the person. Any
     other kind: the order-preserving key. Empty keys are left out."""
@@ -332,4 +369,4 @@ def name_keys(name: str, kind: str | None) -> set[str]:
     else:
         keys = {normalize_name(name)}
     keys.discard("")
-    return keys
+    return frozenset(keys)

@@ -16,6 +16,7 @@ import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -79,8 +80,7 @@ CREATE TABLE events (
 );
 CREATE INDEX events_date ON events (date_start);
 CREATE INDEX events_jurisdiction ON events (jurisdiction, date_start);
-CREATE INDEX events_in_response_to ON events (in_response_to);
-CREATE INDEX events_change ON events (change_id);
+CREATE INDEX events_in_response_to ON events (in_response_to) WHERE in_response_to IS NOT NULL;
 CREATE TABLE entities (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -88,7 +88,6 @@ CREATE TABLE entities (
     country TEXT,
     change_id INTEGER NOT NULL
 );
-CREATE INDEX entities_change ON entities (change_id);
 CREATE TABLE entity_names (
     entity_id TEXT NOT NULL REFERENCES entities(id),
     key TEXT NOT NULL,
@@ -97,7 +96,6 @@ CREATE TABLE entity_names (
     PRIMARY KEY (entity_id, key, name)
 );
 CREATE INDEX entity_names_key ON entity_names (key);
-CREATE INDEX entity_names_change ON entity_names (change_id);
 CREATE TABLE targets (
     event_id TEXT NOT NULL REFERENCES events(id),
     position INTEGER NOT NULL,
@@ -110,7 +108,6 @@ CREATE TABLE targets (
     PRIMARY KEY (event_id, position)
 );
 CREATE INDEX targets_entity ON targets (entity_id);
-CREATE INDEX targets_change ON targets (change_id);
 CREATE TABLE responses (
     id TEXT PRIMARY KEY,
     event_id TEXT NOT NULL REFERENCES events(id),
@@ -130,8 +127,8 @@ CREATE TABLE responses (
     change_id INTEGER NOT NULL
 );
 CREATE INDEX responses_event ON responses (event_id, date_start);
-CREATE INDEX responses_counter_event ON responses (counter_event_id);
-CREATE INDEX responses_change ON responses (change_id);
+CREATE INDEX responses_counter_event ON responses (counter_event_id)
+    WHERE counter_event_id IS NOT NULL;
 """
 
 # Full-text indexes kept in step by triggers (sqlite-utils' `enable_fts(create_triggers=True)`), so
@@ -140,7 +137,6 @@ FTS_COLUMNS = {
     "events": ["authority", "program", "legal_basis", "reason", "summary", "tags"],
     "targets": ["name", "aliases"],
     "responses": ["actor", "speaker", "quote", "summary", "tags"],
-    "entity_names": ["name"],
 }
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
@@ -206,7 +202,10 @@ def _check_file(path: Path) -> bool:
 
 def _connect(path: Path) -> sqlite3.Connection:
     try:
-        return sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        # 64 MiB of page cache: large imports keep their index pages in memory; lookups touch few.
+        conn.execute("PRAGMA cache_size = -65536")
+        return conn
     except sqlite3.Error as err:
         raise StoreError(f"cannot open the store {path}: {err}") from None
 
@@ -244,6 +243,7 @@ class Store:
         self.on_disk = True
         self._change_id: int | None = None
         self._seq = 0
+        self._bulk = False
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -379,6 +379,37 @@ class Store:
         finally:
             self._change_id = None
 
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Within a change: insert many rows and index their text once, at the end.
+
+        FTS5 fed row by row through triggers costs ten times one INSERT … SELECT of the same rows
+        (measured: 3.4 s against 0.3 s for 57,000 rows), so the triggers are dropped for the
+        duration and put back before the change commits; readers never see them missing.
+        """
+        assert self._change_id is not None, "bulk() runs inside a change"
+        triggers = self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
+            f"({', '.join('?' for _ in FTS_COLUMNS)})",
+            tuple(FTS_COLUMNS),
+        ).fetchall()
+        for name, _ in triggers:
+            self.conn.execute(f"DROP TRIGGER [{name}]")
+        self._bulk = True
+        try:
+            yield
+            for table, columns in FTS_COLUMNS.items():
+                listed = ", ".join(f"[{c}]" for c in columns)
+                self.conn.execute(
+                    f"INSERT INTO [{table}_fts] (rowid, {listed}) "
+                    f"SELECT rowid, {listed} FROM [{table}] WHERE change_id = ?",
+                    (self._change_id,),
+                )
+        finally:
+            self._bulk = False
+            for _, sql in triggers:
+                self.conn.execute(sql)
+
     def set_change_summary(self, summary: str) -> None:
         self.conn.execute("UPDATE changes SET summary = ? WHERE id = ?", (summary, self._change_id))
 
@@ -397,22 +428,14 @@ class Store:
             ),
         )
 
-    def insert(self, table: str, row: dict) -> None:
-        """Insert a row marked with the current change (undo deletes it by that mark)."""
-        row = dict(row, change_id=self._change_id)
-        columns = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
-        self.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", _encode(row))
+    def insert(self, table: str, row: dict, *, unless_present: bool = False) -> bool:
+        """Insert a row marked with the current change (undo deletes it by that mark).
 
-    def insert_many(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
-        """Bulk form of `insert`: `rows` hold the values of `columns`, change_id is appended."""
-        names = ", ".join(columns + ("change_id",))
-        marks = ", ".join("?" for _ in range(len(columns) + 1))
-        change_id = self._change_id
-        self.conn.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({marks})",
-            (tuple(row) + (change_id,) for row in rows),
-        )
+        With `unless_present`, a row whose key is taken is left alone; returns whether it was new.
+        """
+        row = dict(row, change_id=self._change_id)
+        sql = _insert_sql(table, tuple(row), unless_present)
+        return self.conn.execute(sql, _encode(row)).rowcount == 1
 
     def _where_key(self, table: str, key: dict) -> tuple[str, list]:
         columns = PRIMARY_KEYS[table]
@@ -428,6 +451,8 @@ class Store:
 
     def update(self, table: str, key: dict, values: dict) -> None:
         """Update one row, logging its old values (unless this change inserted it)."""
+        if self._bulk and set(values) & set(FTS_COLUMNS.get(table, ())):
+            raise RuntimeError(f"bulk(): an update of indexed text in {table} would not be indexed")
         old = self._row_by_key(table, key)
         if old is None:
             raise KeyError((table, key))
@@ -440,6 +465,8 @@ class Store:
 
     def delete(self, table: str, key: dict) -> None:
         """Delete one row, logging its old values (unless this change inserted it)."""
+        if self._bulk and table in FTS_COLUMNS:
+            raise RuntimeError(f"bulk(): a delete from {table} would stay in its text index")
         old = self._row_by_key(table, key)
         if old is None:
             return
@@ -724,8 +751,17 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+@lru_cache(maxsize=64)
+def _insert_sql(table: str, columns: tuple[str, ...], unless_present: bool) -> str:
+    verb = "INSERT OR IGNORE" if unless_present else "INSERT"
+    return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+
+
 def _encode(row: dict) -> list:
-    return [json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for v in row.values()]
+    return [
+        (json.dumps(v, ensure_ascii=False) if v else "[]") if isinstance(v, list) else v
+        for v in row.values()
+    ]
 
 
 def _encode_dict(row: dict) -> dict:

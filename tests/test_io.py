@@ -166,3 +166,31 @@ def test_csv_cells_hold_json_lists(cli):
     rows = list(csv.DictReader(io.StringIO(cli("export", "--format", "csv").stdout)))
     assert json.loads(rows[0]["targets"])[0]["name"] == "Integrity Technology Group"
     assert rows[2]["type"] == "response" and rows[2]["event_id"].startswith("ev-")
+
+
+def _fts_consistent(db) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    for table in ("events", "targets", "responses"):
+        # FTS5 checks its index against the content table itself (rank 1); raises on a mismatch.
+        conn.execute(f"INSERT INTO {table}_fts ({table}_fts, rank) VALUES ('integrity-check', 1)")
+    conn.close()
+
+
+def test_text_index_matches_the_records_after_import_edit_and_undo(cli, tmp_path, db):
+    path = tmp_path / "some.jsonl"
+    path.write_text("\n".join(_jsonl_events(50)) + "\n")
+    cli("import", str(SEED))
+    cli("import", str(path))
+    _fts_consistent(db)
+    event = json.loads(cli("export", "--type", "event").stdout)[0]
+    cli("edit", event["id"], "--summary", "changed words", "--target", "Renamed Company")
+    _fts_consistent(db)
+    cli("undo")
+    cli("undo")
+    _fts_consistent(db)
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM targets_fts WHERE targets_fts MATCH 'company'").fetchone()[0] == 0

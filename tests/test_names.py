@@ -1,4 +1,4 @@
-"""Name keys (sanctrack.names): which names are one party, and which keys never join on their own."""
+"""Name keys (sanctrack.names): which names are one party, which keys never join on their own."""
 
 from __future__ import annotations
 
@@ -23,56 +23,184 @@ from sanctrack.names import (
 # Groups of names that must give one key (normalize_name).
 SAME_ORGANISATION = [
     pytest.param(
-        ["Integrity Technology Group, Incorporated", "Integrity Technology Group Incorporated",
-         "Integrity Technology Group", "INTEGRITY TECHNOLOGY GROUP, INC.", "Integrity  Technology\tGroup"],
-        "integrity technology group", id="brief-integrity"),
-    pytest.param(["Société Générale", "Societe Generale", "SOCIÉTÉ GÉNÉRALE S.A.", "Société Générale SA"],
-                 "societe generale", id="accents-french-sa"),
-    pytest.param(["Sichuan Anxun Information Technology Co., Ltd.", "Sichuan Anxun Information Technology Co Ltd",
-                  "Sichuan Anxun Information Technology Company Limited",
-                  "SICHUAN ANXUN INFORMATION TECHNOLOGY CO.,LTD", "Sichuan Anxun Information Technology"],
-                 "sichuan anxun information technology", id="english-co-ltd"),
-    pytest.param(["Acme Trading LLC", "Acme Trading L.L.C.", "Acme Trading Limited Liability Company",
-                  "Acme Trading, Inc.", "Acme Trading Corp.", "Acme Trading Corporation", "Acme Trading PLC",
-                  "Acme Trading Ltd", "Acme Trading Limited", "Acme Trading Company", "Acme Trading Co."],
-                 "acme trading", id="english-forms"),
-    pytest.param(["Sberbank Rossii PJSC", "PJSC Sberbank Rossii", "Public Joint Stock Company Sberbank Rossii",
-                  "OAO Sberbank Rossii", "Sberbank Rossii JSC", "Sberbank Rossii, Open Joint-Stock Company"],
-                 "sberbank rossii", id="russian-latin"),
-    pytest.param(["ООО «Ромашка Плюс»", "Общество с ограниченной ответственностью \"Ромашка Плюс\"",
-                  "Ромашка Плюс ООО", "АО Ромашка Плюс", "ПАО «Ромашка Плюс»"],
-                 "ромашка плюс", id="russian-cyrillic"),
-    pytest.param(["Товариство з обмеженою відповідальністю «Укр Енерго»", "ТОВ Укр Енерго", "ПрАТ Укр Енерго"],
-                 "укр енерго", id="ukrainian"),
-    pytest.param(["Siemens Energy AG", "Siemens Energy Aktiengesellschaft", "Siemens Energy GmbH",
-                  "Siemens Energy Gesellschaft mit beschränkter Haftung", "Siemens Energy GmbH & Co. KG"],
-                 "siemens energy", id="german"),
-    pytest.param(["Fincantieri S.p.A.", "Fincantieri SpA", "Fincantieri Società per azioni", "Fincantieri S.r.l."],
-                 "fincantieri", id="italian"),
-    pytest.param(["Petroleos Mexicanos S.A. de C.V.", "Petróleos Mexicanos, SA de CV",
-                  "Petróleos Mexicanos S. de R.L. de C.V.", "Petroleos Mexicanos Sociedad Anónima"],
-                 "petroleos mexicanos", id="spanish"),
-    pytest.param(["Mahan Air Tasimacilik A.Ş.", "Mahan Air Taşımacılık Anonim Şirketi",
-                  "Mahan Air Tasimacilik Ltd. Şti."],
-                 "mahan air tasimacilik", id="turkish"),
-    pytest.param(["Maersk Tankers A/S", "Maersk Tankers AS", "Maersk Tankers ApS", "Maersk Tankers Aktieselskab"],
-                 "maersk tankers", id="danish"),
-    pytest.param(["Baltic Shipping UAB", "UAB Baltic Shipping", "SIA Baltic Shipping", "Baltic Shipping OÜ",
-                  "Baltic Shipping Sp. z o.o.", "Baltic Shipping s.r.o."],
-                 "baltic shipping", id="baltic-central-europe"),
-    pytest.param(["PT Pertamina Trading", "Pertamina Trading Tbk", "Pertamina Trading Sdn. Bhd.",
-                  "Pertamina Trading Pte. Ltd."],
-                 "pertamina trading", id="south-east-asia"),
-    pytest.param(["奇安信科技集团股份有限公司", "奇安信科技集团有限公司", "奇安信科技集团"], "奇安信科技集团",
-                 id="chinese"),
-    pytest.param(["شركة الاتصالات المتقدمة ذ.م.م", "الاتصالات المتقدمة", "شركه الاتصالات المتقدمة"],
-                 "الاتصالات المتقدمه", id="arabic"),
-    pytest.param(["شرکت ملی نفتکش ایران سهامی خاص", "ملی نفتکش ایران", "شركت ملي نفتكش ايران"],
-                 "ملي نفتكش ايران", id="persian"),
-    pytest.param(["Bank of Kunlun", "BANK OF KUNLUN", "Bank-of-Kunlun", "  Bank of  Kunlun.  ", "Bank of “Kunlun”"],
-                 "bank of kunlun", id="punctuation-spacing"),
-    pytest.param(["People's Bank of Iran", "Peoples Bank of Iran", "People’s Bank of Iran"],
-                 "peoples bank of iran", id="apostrophes"),
+        [
+            "Integrity Technology Group, Incorporated",
+            "Integrity Technology Group Incorporated",
+            "Integrity Technology Group",
+            "INTEGRITY TECHNOLOGY GROUP, INC.",
+            "Integrity  Technology\tGroup",
+        ],
+        "integrity technology group",
+        id="brief-integrity",
+    ),
+    pytest.param(
+        ["Société Générale", "Societe Generale", "SOCIÉTÉ GÉNÉRALE S.A.", "Société Générale SA"],
+        "societe generale",
+        id="accents-french-sa",
+    ),
+    pytest.param(
+        [
+            "Sichuan Anxun Information Technology Co., Ltd.",
+            "Sichuan Anxun Information Technology Co Ltd",
+            "Sichuan Anxun Information Technology Company Limited",
+            "SICHUAN ANXUN INFORMATION TECHNOLOGY CO.,LTD",
+            "Sichuan Anxun Information Technology",
+        ],
+        "sichuan anxun information technology",
+        id="english-co-ltd",
+    ),
+    pytest.param(
+        [
+            "Acme Trading LLC",
+            "Acme Trading L.L.C.",
+            "Acme Trading Limited Liability Company",
+            "Acme Trading, Inc.",
+            "Acme Trading Corp.",
+            "Acme Trading Corporation",
+            "Acme Trading PLC",
+            "Acme Trading Ltd",
+            "Acme Trading Limited",
+            "Acme Trading Company",
+            "Acme Trading Co.",
+        ],
+        "acme trading",
+        id="english-forms",
+    ),
+    pytest.param(
+        [
+            "Sberbank Rossii PJSC",
+            "PJSC Sberbank Rossii",
+            "Public Joint Stock Company Sberbank Rossii",
+            "OAO Sberbank Rossii",
+            "Sberbank Rossii JSC",
+            "Sberbank Rossii, Open Joint-Stock Company",
+        ],
+        "sberbank rossii",
+        id="russian-latin",
+    ),
+    pytest.param(
+        [
+            "ООО «Ромашка Плюс»",
+            'Общество с ограниченной ответственностью "Ромашка Плюс"',
+            "Ромашка Плюс ООО",
+            "АО Ромашка Плюс",
+            "ПАО «Ромашка Плюс»",
+        ],
+        "ромашка плюс",
+        id="russian-cyrillic",
+    ),
+    pytest.param(
+        [
+            "Товариство з обмеженою відповідальністю «Укр Енерго»",
+            "ТОВ Укр Енерго",
+            "ПрАТ Укр Енерго",
+        ],
+        "укр енерго",
+        id="ukrainian",
+    ),
+    pytest.param(
+        [
+            "Siemens Energy AG",
+            "Siemens Energy Aktiengesellschaft",
+            "Siemens Energy GmbH",
+            "Siemens Energy Gesellschaft mit beschränkter Haftung",
+            "Siemens Energy GmbH & Co. KG",
+        ],
+        "siemens energy",
+        id="german",
+    ),
+    pytest.param(
+        [
+            "Fincantieri S.p.A.",
+            "Fincantieri SpA",
+            "Fincantieri Società per azioni",
+            "Fincantieri S.r.l.",
+        ],
+        "fincantieri",
+        id="italian",
+    ),
+    pytest.param(
+        [
+            "Petroleos Mexicanos S.A. de C.V.",
+            "Petróleos Mexicanos, SA de CV",
+            "Petróleos Mexicanos S. de R.L. de C.V.",
+            "Petroleos Mexicanos Sociedad Anónima",
+        ],
+        "petroleos mexicanos",
+        id="spanish",
+    ),
+    pytest.param(
+        [
+            "Mahan Air Tasimacilik A.Ş.",
+            "Mahan Air Taşımacılık Anonim Şirketi",
+            "Mahan Air Tasimacilik Ltd. Şti.",
+        ],
+        "mahan air tasimacilik",
+        id="turkish",
+    ),
+    pytest.param(
+        [
+            "Maersk Tankers A/S",
+            "Maersk Tankers AS",
+            "Maersk Tankers ApS",
+            "Maersk Tankers Aktieselskab",
+        ],
+        "maersk tankers",
+        id="danish",
+    ),
+    pytest.param(
+        [
+            "Baltic Shipping UAB",
+            "UAB Baltic Shipping",
+            "SIA Baltic Shipping",
+            "Baltic Shipping OÜ",
+            "Baltic Shipping Sp. z o.o.",
+            "Baltic Shipping s.r.o.",
+        ],
+        "baltic shipping",
+        id="baltic-central-europe",
+    ),
+    pytest.param(
+        [
+            "PT Pertamina Trading",
+            "Pertamina Trading Tbk",
+            "Pertamina Trading Sdn. Bhd.",
+            "Pertamina Trading Pte. Ltd.",
+        ],
+        "pertamina trading",
+        id="south-east-asia",
+    ),
+    pytest.param(
+        ["奇安信科技集团股份有限公司", "奇安信科技集团有限公司", "奇安信科技集团"],
+        "奇安信科技集团",
+        id="chinese",
+    ),
+    pytest.param(
+        ["شركة الاتصالات المتقدمة ذ.م.م", "الاتصالات المتقدمة", "شركه الاتصالات المتقدمة"],
+        "الاتصالات المتقدمه",
+        id="arabic",
+    ),
+    pytest.param(
+        ["شرکت ملی نفتکش ایران سهامی خاص", "ملی نفتکش ایران", "شركت ملي نفتكش ايران"],
+        "ملي نفتكش ايران",
+        id="persian",
+    ),
+    pytest.param(
+        [
+            "Bank of Kunlun",
+            "BANK OF KUNLUN",
+            "Bank-of-Kunlun",
+            "  Bank of  Kunlun.  ",
+            "Bank of “Kunlun”",
+        ],
+        "bank of kunlun",
+        id="punctuation-spacing",
+    ),
+    pytest.param(
+        ["People's Bank of Iran", "Peoples Bank of Iran", "People’s Bank of Iran"],
+        "peoples bank of iran",
+        id="apostrophes",
+    ),
 ]
 
 
@@ -103,7 +231,10 @@ def test_one_organisation_one_key(names, key):
         ("أحمد", "احمد"),  # hamza forms of alef fold into alef
         ("١٢٣ Trading", "123 trading"),
         ("J. R. R. Tolkien", "jrr tolkien"),
-        ("As-Sahab Media Foundation", "as sahab media foundation"),  # Arabic article, not Norwegian AS
+        (
+            "As-Sahab Media Foundation",
+            "as sahab media foundation",
+        ),  # Arabic article, not Norwegian AS
         ("Acme Holding AS", "acme holding"),
         ("Central Intelligence Agency (CIA)", "central intelligence agency cia"),
         ("Limited Brands Company", "brands"),
@@ -116,8 +247,15 @@ def test_normalize_name(name, key):
 @pytest.mark.parametrize(
     ("names", "key"),
     [
-        (["YAKUBETS, Maksim Viktorovich", "Maksim Viktorovich Yakubets", "Yakubets Maksim Viktorovich",
-          "maksim  YAKUBETS viktorovich"], "maksim viktorovich yakubets"),
+        (
+            [
+                "YAKUBETS, Maksim Viktorovich",
+                "Maksim Viktorovich Yakubets",
+                "Yakubets Maksim Viktorovich",
+                "maksim  YAKUBETS viktorovich",
+            ],
+            "maksim viktorovich yakubets",
+        ),
         (["GUO, Jiakun", "Guo Jiakun", "Jiakun GUO"], "guo jiakun"),
         (["Якубец Максим Викторович", "Максим Викторович Якубец"], "викторович максим якубец"),
         (["AL-ZAWAHIRI, Ayman", "Ayman al-Zawahiri"], "al ayman zawahiri"),
@@ -164,11 +302,18 @@ def test_short_acronym_is_weak_after_normalisation():
     ("name", "kind", "keys"),
     [
         ("YAKUBETS, Maksim Viktorovich", "person", {"maksim viktorovich yakubets"}),
-        ("YAKUBETS, Maksim Viktorovich", None, {"yakubets maksim viktorovich", "maksim viktorovich yakubets"}),
+        (
+            "YAKUBETS, Maksim Viktorovich",
+            None,
+            {"yakubets maksim viktorovich", "maksim viktorovich yakubets"},
+        ),
         ("Integrity Technology Group, Incorporated", "company", {"integrity technology group"}),
         ("Integrity Technology Group, Incorporated", "group", {"integrity technology group"}),
-        ("Integrity Technology Group, Incorporated", None,
-         {"integrity technology group", "group incorporated integrity technology"}),
+        (
+            "Integrity Technology Group, Incorporated",
+            None,
+            {"integrity technology group", "group incorporated integrity technology"},
+        ),
         ("Ministry of Foreign Affairs", "government-body", {"ministry of foreign affairs"}),
         ("MV Stellar Ace", "vessel", {"mv stellar ace"}),
         ("", "person", set()),
@@ -230,7 +375,9 @@ def test_importing_names_loads_only_the_standard_library():
         "new = {m.split('.')[0] for m in set(sys.modules) - before}; "
         "print(sorted(new - {'sanctrack'} - set(sys.stdlib_module_names)))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"
 
 
@@ -243,13 +390,68 @@ def test_normalize_name_is_idempotent_and_total(text):
     assert person_key(person_key(text)) == person_key(text)
 
 
-# Names assembled from legal forms, punctuation, articles and words, to exercise the stripping rules.
-NAME_PARTS = st.sampled_from([
-    "Acme", "Kunlun", "As", "AS", "A/S", "S.A.", "SA", "de", "C.V.", "S.", "R.L.", "Co.", "Co", "Ltd", "LLC",
-    "Inc.", "Company", "Limited", "GmbH", "&", "KG", "OOO", "ООО", "АО", "Sp.", "z", "o.o.", "y", "Cía",
-    "Ltda", "Cía.", "Ş", "A.Ş.", "شركة", "ذ.م.م", "有限公司", "华为技术有限公司", "公司", "株式会社", "(", ")",
-    ",", "-", "'", "é", "\u0301", "Joint", "Stock", "Public", "Open", "Ё", "ё", "ŀ", "ǅ", "İ", "ß", "١",
-])
+# Names assembled from legal forms, punctuation, articles and words: the stripping rules at work.
+NAME_PARTS = st.sampled_from(
+    [
+        "Acme",
+        "Kunlun",
+        "As",
+        "AS",
+        "A/S",
+        "S.A.",
+        "SA",
+        "de",
+        "C.V.",
+        "S.",
+        "R.L.",
+        "Co.",
+        "Co",
+        "Ltd",
+        "LLC",
+        "Inc.",
+        "Company",
+        "Limited",
+        "GmbH",
+        "&",
+        "KG",
+        "OOO",
+        "ООО",
+        "АО",
+        "Sp.",
+        "z",
+        "o.o.",
+        "y",
+        "Cía",
+        "Ltda",
+        "Cía.",
+        "Ş",
+        "A.Ş.",
+        "شركة",
+        "ذ.م.م",
+        "有限公司",
+        "华为技术有限公司",
+        "公司",
+        "株式会社",
+        "(",
+        ")",
+        ",",
+        "-",
+        "'",
+        "é",
+        "\u0301",
+        "Joint",
+        "Stock",
+        "Public",
+        "Open",
+        "Ё",
+        "ё",
+        "ŀ",
+        "ǅ",
+        "İ",
+        "ß",
+        "١",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
