@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from typer._click.exceptions import ClickException
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from . import __version__
@@ -33,7 +33,7 @@ class SanctrackGroup(TyperGroup):
         try:
             result = super().main(
                 args=args,
-                prog_name=prog_name or "sanctrack",
+                prog_name="sanctrack",  # also under test runners, which pass their own
                 complete_var=complete_var,
                 standalone_mode=False,
                 **extra,
@@ -42,6 +42,10 @@ class SanctrackGroup(TyperGroup):
         except SanctrackError as err:
             error_line(err.message, err.hint)
             code = int(err.exit_code)
+        except NoArgsIsHelpError as err:
+            # `sanctrack` or `sanctrack add` alone: the overview is what was asked for.
+            sys.stdout.write(err.format_message() + "\n")
+            code = 0
         except ClickException as err:
             hint = None
             ctx = getattr(err, "ctx", None)
@@ -81,7 +85,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help="Record sanctions events and the official responses to them; look them up offline.",
 )
 add_app = typer.Typer(
     cls=SanctrackGroup,
@@ -205,10 +208,13 @@ def main_options(
 
     Examples:
 
-      sanctrack add event --date 2025-01-03 --authority "US Department of the Treasury, OFAC"
-      --jurisdiction US --target "Integrity Technology Group" --alias "Yongxin Zhicheng Technology Group"
+    
+      sanctrack add event --date 2025-01-03 --authority "US Department of the Treasury, OFAC" \\
+        --jurisdiction US --target "Integrity Technology Group" \\
+        --alias "Yongxin Zhicheng Technology Group"
 
-      sanctrack show ev-3f9a --json
+    
+      sanctrack show ev-ed50 --json
     """
     ctx.obj = Settings(db=db, today=today, no_color=no_color)
 
@@ -273,7 +279,7 @@ def add_event(
     authority: Annotated[str, typer.Option(help="The imposing body, as written.")],
     jurisdiction: Annotated[str, typer.Option(help="Code of the sender: US, GB (UK), EU, UN, CN…")],
     target: Annotated[list[str], typer.Option(help="A target's name (repeatable).")],
-    alias: ListOption = None,
+    alias: Annotated[Optional[list[str]], typer.Option(help="Another name of the target before it (repeatable).")] = None,
     target_kind: Annotated[
         Optional[list[str]],
         typer.Option(help="Kind of the target before it: person, company, organization, vessel, aircraft, government-body, group."),
@@ -299,13 +305,17 @@ def add_event(
 
     Examples:
 
-      sanctrack add event --date 2025-01-03 --authority "US Department of the Treasury, OFAC"
-      --jurisdiction US --action designation --program CYBER2
-      --target "Integrity Technology Group" --alias "Yongxin Zhicheng Technology Group"
-      --target-kind company --target-country CN
+    
+      sanctrack add event --date 2025-01-03 \\
+        --authority "US Department of the Treasury, OFAC" --jurisdiction US \\
+        --target "Integrity Technology Group" \\
+        --alias "Yongxin Zhicheng Technology Group" \\
+        --target-kind company --target-country CN
 
-      sanctrack add event --date "9 Dec 2025" --authority "UK FCDO" --jurisdiction UK
-      --target "Sichuan Anxun Information Technology" --target "Integrity Technology Group Incorporated" --json
+    
+      sanctrack add event --date "9 Dec 2025" --authority "UK FCDO" --jurisdiction UK \\
+        --target "Sichuan Anxun Information Technology" \\
+        --target "Integrity Technology Group Incorporated" --json
     """
     from . import core
 
@@ -376,11 +386,15 @@ def add_response(
 
     Examples:
 
-      sanctrack add response --to ev-3f9a --date 2025-01-06 --actor "Integrity Technology Group"
-      --kind filing --stance denies --quote "The company firmly opposes…"
+    
+      sanctrack add response --to ev-ed50 --date 2025-01-06 \\
+        --actor "Integrity Technology Group" --kind filing --stance denies \\
+        --quote "The company firmly opposes…"
 
-      sanctrack add response --to ev-3f9a --date 2025-12-10 --actor "PRC Ministry of Foreign Affairs"
-      --speaker "Guo Jiakun" --country CN --kind press-conference --stance rejects --json
+    
+      sanctrack add response --to ev-de2b --date 2025-12-10 \\
+        --actor "PRC Ministry of Foreign Affairs" --speaker "Guo Jiakun" --country CN \\
+        --kind press-conference --stance rejects --json
     """
     from . import core
 
@@ -420,9 +434,11 @@ def show(
 
     Examples:
 
-      sanctrack show ev-3f9a
+    
+      sanctrack show ev-ed50
 
-      sanctrack show en-51c0 --json
+    
+      sanctrack show en-0141 --json
     """
     from . import core
     from .render import RECORD_FORMATS, emit_record
@@ -471,9 +487,11 @@ def edit(
 
     Examples:
 
-      sanctrack edit ev-3f9a --program CYBER2 --legal-basis "E.O. 13694, as amended"
+    
+      sanctrack edit ev-ed50 --program CYBER2 --legal-basis "E.O. 13694, as amended"
 
-      sanctrack edit rs-b025 --date 2025-01-06 --stance rejects
+    
+      sanctrack edit rs-1723 --date 2025-01-06 --stance rejects
     """
     from . import core
     from .render import RECORD_FORMATS, emit_record
@@ -515,9 +533,11 @@ def delete(
 
     Examples:
 
-      sanctrack delete rs-b025
+    
+      sanctrack delete rs-1723
 
-      sanctrack delete ev-3f9a --cascade
+    
+      sanctrack delete ev-ed50 --cascade
     """
     from . import core
     from .render import dump_json, message
@@ -541,8 +561,10 @@ def undo(
 
     Examples:
 
+    
       sanctrack undo
 
+    
       sanctrack undo --json
     """
     from . import core
@@ -570,8 +592,10 @@ def log_command(
 
     Examples:
 
+    
       sanctrack log -n 10
 
+    
       sanctrack log --json
     """
     from . import core
@@ -605,8 +629,10 @@ def import_command(
 
     Examples:
 
+    
       sanctrack import fixtures/seed.json
 
+    
       sanctrack export --format jsonl | sanctrack --db other.db import - --format jsonl
     """
     from . import core
@@ -658,8 +684,10 @@ def export(
 
     Examples:
 
+    
       sanctrack export --format jsonl > all.jsonl
 
+    
       sanctrack export --jurisdiction GB --since 2025 --format csv -o gb-2025.csv
     """
     from . import core

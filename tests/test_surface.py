@@ -1,0 +1,80 @@
+"""The command line's surface: help for every command, the overview, start-up imports, --version."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.main import get_command
+
+from sanctrack.cli import app
+
+
+def _commands(group, prefix=()):
+    for name, command in group.commands.items():
+        path = prefix + (name,)
+        if hasattr(command, "commands"):
+            yield from _commands(command, path)
+        else:
+            yield path
+
+
+ALL_COMMANDS = sorted(_commands(get_command(app)))
+
+
+def test_the_commands_of_the_foundation_exist():
+    assert {("add", "event"), ("add", "response"), ("show",), ("edit",), ("delete",), ("undo",),
+            ("log",), ("import",), ("export",)} <= set(ALL_COMMANDS)
+
+
+@pytest.mark.parametrize("path", ALL_COMMANDS, ids=" ".join)
+def test_every_command_has_a_summary_and_examples(cli, path):
+    text = cli(*path, "--help").stdout
+    summary = text.split("\n\n")[1].strip()
+    assert summary and not summary.startswith("Options"), text
+    examples = text.split("Examples:")[1].split("Options:")[0]
+    assert examples.count("sanctrack ") >= 2, text
+
+
+def test_sanctrack_alone_prints_the_overview(cli):
+    result = cli()
+    assert "Usage: sanctrack" in result.stdout and "Commands:" in result.stdout
+
+
+# Modules a lookup must not pay for at start-up (DEVELOPERS.md): each costs tens of milliseconds.
+HEAVY = ("rich", "sqlite_utils", "dateutil", "platformdirs", "click", "pydantic")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["show", "ev-ed50", "--json"],
+        ["show", "ev-ed50", "--format", "plain"],
+        ["export", "--format", "jsonl"],
+        ["log", "--json"],
+    ],
+)
+def test_lookups_import_nothing_heavy(tmp_path, argv):
+    db = tmp_path / "seed.db"
+    from conftest import SEED, run_process
+
+    assert run_process("--db", str(db), "import", str(SEED)).returncode == 0
+    probe = (
+        "import sys, runpy\n"
+        f"sys.argv = ['sanctrack', '--db', {str(db)!r}] + {argv!r}\n"
+        "try:\n"
+        "    runpy.run_module('sanctrack', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "import json\n"
+        "sys.stderr.write(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, timeout=60)
+    loaded = set(json.loads(result.stderr.decode().splitlines()[-1]))
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_version(cli):
+    assert cli("--version").stdout.startswith("sanctrack 0.")
