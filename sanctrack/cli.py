@@ -5,7 +5,6 @@ Nothing here computes or speaks SQL. Errors are turned into exit codes in one pl
 never when this module loads.
 """
 
-from __future__ import annotations
 
 import os
 import sqlite3

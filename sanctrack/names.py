@@ -39,7 +39,7 @@ __all__ = [
 # Removed wherever they stand as whole words (a phrase as a whole), when something else remains.
 _LEGAL_FORMS = (
     # English
-    "Inc", "Incorporated", "Corp", "Corporation", "Co", "Company", "Ltd", "Limited",
+    "SA", "Inc", "Incorporated", "Corp", "Corporation", "Co", "Company", "Ltd", "Limited",
     "LLC", "LLP", "PLC", "Co Ltd", "Company Limited", "Limited Company", "Public Limited Company",
     "Private Limited", "Private Limited Company", "Pvt", "Pte", "Pty", "Proprietary Limited",
     "Limited Liability Company", "Limited Liability Partnership", "Limited Partnership",
@@ -100,7 +100,7 @@ _LEGAL_FORMS = (
 # "Sá"): removed only in the run of legal forms that ends the name ("Acme A.Ş.", "Acme AS Ltd"),
 # never at its start. Not "SE" (Societas Europaea): Korean given names end in "Se" ("PAK, Han Se").
 _TRAILING_LEGAL_FORMS = (
-    "SA", "AS", "A/S", "AD", "AE", "AB", "AG", "KG", "Oy", "BV", "NV", "CV", "LP", "DD", "OU",
+    "AS", "A/S", "AD", "AE", "AB", "AG", "KG", "Oy", "BV", "NV", "CV", "LP", "DD", "OU",
     "hf", "KK", "GK", "SAS", "SL", "SAC", "SAA", "SNC", "SCA", "SCS", "CA", "IKE", "Sp k",
     "ASBL", "VZW", "АТ", "АД",
 )
@@ -133,9 +133,9 @@ _LETTER_MAP = {
     "\u06d5": "\u0647",  # ae -> heh
 }
 
-# Initials written with dots are one word: "S.A." is "sa", "L.L.C." is "llc", "S.p.A." is "spa",
-# "J. R. R. Tolkien" is "jrr tolkien": a lone letter, a dot, another lone letter.
-_INITIAL_DOT = re.compile(r"(?<![^\W_])([^\W\d_])\.\s?(?=[^\W\d_](?![^\W_]))")
+# Initials written with dots are one word: "S.A." is "sa", "L.L.C." is "llc", "S.p.A." is "spa": a
+# lone letter, a dot, and at once another lone letter. Not across a space: "U.M.V. S.A." is "umv sa".
+_INITIAL_DOT = re.compile(r"(?<![^\W_])([^\W\d_])\.(?=[^\W\d_](?![^\W_]))")
 
 _ASCII_PUNCT = re.compile(r"[^a-z0-9]+")
 
@@ -252,6 +252,8 @@ def _strip_cjk(token: str) -> str:
 
 def _strip_forms_once(tokens: list[str]) -> list[str]:
     forms = _forms()
+    if forms.keys().isdisjoint(tokens):
+        return tokens  # most names: no word starts a legal form
     spans: list[tuple[int, int, bool]] = []
     i, n = 0, len(tokens)
     while i < n:
@@ -273,8 +275,8 @@ def _strip_forms_once(tokens: list[str]) -> list[str]:
     return [t for t, r in zip(tokens, removed, strict=True) if not r]
 
 
-def _strip_legal_forms(tokens: list[str]) -> list[str]:
-    if any(not t.isascii() for t in tokens):
+def _strip_legal_forms(tokens: list[str], ascii: bool) -> list[str]:
+    if not ascii:
         tokens = [t if t.isascii() else _strip_cjk(t) for t in tokens]
     # Repeated until stable, so that the key of a key is itself; a name made only of legal forms
     # ("Co.", "Company Limited", "شركة") keeps them all.
@@ -293,7 +295,7 @@ def normalize_name(name: str) -> str:
     "integrity technology group"; "Société Générale S.A." -> "societe generale"; "" -> ""."""
     if not name:
         return ""
-    return " ".join(_strip_legal_forms(_tokens(name)))
+    return " ".join(_strip_legal_forms(_tokens(name), name.isascii()))
 
 
 def person_key(name: str) -> str:
