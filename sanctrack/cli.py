@@ -38,6 +38,8 @@ class SanctrackGroup(TyperGroup):
                 **extra,
             )
             code = result if isinstance(result, int) else 0
+            if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into Exit(130) on its own
+                raise KeyboardInterrupt
         except SanctrackError as err:
             error_line(err.message, err.hint)
             code = int(err.exit_code)

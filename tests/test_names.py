@@ -230,7 +230,9 @@ def test_one_organisation_one_key(names, key):
         ("नरेंद्र मोदी", "नरेंद्र मोदी"),  # Devanagari vowel signs kept
         ("أحمد", "احمد"),  # hamza forms of alef fold into alef
         ("١٢٣ Trading", "123 trading"),
-        ("J. R. R. Tolkien", "jrr tolkien"),
+        ("J.R.R. Tolkien", "jrr tolkien"),
+        ("Inmobiliaria U.M.V. S.A.", "inmobiliaria umv"),  # initials stop at a space
+        ("SERPROVIS S.A. SERVICIOS Y PROVISIONES", "serprovis servicios y provisiones"),
         (
             "As-Sahab Media Foundation",
             "as sahab media foundation",

@@ -142,3 +142,33 @@ def test_reads_do_not_change_the_store(cli, db):
     cli("export")
     cli("show", "ev-", code=0)
     assert store_digest(db) == digest
+
+
+def test_ctrl_c_during_an_import_exits_130_and_writes_nothing(tmp_path):
+    import json
+    import os
+    import signal
+    import time
+
+    db = tmp_path / "int.db"
+    assert run_process("--db", str(db), *OFAC_EVENT).returncode == 0
+    before = store_digest(db)
+    big = tmp_path / "big.jsonl"
+    with open(big, "w") as f:
+        for i in range(60000):
+            f.write(json.dumps({"type": "event", "date": "2024-05-01", "authority": "A",
+                                "jurisdiction": "US", "targets": [{"name": f"Company {i}"}]}) + "\n")
+    env = dict(os.environ)
+    env.pop("SANCTRACK_DEBUG", None)
+    proc = subprocess.Popen([sys.executable, "-m", "sanctrack", "--db", str(db), "import", str(big)],
+                            stderr=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    time.sleep(1.5)
+    assert proc.poll() is None, "the import finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Interrupted")
+    assert store_digest(db) == before
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
