@@ -6,7 +6,7 @@ renderer, or raises a `SanctrackError`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
@@ -425,15 +425,7 @@ def undo(store: Store) -> dict:
 
 
 def change_dict(change) -> dict:
-    return {
-        "id": change.id,
-        "at": change.at,
-        "user": change.user,
-        "command": change.command,
-        "summary": change.summary,
-        "undoes": change.undoes,
-        "undone_by": change.undone_by,
-    }
+    return asdict(change)
 
 
 def history(store: Store, limit: int | None = None) -> list[dict]:
