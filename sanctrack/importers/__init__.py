@@ -1,0 +1,51 @@
+"""Importers of official sanctions lists, one module per list family, all `ListImporter`s.
+
+`IMPORTERS` lists them in detection order (more specific first). Modules are imported only when
+an import or a diff of a list file runs, never by lookups.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+
+from ..errors import UsageError
+from .base import ListImporter, ListRead, Listing
+
+# (module, class) pairs; each module is imported on first use.
+IMPORTER_CLASSES: list[tuple[str, str]] = [
+    # -- OFAC --
+    # -- UK, EU, UN, US CSL, OpenSanctions --
+]
+
+
+def importers() -> list[ListImporter]:
+    return [getattr(import_module(module, __name__), cls)() for module, cls in IMPORTER_CLASSES]
+
+
+def list_formats() -> list[str]:
+    return [importer.format for importer in importers()]
+
+
+def importer_for(path: Path, fmt: str | None = None) -> ListImporter | None:
+    """The importer of a list file or folder: the one named by `fmt`, else the first that detects
+    it; None when no importer knows it (the caller may then try sanctrack's own format)."""
+    found = importers()
+    if fmt is not None:
+        for importer in found:
+            if importer.format == fmt:
+                return importer
+        raise UsageError(
+            f"unknown list format {fmt!r}", hint=f"use one of: {', '.join(i.format for i in found)}"
+        )
+    head = b""
+    if path.is_file():
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    for importer in found:
+        if importer.detect(path, head):
+            return importer
+    return None
+
+
+__all__ = ["ListImporter", "ListRead", "Listing", "importer_for", "importers", "list_formats"]
