@@ -743,3 +743,7 @@ def _write_atomically(path: Path, write) -> None:
 def main() -> None:
     """The console script: `sanctrack`."""
     typer.main.get_command(app).main(prog_name="sanctrack")
+
+
+# Commands defined in modules of their own register themselves on `app` when imported.
+from . import cli_timeline  # noqa: E402,F401

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .errors import StoreError, UnknownIdError
+from .store_timeline import TimelineQueries
 
 # 'SNCT': marks the file as sanctrack's so another program's database is never written to.
 APPLICATION_ID = 0x534E4354
@@ -234,8 +235,12 @@ class Change:
     undone_by: int | None
 
 
-class Store:
-    """An open sanctrack store. Use `Store.open(path, write=...)`."""
+class Store(TimelineQueries):
+    """An open sanctrack store. Use `Store.open(path)`.
+
+    Feature queries live in mixins beside this module (store_timeline.py, …), so each feature's
+    SQL stays in one place and the store remains the only code that speaks SQL.
+    """
 
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
