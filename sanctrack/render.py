@@ -299,3 +299,56 @@ def error_line(text: str, hint: str | None = None) -> None:
     sys.stderr.write(f"Error: {visible(text)}\n")
     if hint:
         sys.stderr.write(f"Hint: {visible(hint)}\n")
+
+
+# -- check ------------------------------------------------------------------------------------------
+
+CHECK_COLUMNS = ("jurisdiction", "authority", "program", "since", "matched_name", "name", "source", "near")
+
+
+def _check_rows(rows: list[dict]) -> list[dict]:
+    return [
+        dict(
+            row,
+            source=row.get("event_id") or row.get("listing"),
+            near=f"near ({row['score']})" if row.get("near") else "",
+        )
+        for row in rows
+    ]
+
+
+def check_as_output(result: dict, out: Output) -> None:
+    """The answer of `check`: JSON as DESIGN.md gives it, else a verdict line and the sanctions."""
+    if out.format in ("json", "jsonl"):
+        text = json.dumps(result, ensure_ascii=False, indent=2 if out.format == "json" else None)
+        out.stream.write(text + "\n")
+        return
+    if out.format in ("csv", "tsv"):
+        emit_rows(_check_rows(result["matches"]), CHECK_COLUMNS, out)
+        return
+    where = f" by {result['jurisdiction']}" if result.get("jurisdiction") else ""
+    if result["sanctioned"]:
+        near = all(m.get("near") for m in result["matches"])
+        verdict = f"{'NEAR MATCH ' if near else ''}SANCTIONED{where} on {result['as_of']}"
+    elif result["known"]:
+        verdict = f"not sanctioned{where} on {result['as_of']}"
+    else:
+        verdict = f"not sanctioned: nothing recorded for {visible(result['name'])!r}"
+    if out.format == "plain":
+        out.stream.write(f"{verdict} ({result['note']})\n")
+        for row in _check_rows(result["matches"]):
+            out.stream.write("\t".join(visible(_cell(row.get(c))) for c in CHECK_COLUMNS) + "\n")
+        for row in result["not_in_force"]:
+            out.stream.write(
+                "ended\t" + "\t".join(visible(_cell(row.get(c))) for c in ("jurisdiction", "authority", "program", "since", "until", "ended_by")) + "\n"
+            )
+        return
+    from rich.text import Text
+
+    console = _console(out)
+    console.print(Text(verdict, style=("bold red" if result["sanctioned"] else "bold green") if out.color else ""))
+    if result["matches"]:
+        emit_rows(_check_rows(result["matches"]), CHECK_COLUMNS, out)
+    if result["not_in_force"]:
+        emit_rows(result["not_in_force"], ("jurisdiction", "authority", "program", "since", "until", "ended_by"), out, title="no longer in force")
+    console.print(Text(result["note"], style="dim" if out.color else ""))

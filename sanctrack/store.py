@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .errors import StoreError, UnknownIdError
+from .store_search import SearchQueries
 from .store_timeline import TimelineQueries
 
 # 'SNCT': marks the file as sanctrack's so another program's database is never written to.
@@ -235,7 +236,7 @@ class Change:
     undone_by: int | None
 
 
-class Store(TimelineQueries):
+class Store(SearchQueries, TimelineQueries):
     """An open sanctrack store. Use `Store.open(path)`.
 
     Feature queries live in mixins beside this module (store_timeline.py, …), so each feature's
@@ -734,22 +735,35 @@ class RecordFilter:
             params.append(until)
         return clauses, params
 
-    def event_sql(self) -> tuple[str, list]:
+    def event_clause(self) -> tuple[str, list]:
+        """The filter on events aliased `e`, without WHERE ('' when there is none)."""
         clauses, params = self._event_clauses()
         more, more_params = self._dates("e", self.since, self.until)
-        return _where(clauses + more), params + more_params
+        return " AND ".join(clauses + more), params + more_params
 
-    def response_sql(self) -> tuple[str, list]:
+    def response_clause(self) -> tuple[str, list]:
+        """The filter on responses aliased `r` joined to their events aliased `e`."""
         clauses, params = self._event_clauses()
         if self.stance:
             clauses.append("r.stance = ?")
             params.append(self.stance)
         more, more_params = self._dates("r", self.since, self.until)
-        return _where(clauses + more), params + more_params
+        return " AND ".join(clauses + more), params + more_params
 
+    def event_sql(self) -> tuple[str, list]:
+        clause, params = self.event_clause()
+        return ("WHERE " + clause) if clause else "", params
 
-def _where(clauses: list[str]) -> str:
-    return ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    def response_sql(self) -> tuple[str, list]:
+        clause, params = self.response_clause()
+        return ("WHERE " + clause) if clause else "", params
+
+    def narrows_records(self) -> bool:
+        """True when a filter other than --type applies (entities then do not show as hits)."""
+        return any(
+            (self.jurisdiction, self.authority, self.program, self.action, self.stance,
+             self.since, self.until)
+        )
 
 
 def _like_escape(text: str) -> str:

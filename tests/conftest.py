@@ -48,8 +48,9 @@ class Cli:
             )
         return result
 
-    def json(self, *args: str, input: str | None = None):
-        return json.loads(self(*args, "--json", input=input).stdout)
+    def json(self, *args: str, input: str | None = None, code: int | None = None):
+        """The command's --json output, parsed; exit 0 expected unless `code` says otherwise."""
+        return json.loads(self(*args, "--json", input=input, code=code if code is not None else 0).stdout)
 
 
 @pytest.fixture

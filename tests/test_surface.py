@@ -44,7 +44,8 @@ def test_sanctrack_alone_prints_the_overview(cli):
 
 
 # Modules a lookup must not pay for at start-up (DEVELOPERS.md): each costs tens of milliseconds.
-HEAVY = ("rich", "sqlite_utils", "dateutil", "platformdirs", "click", "pydantic")
+HEAVY = ("rich", "sqlite_utils", "dateutil", "platformdirs", "click", "pydantic", "rapidfuzz",
+         "defusedxml")
 
 
 @pytest.mark.parametrize(
@@ -54,6 +55,10 @@ HEAVY = ("rich", "sqlite_utils", "dateutil", "platformdirs", "click", "pydantic"
         ["show", "ev-ed50", "--format", "plain"],
         ["export", "--format", "jsonl"],
         ["log", "--json"],
+        ["search", "yongxin", "--json"],
+        ["search", "guo", "--format", "plain"],
+        ["check", "Integrity Technology Group", "--json"],
+        ["check", "Integrity Technology Group", "--format", "plain"],
     ],
 )
 def test_lookups_import_nothing_heavy(tmp_path, argv):

@@ -1,0 +1,124 @@
+"""`sanctrack search` and `sanctrack check`: registered on the main app (see the end of cli.py)."""
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from .cli import (
+    DbOption, FormatOption, JsonOption, NoColorOption, TodayOption, _date_parser, _output, _store,
+    app,
+)  # fmt: skip
+from .errors import ExitCode
+
+SEARCH_COLUMNS = ("type", "id", "date", "title", "snippet")
+
+
+def _filters(ctx, today, **given):
+    from .records import ACTIONS, STANCES, clean_choice, clean_code
+    from .store import RecordFilter
+
+    parse = _date_parser(ctx, today)
+    return RecordFilter(
+        type=clean_choice(given["record_type"], ("event", "response", "entity", "listing"), "--type"),
+        jurisdiction=clean_code(given["jurisdiction"], "--jurisdiction"),
+        authority=given["authority"],
+        program=given["program"],
+        action=clean_choice(given["action"], ACTIONS, "--action"),
+        stance=clean_choice(given["stance"], STANCES, "--stance"),
+        since=parse(given["since"]).start.isoformat() if given["since"] else None,
+        until=parse(given["until"]).end.isoformat() if given["until"] else None,
+    )
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words, a name, an alias, words of a quote.")],
+    record_type: Annotated[Optional[str], typer.Option("--type", help="event, response, entity or listing.")] = None,
+    jurisdiction: Annotated[Optional[str], typer.Option(help="Only this sender: US, GB (UK), EU…")] = None,
+    authority: Annotated[Optional[str], typer.Option(help="Only authorities containing this text.")] = None,
+    program: Annotated[Optional[str], typer.Option(help="Only this program.")] = None,
+    action: Annotated[Optional[str], typer.Option(help="designation, delisting, amendment, renewal or other.")] = None,
+    stance: Annotated[Optional[str], typer.Option(help="Only responses with this stance.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="From this date on (inclusive; 2025 = from 2025-01-01).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Up to this date (inclusive; 2025-06 = to 2025-06-30).")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many hits.")] = 50,
+    db: DbOption = None,
+    today: TodayOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """Find events, responses and entities by any word, name or alias; exit 1 when nothing matches.
+
+    A name finds its entity and every event naming it under any of its names, with the responses
+    to them. Words match by prefix, case and accents aside.
+
+    Examples:
+
+      sanctrack search "yongxin zhicheng"
+
+      sanctrack search "guo jiakun" --type response --since 2025-12 --json
+
+      sanctrack search "integrity tech" --jurisdiction UK
+    """
+    from .render import emit_rows, message
+    from .search import search as run_search
+
+    out = _output(ctx, fmt, as_json, no_color)
+    filters = _filters(ctx, today, record_type=record_type, jurisdiction=jurisdiction,
+                       authority=authority, program=program, action=action, stance=stance,
+                       since=since, until=until)
+    hits = run_search(_store(ctx, db), query, filters, limit)
+    if not hits and out.format not in ("json", "jsonl", "csv", "tsv"):
+        message("no match")
+    elif hits or out.format in ("json", "csv", "tsv"):
+        emit_rows(hits, SEARCH_COLUMNS, out)
+    if not hits:
+        raise typer.Exit(int(ExitCode.NOT_FOUND))
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A person's, company's, vessel's… name or alias.")],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="The day to answer for (default: the reference day).")] = None,
+    jurisdiction: Annotated[Optional[str], typer.Option(help="Only sanctions of this sender: US, GB (UK), EU…")] = None,
+    fuzzy: Annotated[bool, typer.Option("--fuzzy", help="Also near names (transliteration variants), with a score.")] = False,
+    db: DbOption = None,
+    today: TodayOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """Is this name under sanctions (now, or on --as-of), by whom, since when? Exit 0 yes, 1 no.
+
+    Any name or alias of the same entity counts. A delisting ends a sanction from its date on.
+    Partial dates count from the first day of their period.
+
+    Examples:
+
+      sanctrack check "Integrity Technology Group"
+
+      sanctrack check "Yongxin Zhicheng Technology Group" --as-of 2024-12-31 --json
+
+      sanctrack check "Dmitriy Yureyvich Khoroshev" --fuzzy --jurisdiction GB
+    """
+    from .dates import reference_day
+    from .records import clean_code
+    from .render import check_as_output
+    from .search import check as run_check
+
+    out = _output(ctx, fmt, as_json, no_color)
+    code = clean_code(jurisdiction, "--jurisdiction")
+    if as_of:
+        day = _date_parser(ctx, today)(as_of).start.isoformat()
+    else:
+        from .cli import _settings
+
+        day = reference_day(today or _settings(ctx).today).isoformat()
+    result = run_check(_store(ctx, db), name, day, code, fuzzy)
+    check_as_output(result, out)
+    if not result["sanctioned"]:
+        raise typer.Exit(int(ExitCode.NOT_FOUND))

@@ -1,0 +1,249 @@
+"""`search` and `check`: computed here as plain data, rendered by the CLI.
+
+search: a query finds entities by any of their names (whole names first, then word prefixes),
+and then every event naming those entities and every response to those events, beside the events
+and responses whose own text matches. Hits are ranked: whole-name matches and what concerns them
+first, then by bm25.
+
+check: is a name (or any name of the same entity) under sanctions on a day, by whom, since when.
+A partial date counts from the first day of its period: an event dated `2025-01` is in effect from
+2025-01-01 on.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from .errors import UsageError
+from .store import RecordFilter, Store
+from .store_search import fts_match
+
+# Actions that put a sanction in force, and the one that ends it.
+IMPOSING = ("designation", "renewal", "amendment")
+ENDING = "delisting"
+PARTIAL_DATES_NOTE = "partial dates count from the first day of their period"
+# How many candidates each source may bring before ranking cuts to --limit.
+CANDIDATES = 500
+
+
+def _has_unspaced_script(text: str) -> bool:
+    """Chinese, Japanese and Thai write names without spaces: a part of a name is no word prefix."""
+    for char in text:
+        if ord(char) > 0x2E7F:
+            name = unicodedata.name(char, "")
+            if name.startswith(("CJK", "HIRAGANA", "KATAKANA", "THAI", "HANGUL")):
+                return True
+    return False
+
+
+def _event_title(row: dict) -> str:
+    """Authority and action; the targets are added once the hits are known."""
+    return f"{row['authority']}: {row['action']}"
+
+
+def _response_title(row: dict) -> str:
+    who = row["actor"] + (f" ({row['speaker']})" if row.get("speaker") else "")
+    return who + (f": {row['stance']}" if row.get("stance") else "")
+
+
+def _short(text: str | None, width: int = 160) -> str:
+    if not text:
+        return ""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> list[dict]:
+    """Hits best first: dicts with type, id, date, title, snippet (and a few type-specific keys)."""
+    from .names import is_weak_key, name_keys
+
+    text = query.replace("\x00", " ").strip()
+    match = fts_match(text)
+    if match is None and not _has_unspaced_script(text):
+        raise UsageError("the query is empty", hint="search for a word, a name or an alias")
+    if limit < 1:
+        raise UsageError("--limit must be at least 1")
+
+    # (tier, rank, date) orders hits, lower first. Tiers: 0 an entity named exactly so, 1 what
+    # concerns it, 2 entities with a name starting so, 3 what concerns them, 4 records whose own
+    # text matches. rank is bm25 (negative, better lower).
+    hits: dict[tuple[str, str], tuple[tuple, dict]] = {}
+
+    def add(kind: str, record_id: str, order: tuple, hit: dict) -> None:
+        key = (kind, record_id)
+        if key not in hits or order < hits[key][0]:
+            hits[key] = (order, hit)
+
+    exact_keys = [k for k in name_keys(text, None) if not is_weak_key(k) or k == text.casefold()]
+    exact = store.entity_ids_for_keys(exact_keys)
+    prefix: dict[str, float] = {}
+    if match is not None:
+        for entity_id, _, rank in store.search_target_entities(match, CANDIDATES):
+            if entity_id not in exact:
+                prefix[entity_id] = rank
+    if _has_unspaced_script(text):
+        for entity_id, _ in store.entities_with_name_containing(text, CANDIDATES):
+            if entity_id not in exact:
+                prefix.setdefault(entity_id, 0.0)
+
+    event_where, event_params = filters.event_clause()
+    response_where, response_params = filters.response_clause()
+
+    if filters.wants("entity") and not filters.narrows_records():
+        entities = store.entities_by_ids(list(exact) + list(prefix))
+        for entity_id, entity in entities.items():
+            tier = 0 if entity_id in exact else 2
+            add("entity", entity_id, (tier, prefix.get(entity_id, 0.0), entity["name"]), {
+                "type": "entity", "id": entity_id, "date": None, "title": entity["name"],
+                "snippet": _short("; ".join(n for n in entity["names"] if n != entity["name"])),
+                "kind": entity["kind"], "country": entity["country"],
+            })  # fmt: skip
+
+    concerned: dict[str, tuple] = {}  # event id -> (tier, rank) of the entity it names
+    for tier, ids in ((1, list(exact)), (3, list(prefix))):
+        for row in store.events_naming(ids, event_where, event_params, CANDIDATES):
+            order = concerned.setdefault(row["id"], (tier, prefix.get(row["named_entity"], 0.0)))
+            if filters.wants("event"):
+                add("event", row["id"], (*order, row["date_start"]), {
+                    "type": "event", "id": row["id"], "date": row["date"], "title": _event_title(row),
+                    "snippet": _short(row.get("reason") or row.get("summary")),
+                    "jurisdiction": row["jurisdiction"], "action": row["action"],
+                    "program": row["program"], "entity_id": row["named_entity"],
+                })  # fmt: skip
+    if filters.wants("response") and concerned:
+        for row in store.responses_to_events(list(concerned), response_where, response_params, CANDIDATES):
+            order = concerned[row["event_id"]]
+            add("response", row["id"], (*order, row["date_start"]), _response_hit(row, row.get("quote")))
+
+    if match is not None:
+        if filters.wants("event"):
+            for row in store.search_events(match, event_where, event_params, CANDIDATES):
+                add("event", row["id"], (4, row["rank"], row["date_start"]), {
+                    "type": "event", "id": row["id"], "date": row["date"], "title": _event_title(row),
+                    "snippet": _short(row["snippet"]), "jurisdiction": row["jurisdiction"],
+                    "action": row["action"], "program": row["program"], "entity_id": None,
+                })  # fmt: skip
+        if filters.wants("response"):
+            for row in store.search_responses(match, response_where, response_params, CANDIDATES):
+                add("response", row["id"], (4, row["rank"], row["date_start"]), _response_hit(row, row["snippet"]))
+
+    ranked = [hit for _, hit in sorted(hits.values(), key=lambda item: item[0])[:limit]]
+    events = [hit["id"] for hit in ranked if hit["type"] == "event"]
+    targets = store.targets_for_events(events)
+    for hit in ranked:
+        if hit["type"] == "event":
+            names = ", ".join(t["name"] for t in targets.get(hit["id"], []))
+            hit["title"] = f"{hit['title']} of {names}" if names else hit["title"]
+    return ranked
+
+
+def _response_hit(row: dict, snippet: str | None) -> dict:
+    return {
+        "type": "response", "id": row["id"], "date": row["date"], "title": _response_title(row),
+        "snippet": _short(snippet or row.get("summary")), "event_id": row["event_id"],
+        "stance": row.get("stance"), "kind": row["kind"],
+    }  # fmt: skip
+
+
+# -- check -----------------------------------------------------------------------------------------
+
+
+def _near_entities(store: Store, name: str, already: set[str], threshold: float) -> dict[str, tuple[str, float]]:
+    """Entities with a name close to `name` (transliteration variants), with the best score."""
+    from rapidfuzz import fuzz, process, utils
+
+    names = store.all_entity_names()
+    choices = [n for _, n in names]
+    found: dict[str, tuple[str, float]] = {}
+    for matched, score, index in process.extract(
+        name, choices, scorer=fuzz.token_sort_ratio, processor=utils.default_process,
+        score_cutoff=threshold, limit=50,
+    ):  # fmt: skip
+        entity_id = names[index][0]
+        if entity_id not in already and (entity_id not in found or score > found[entity_id][1]):
+            found[entity_id] = (matched, score)
+    return found
+
+
+def check(
+    store: Store,
+    name: str,
+    as_of: str,
+    jurisdiction: str | None = None,
+    fuzzy: bool = False,
+    threshold: float = 85.0,
+) -> dict:
+    """Whether `name` is under sanctions on day `as_of` (ISO), and every sanction that says so."""
+    from .names import is_weak_key, name_keys
+
+    text = name.replace("\x00", " ").strip()
+    if not text:
+        raise UsageError("the name is empty", hint="check a person's or a company's name")
+    keys = [k for k in name_keys(text, None) if not is_weak_key(k) or k == text.casefold()]
+    exact = set(store.entity_ids_for_keys(keys))
+    near = _near_entities(store, text, exact, threshold) if fuzzy else {}
+    entities = store.entities_by_ids(exact | set(near))
+
+    matches = []
+    history = []
+    for entity_id in list(exact) + list(near):
+        entity = entities.get(entity_id)
+        if entity is None:
+            continue
+        matched_name = near[entity_id][0] if entity_id in near else _matched_name(entity, keys)
+        for sanction in _sanctions_of(store, entity_id, as_of, jurisdiction):
+            record = {
+                "entity_id": entity_id,
+                "name": entity["name"],
+                "matched_name": matched_name,
+                "near": entity_id in near,
+                **sanction,
+            }
+            (matches if sanction["in_force"] else history).append(record)
+            if entity_id in near:
+                record["score"] = round(near[entity_id][1], 1)
+    return {
+        "name": name,
+        # Near matches exist only with --fuzzy, which is what lets them answer yes.
+        "sanctioned": bool(matches),
+        "as_of": as_of,
+        "jurisdiction": jurisdiction,
+        "matches": matches,
+        "not_in_force": history,
+        "known": bool(entities),
+        "note": PARTIAL_DATES_NOTE,
+    }
+
+
+def _matched_name(entity: dict, keys: list[str]) -> str:
+    from .names import name_keys
+
+    for candidate in entity["names"]:
+        if set(name_keys(candidate, None)) & set(keys) or set(name_keys(candidate, entity["kind"])) & set(keys):
+            return candidate
+    return entity["name"]
+
+
+def _sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction: str | None) -> list[dict]:
+    """One line per (jurisdiction, authority, program) that acted on the entity up to `as_of`:
+    in force when its latest action is not a delisting; `since` is the start of that run."""
+    runs: dict[tuple, dict] = {}
+    for event in store.sanction_events([entity_id]):
+        if jurisdiction and event["jurisdiction"] != jurisdiction:
+            continue
+        if event["date_start"] > as_of:
+            break
+        key = (event["jurisdiction"], event["authority"], event["program"] or "")
+        run = runs.get(key)
+        if event["action"] == ENDING:
+            if run is not None:
+                run.update(in_force=False, until=event["date"], ended_by=event["id"])
+        elif event["action"] in IMPOSING:
+            if run is None or not run["in_force"]:
+                runs[key] = {
+                    "jurisdiction": event["jurisdiction"], "authority": event["authority"],
+                    "program": event["program"], "since": event["date"], "event_id": event["id"],
+                    "listing": None, "in_force": True, "until": None, "ended_by": None,
+                    "named_as": event["named_as"],
+                }  # fmt: skip
+    return list(runs.values())

@@ -1,0 +1,130 @@
+"""Search and check queries: part of the store (the only code that speaks SQL), mixed into `Store`.
+
+User text never reaches FTS5 as query syntax: `fts_match` quotes every word (a stray quote, `AND`,
+`NEAR(`, `*`, `-x`, `a:b` are all plain words) and only the prefix star is ours.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+
+def fts_match(text: str) -> str | None:
+    """An FTS5 query matching every word of `text` as a prefix, or None if it holds no word."""
+    words = [w for w in text.replace("\x00", " ").split() if any(ch.isalnum() for ch in w)]
+    if not words:
+        return None
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+
+
+def _marks(values: list) -> str:
+    return ", ".join("?" for _ in values)
+
+
+class SearchQueries:
+    """SQL for `search` and `check`; methods use `self.conn` and `self._rows` of `Store`."""
+
+    def _has_table(self, name: str) -> bool:
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')", (name,)
+            ).fetchone()
+            is not None
+        )
+
+    def search_target_entities(self, match: str, limit: int) -> list[tuple[str, str, float]]:
+        """(entity_id, target name, bm25) of targets whose name or aliases match, best first."""
+        if not self._has_table("targets_fts"):
+            return []
+        # bm25() cannot be aggregated directly: rank the matching rows first, then group them.
+        return self.conn.execute(
+            "SELECT entity_id, name, min(rank) AS best FROM ("
+            "  SELECT t.entity_id, t.name, bm25(targets_fts) AS rank FROM targets_fts"
+            "  JOIN targets t ON t.rowid = targets_fts.rowid WHERE targets_fts MATCH ?"
+            "  ORDER BY rank LIMIT ?"
+            ") GROUP BY entity_id ORDER BY best LIMIT ?",
+            (match, limit * 20, limit),
+        ).fetchall()
+
+    def entities_with_name_containing(self, text: str, limit: int) -> list[tuple[str, str]]:
+        """(entity_id, name) whose name contains `text` anywhere: for scripts without spaces
+        between words (Chinese, Japanese), where a part of a name is no word prefix."""
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return self.conn.execute(
+            "SELECT entity_id, min(name) FROM entity_names WHERE name LIKE ? ESCAPE '\\' "
+            "GROUP BY entity_id LIMIT ?",
+            (pattern, limit),
+        ).fetchall()
+
+    def entities_by_ids(self, ids: Iterable[str]) -> dict[str, dict]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        rows = self._rows(f"SELECT * FROM entities WHERE id IN ({_marks(ids)})", ids)
+        names: dict[str, list[str]] = {}
+        for entity_id, name in self.conn.execute(
+            f"SELECT entity_id, name FROM entity_names WHERE entity_id IN ({_marks(ids)}) "
+            "ORDER BY rowid",
+            ids,
+        ):
+            if name not in names.setdefault(entity_id, []):
+                names[entity_id].append(name)
+        return {row["id"]: dict(row, names=names.get(row["id"], [])) for row in rows}
+
+    def search_events(self, match: str, where: str, params: list, limit: int) -> list[dict]:
+        """Events whose own text matches, with bm25 `rank` and a `snippet` of the best column."""
+        return self._rows(
+            "SELECT e.*, bm25(events_fts) AS rank, "
+            "snippet(events_fts, -1, '', '', '…', 12) AS snippet FROM events_fts "
+            f"JOIN events e ON e.rowid = events_fts.rowid WHERE events_fts MATCH ? "
+            f"{('AND ' + where) if where else ''} ORDER BY rank LIMIT ?",
+            [match, *params, limit],
+        )
+
+    def search_responses(self, match: str, where: str, params: list, limit: int) -> list[dict]:
+        return self._rows(
+            "SELECT r.*, bm25(responses_fts) AS rank, "
+            "snippet(responses_fts, -1, '', '', '…', 12) AS snippet FROM responses_fts "
+            "JOIN responses r ON r.rowid = responses_fts.rowid JOIN events e ON e.id = r.event_id "
+            f"WHERE responses_fts MATCH ? {('AND ' + where) if where else ''} ORDER BY rank LIMIT ?",
+            [match, *params, limit],
+        )
+
+    def events_naming(self, entity_ids: list[str], where: str, params: list, limit: int) -> list[dict]:
+        """Events with a target linked to one of `entity_ids`, with that target as `named_as`."""
+        if not entity_ids:
+            return []
+        return self._rows(
+            "SELECT e.*, t.entity_id AS named_entity, t.name AS named_as FROM targets t "
+            "JOIN events e ON e.id = t.event_id "
+            f"WHERE t.entity_id IN ({_marks(entity_ids)}) {('AND ' + where) if where else ''} "
+            "GROUP BY e.id ORDER BY e.date_start, e.id LIMIT ?",
+            [*entity_ids, *params, limit],
+        )
+
+    def responses_to_events(self, event_ids: list[str], where: str, params: list, limit: int) -> list[dict]:
+        found: list[dict] = []
+        for start in range(0, len(event_ids), 500):
+            chunk = event_ids[start : start + 500]
+            found += self._rows(
+                "SELECT r.* FROM responses r JOIN events e ON e.id = r.event_id "
+                f"WHERE r.event_id IN ({_marks(chunk)}) {('AND ' + where) if where else ''} "
+                "ORDER BY r.date_start, r.id LIMIT ?",
+                [*chunk, *params, limit],
+            )
+        return found[:limit]
+
+    def sanction_events(self, entity_ids: list[str]) -> list[dict]:
+        """Every event naming one of `entity_ids`, in date order, for `check`."""
+        if not entity_ids:
+            return []
+        return self._rows(
+            "SELECT e.id, e.date, e.date_start, e.authority, e.jurisdiction, e.action, e.program, "
+            "t.entity_id, t.name AS named_as FROM targets t JOIN events e ON e.id = t.event_id "
+            f"WHERE t.entity_id IN ({_marks(entity_ids)}) ORDER BY e.date_start, e.id",
+            entity_ids,
+        )
+
+    def all_entity_names(self) -> list[tuple[str, str]]:
+        """(entity_id, name) of every name, for fuzzy matching."""
+        return self.conn.execute("SELECT entity_id, name FROM entity_names").fetchall()
