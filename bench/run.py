@@ -35,6 +35,7 @@ from common import (CommandFailed, floor_query_process, peak_rss, report,  # noq
 IMPORT_LIMIT_RATIO = 2.0
 IMPORT_RSS_LIMIT_MIB = 250.0
 SHOW_LIMIT_RATIO = 5.0
+SEARCH_LIMIT_RATIO = 5.0
 
 
 def sanctrack(db: str, *args: str) -> list[str]:
@@ -175,6 +176,10 @@ def main(argv=None) -> int:
                 entity_id = hotspot_entity_id(out.stdout, meta)
                 if entity_id:
                     lookups["show_entity"] = sanctrack(db, "show", entity_id, "--format", "json")
+                # issue 4: search by a partial name, check by the alias (both exit 0 here)
+                hotspot = meta.get("hotspot_name", "Hotspot Industrial Holdings")
+                lookups["search"] = sanctrack(db, "search", " ".join(hotspot.split()[:2]), "--json")
+                lookups["check"] = sanctrack(db, "check", meta.get("hotspot_alias", hotspot), "--json")
             except CommandFailed as e:
                 failed(f"sanctrack show {show_id}", e)
         res = time_interleaved(lookups, runs=args.show_runs, env=env, cwd=REPO)
@@ -187,6 +192,10 @@ def main(argv=None) -> int:
                    SHOW_LIMIT_RATIO, note="(extra, not gated)")
         elif st_ok and "show_event" in res:
             print("   (hotspot entity id not found in the show output; entity lookup not measured)")
+        for name, label in (("search", "search (partial name, json)"), ("check", "check (alias, json)")):
+            if name in res:
+                verdicts.append(report(label, res[name]["median"], floor_q_t, SEARCH_LIMIT_RATIO,
+                                       note=f"(medians of {args.show_runs}, interleaved)"))
         print(f"\nfloor import {floor_t:.2f} s (runs {', '.join(f'{t:.2f}' for t in floor_times)}); "
               f"floor query {floor_q_t * 1000:.1f} ms")
     finally:
