@@ -39,7 +39,7 @@ __all__ = [
 # Removed wherever they stand as whole words (a phrase as a whole), when something else remains.
 _LEGAL_FORMS = (
     # English
-    "SA", "Inc", "Incorporated", "Corp", "Corporation", "Co", "Company", "Ltd", "Limited",
+    "Inc", "Incorporated", "Corp", "Corporation", "Co", "Company", "Ltd", "Limited",
     "LLC", "LLP", "PLC", "Co Ltd", "Company Limited", "Limited Company", "Public Limited Company",
     "Private Limited", "Private Limited Company", "Pvt", "Pte", "Pty", "Proprietary Limited",
     "Limited Liability Company", "Limited Liability Partnership", "Limited Partnership",
@@ -67,12 +67,13 @@ _LEGAL_FORMS = (
     # German, Austrian, Swiss
     "GmbH", "mbH", "Aktiengesellschaft", "Gesellschaft mit beschränkter Haftung", "OHG",
     "Kommanditgesellschaft", "GmbH & Co KG",
-    # French, Belgian
-    "SARL", "SASU", "EURL", "Cie", "Compagnie", "Société anonyme",
+    # French, Belgian (SA also Spanish, Portuguese, Polish, Swiss…)
+    "SA", "SARL", "SASU", "EURL", "Cie", "Compagnie", "Société anonyme",
     "Société à responsabilité limitée", "Société par actions simplifiée", "SPRL", "BVBA", "CVBA",
     # Spanish, Portuguese, Latin America
     "SRL", "EIRL", "Ltda", "Lda", "Limitada", "Compañía", "Compañía Anónima", "Cía Ltda", "y Cía",
     "Sociedad anónima", "Sociedad limitada", "Sociedad de responsabilidad limitada",
+    "Sociedad por acciones simplificada",
     "Sociedade anónima", "Sociedade limitada", "SA de CV", "S de RL de CV", "S de RL",
     "SAPI de CV", "SAB de CV",
     # Italian
@@ -134,7 +135,8 @@ _LETTER_MAP = {
 }
 
 # Initials written with dots are one word: "S.A." is "sa", "L.L.C." is "llc", "S.p.A." is "spa": a
-# lone letter, a dot, and at once another lone letter. Not across a space: "U.M.V. S.A." is "umv sa".
+# lone letter, a dot, and at once another lone letter. Not across a space: "U.M.V. S.A." gives
+# "umv sa".
 _INITIAL_DOT = re.compile(r"(?<![^\W_])([^\W\d_])\.(?=[^\W\d_](?![^\W_]))")
 
 _ASCII_PUNCT = re.compile(r"[^a-z0-9]+")
@@ -275,8 +277,8 @@ def _strip_forms_once(tokens: list[str]) -> list[str]:
     return [t for t, r in zip(tokens, removed, strict=True) if not r]
 
 
-def _strip_legal_forms(tokens: list[str], ascii: bool) -> list[str]:
-    if not ascii:
+def _strip_legal_forms(tokens: list[str], is_ascii: bool) -> list[str]:
+    if not is_ascii:
         tokens = [t if t.isascii() else _strip_cjk(t) for t in tokens]
     # Repeated until stable, so that the key of a key is itself; a name made only of legal forms
     # ("Co.", "Company Limited", "شركة") keeps them all.
@@ -345,7 +347,8 @@ _KIND_CLASSES = {
 
 def kind_class(kind: str | None) -> str | None:
     """What a kind can be merged with: "person", "vessel", "aircraft", "organization" (company,
-    organization, government-body, group), or None when the kind is unknown."""
+    organization, government-body, group), or None when the kind is unknown. The spellings of the
+    lists are understood too: "Individual", "Entity", "Organisation", "public_body", "Airplane"."""
     if not kind:
         return None
     return _KIND_CLASSES.get(kind.strip().lower().replace("_", "-").replace(" ", "-"))

@@ -15,7 +15,17 @@ from .base import ListImporter, ListRead, Listing
 # (module, class) pairs; each module is imported on first use.
 IMPORTER_CLASSES: list[tuple[str, str]] = [
     # -- OFAC --
+    (".ofac_advanced", "OfacAdvancedImporter"),
+    (".ofac_xml", "OfacXmlImporter"),
+    (".ofac_csv", "OfacCsvImporter"),
     # -- UK, EU, UN, US CSL, OpenSanctions --
+    (".uk", "UkXmlImporter"),
+    (".uk", "UkCsvImporter"),
+    (".uk", "UkOfsiCsvImporter"),
+    (".eu", "EuXmlImporter"),
+    (".un", "UnXmlImporter"),
+    (".us_csl", "UsCslImporter"),
+    (".ftm", "FtmImporter"),
 ]
 
 

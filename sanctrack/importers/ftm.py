@@ -1,0 +1,290 @@
+"""OpenSanctions data in FollowTheMoney form: entities files (entities.ftm.json, one entity per
+line), delta files (entities.delta.json, one {"op": "ADD|MOD|DEL", "entity": {…}} per line) and
+zavod's targets.simple.csv.
+
+Listings are the target entities (Person, Company, Organization, LegalEntity, PublicBody, Vessel,
+Airplane; not those marked `"target": false`). Other entities are joined onto them:
+`Sanction` entities give programs and the listing date (the earliest startDate or listingDate),
+`Address` entities the addresses named by `addressEntity`, `Passport`/`Identification` entities
+identifiers. A joined entity may stand before or after its target, so a file is read in two
+streaming passes: the first keeps only those joined entities (found by a text test before any JSON
+is parsed), the second yields the targets. Memory holds the joins, never the whole file.
+
+Delta files give is_delta=True and each Listing its `op`; a DEL names only the id, which is then
+also its name. A delta's Sanction entities are joined onto the targets of the same delta only.
+The `delta.json` version index (versions -> URLs) is not a list: it is refused with a message.
+Nothing in these files dates the data, so `published` is None (each entity's own `last_change`
+stays in raw).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import BadDataError
+from .base import ListImporter, ListRead, Listing, clean
+from .uk import (
+    birth_date,
+    csv_records,
+    head_csv_rows,
+    identifier,
+    iso_date,
+    joined,
+    row_raw,
+    split_list,
+    unique,
+    unique_dicts,
+)
+
+TARGET_KINDS = {
+    "Person": "person",
+    "Company": "company",
+    "Organization": "organization",
+    "LegalEntity": "organization",
+    "PublicBody": "government-body",
+    "Vessel": "vessel",
+    "Airplane": "aircraft",
+}
+_IDENTIFIER_PROPERTIES = {
+    "idNumber": "id number",
+    "passportNumber": "passport",
+    "taxNumber": "tax number",
+    "innCode": "INN",
+    "ogrnCode": "OGRN",
+    "registrationNumber": "registration number",
+    "imoNumber": "IMO",
+    "mmsi": "MMSI",
+    "swiftBic": "SWIFT/BIC",
+    "leiCode": "LEI",
+    "vatCode": "VAT",
+}
+_COUNTRY_PROPERTIES = ("nationality", "citizenship", "country", "jurisdiction")
+_ALIAS_PROPERTIES = ("name", "alias", "weakAlias", "previousName")
+_DELTA_OPS = ("ADD", "MOD", "DEL")
+
+_INDEX = re.compile(rb'\A\s*\{\s*"versions"\s*:')
+_DELTA_LINE = re.compile(rb'"op"\s*:\s*"(?:ADD|MOD|DEL)"')
+_ENTITY_LINE = re.compile(rb'"schema"\s*:\s*"[A-Z]\w*"')
+_JOINED_SCHEMAS = re.compile(rb'"schema"\s*:\s*"(?:Sanction|Address|Passport|Identification)"')
+_SIMPLE_WHAT = "an OpenSanctions targets.simple.csv"
+
+
+def _is_simple_header(cells: list[str]) -> bool:
+    return {"id", "schema", "name", "aliases", "identifiers", "sanctions", "dataset"} <= set(cells)
+
+
+class FtmImporter(ListImporter):
+    format = "ftm"
+    sources = ("opensanctions",)
+    description = "OpenSanctions FollowTheMoney entities, deltas, or targets.simple.csv"
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        first_line = head.lstrip().split(b"\n", 1)[0]
+        if not first_line.startswith(b"{"):
+            rows = head_csv_rows(head, limit=1)
+            return bool(rows) and _is_simple_header(rows[0])
+        if _DELTA_LINE.search(first_line):
+            return b'"entity"' in first_line
+        return bool(_ENTITY_LINE.search(first_line)) and b'"properties"' in first_line
+
+    def read(self, path: Path) -> ListRead:
+        name = str(path)
+        with open(path, "rb") as stream:
+            head = stream.read(4096)
+        if not head.strip():
+            raise BadDataError(f"{name}: empty file: no entities")
+        if _INDEX.match(head):
+            raise BadDataError(
+                f"{name}: this is an OpenSanctions delta index (versions mapped to URLs), not a "
+                "list file",
+                hint="import the entities.delta.json files it names, oldest first",
+            )
+        rows = head_csv_rows(head, limit=1)
+        if rows and _is_simple_header(rows[0]):
+            return ListRead("opensanctions", None, _simple_listings(path, name), format=self.format)
+        delta = bool(_DELTA_LINE.search(head.lstrip().split(b"\n", 1)[0]))
+        listings = _listings(path, name, delta)
+        return ListRead("opensanctions", None, listings, format=self.format, is_delta=delta)
+
+
+# -- entities and deltas ---------------------------------------------------------------------------
+
+
+def _values(properties: dict, key: str) -> list[str]:
+    """A property's values (FtM holds every property as a list of strings)."""
+    value = properties.get(key)
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str)]
+    return []
+
+
+def _json_lines(path: Path, name: str, only: re.Pattern | None) -> Iterator[tuple[int, dict]]:
+    """(line number, object) of a JSON-lines file, streamed; lines not matching `only` skipped
+    unparsed."""
+    with open(path, "rb") as stream:
+        for number, line in enumerate(stream, start=1):
+            if (only is not None and not only.search(line)) or not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except UnicodeDecodeError:
+                raise BadDataError(f"{name}: line {number}: not UTF-8 text") from None
+            except json.JSONDecodeError as err:
+                raise BadDataError(
+                    f"{name}: line {number}: not JSON ({err.msg} at column {err.colno})"
+                ) from None
+            if not isinstance(value, dict):
+                raise BadDataError(f"{name}: line {number}: not a JSON object")
+            yield number, value
+
+
+def _entities(
+    path: Path, name: str, delta: bool, only: re.Pattern | None = None
+) -> Iterator[tuple[int, str | None, dict]]:
+    """(line number, op or None, entity) for each line, checked for the shape the file needs."""
+    for number, value in _json_lines(path, name, only):
+        op, entity = (value.get("op"), value.get("entity")) if delta else (None, value)
+        if delta and (op not in _DELTA_OPS or not isinstance(entity, dict)):
+            raise BadDataError(
+                f"{name}: line {number}: not a delta line (needs op ADD, MOD or DEL and an entity)"
+            )
+        needs_schema = op != "DEL"
+        if not isinstance(entity.get("id"), str) or (
+            needs_schema and not isinstance(entity.get("schema"), str)
+        ):
+            raise BadDataError(
+                f"{name}: line {number}: not a FollowTheMoney entity (needs an id and a schema)"
+            )
+        if not isinstance(entity.get("properties", {}), dict):
+            raise BadDataError(f"{name}: line {number}: the entity's properties are not an object")
+        yield number, op, entity
+
+
+@dataclass
+class _Joins:
+    """What the non-target entities add to their targets, keyed by the target's (or the
+    address's) id."""
+
+    sanctions: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    addresses: dict[str, list[str]] = field(default_factory=dict)
+    documents: dict[str, list[dict | None]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, entity: dict) -> None:
+        schema, properties = entity["schema"], entity.get("properties") or {}
+        if schema == "Sanction":
+            for target in _values(properties, "entity"):
+                self.sanctions[target].append(properties)
+        elif schema == "Address":
+            full = _values(properties, "full") or [entity.get("caption") or ""]
+            self.addresses[entity["id"]] = full
+        elif schema in ("Passport", "Identification"):
+            for holder in _values(properties, "holder"):
+                self.documents[holder] += [
+                    identifier(
+                        (_values(properties, "type") or [schema])[0],
+                        number,
+                        (_values(properties, "country") or [None])[0],
+                    )
+                    for number in _values(properties, "number")
+                ]
+
+
+def _listings(path: Path, name: str, delta: bool) -> Iterator[Listing]:
+    joins = _Joins()
+    for _number, op, entity in _entities(path, name, delta, only=_JOINED_SCHEMAS):
+        if op != "DEL":
+            joins.add(entity)
+    for _number, op, entity in _entities(path, name, delta):
+        if op == "DEL":
+            names = _values(entity.get("properties") or {}, "name")
+            label = clean(entity.get("caption")) or next(iter(unique(names)), entity["id"])
+            yield Listing(list_id=entity["id"], name=label, raw=entity, op=op)
+            continue
+        kind = TARGET_KINDS.get(entity["schema"])
+        if kind is not None and entity.get("target") is not False:
+            yield _entity_listing(entity, kind, joins, op)
+
+
+def _entity_listing(entity: dict, kind: str, joins: _Joins, op: str | None) -> Listing:
+    entity_id, properties = entity["id"], entity.get("properties") or {}
+    names = unique(value for key in _ALIAS_PROPERTIES for value in _values(properties, key))
+    name = clean(entity.get("caption")) or next(iter(names), entity_id)
+    sanctions = joins.sanctions.get(entity_id, [])
+    listing_dates = [
+        iso_date(date)
+        for sanction in sanctions
+        for date in _values(sanction, "startDate") + _values(sanction, "listingDate")
+    ]
+    sanction_programs = [
+        program
+        for sanction in sanctions
+        for program in _values(sanction, "programId") or _values(sanction, "program")
+    ]
+    address_entities = [
+        full
+        for address_id in _values(properties, "addressEntity")
+        for full in joins.addresses.get(address_id, [])
+    ]
+    raw = dict(entity)
+    if sanctions:
+        raw["sanctions"] = sanctions
+    return Listing(
+        list_id=entity_id,
+        name=name,
+        aliases=[alias for alias in names if alias != name],
+        kind=kind,
+        programs=unique(_values(properties, "programId") + sanction_programs),
+        countries=unique(
+            value.upper() for key in _COUNTRY_PROPERTIES for value in _values(properties, key)
+        ),
+        listed_on=min(filter(None, listing_dates), default=None),
+        birth_dates=unique(map(birth_date, _values(properties, "birthDate"))),
+        identifiers=unique_dicts(
+            [
+                *(
+                    identifier(kind_name, value)
+                    for key, kind_name in _IDENTIFIER_PROPERTIES.items()
+                    for value in _values(properties, key)
+                ),
+                *joins.documents.get(entity_id, []),
+            ]
+        ),
+        addresses=unique(_values(properties, "address") + address_entities),
+        remarks=joined(unique(_values(properties, "notes")), "\n"),
+        raw=raw,
+        op=op,
+    )
+
+
+# -- targets.simple.csv ----------------------------------------------------------------------------
+
+
+def _simple_listings(path: Path, name: str) -> Iterator[Listing]:
+    """zavod's flat export: one target per row, lists ";"-separated. Its `sanctions` column is a
+    free-text summary, so it stays in raw; programs come from `program_ids` where the file has
+    that column (zavod added it in 2025)."""
+    for number, row in csv_records(path, name, _is_simple_header, _SIMPLE_WHAT):
+        list_id, entity_name = clean(row["id"]), clean(row["name"])
+        if not list_id or not entity_name:
+            raise BadDataError(f"{name}: line {number}: a target needs an id and a name")
+        yield Listing(
+            list_id=list_id,
+            name=entity_name,
+            aliases=[alias for alias in split_list(row["aliases"]) if alias != entity_name],
+            kind=TARGET_KINDS.get(clean(row["schema"]) or ""),
+            programs=split_list(row.get("program_ids")),
+            countries=[country.upper() for country in split_list(row.get("countries"))],
+            birth_dates=unique(map(birth_date, split_list(row.get("birth_date")))),
+            identifiers=unique_dicts(
+                identifier("id", value) for value in split_list(row["identifiers"])
+            ),
+            addresses=split_list(row.get("addresses")),
+            raw=row_raw(row),
+        )
