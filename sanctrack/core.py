@@ -124,6 +124,9 @@ class EntityResolver:
                 if target["entity_id"] == other:
                     key = {"event_id": target["event_id"], "position": target["position"]}
                     self.store.update("targets", key, {"entity_id": into})
+        for snapshot_id, list_id in self.store.entity_listing_keys(other):
+            key = {"snapshot_id": snapshot_id, "list_id": list_id}
+            self.store.update("listings", key, {"entity_id": into})
         self.store.delete("entities", {"id": other})
         self._kinds.pop(other, None)
         for holders in self._by_key.values():
@@ -133,9 +136,9 @@ class EntityResolver:
                     holders.append(into)
 
     def prune(self, entity_ids: Iterable[str]) -> None:
-        """Delete entities no target names any more (after a delete or a target edit)."""
+        """Delete entities no target or listing names any more (after a delete or an edit)."""
         for entity_id in set(entity_ids):
-            if not self.store.entity_has_targets(entity_id):
+            if not self.store.entity_has_targets(entity_id) and not self.store.entity_listing_keys(entity_id):
                 for row in self.store.entity_names(entity_id):
                     key = {"entity_id": entity_id, "key": row["key"], "name": row["name"]}
                     self.store.delete("entity_names", key)
@@ -296,7 +299,17 @@ def show_entity(store: Store, entity_id: str) -> dict:
         "country": row["country"],
         "names": names,
         "events": events,
-        "listings": [],
+        "listings": [
+            {
+                "id": f"{row['snapshot_id']}/{row['list_id']}",
+                "source": row["source"],
+                "published": row["published"],
+                "name": row["name"],
+                "programs": row["programs"],
+                "listed_on": row["listed_on"],
+            }
+            for row in store.listings_of_entities([entity_id])
+        ],
     }
 
 

@@ -199,6 +199,8 @@ def record_as_plain(record: dict) -> list[str]:
         lines.append(
             "event\t" + "\t".join(visible(_cell(event.get(k))) for k in ("id", "date", "jurisdiction", "authority", "action", "named_as"))
         )
+    for listing in record.get("listings", []):
+        lines.append("listing\t" + "\t".join(visible(_cell(listing.get(k))) for k in ("id", "source", "published", "name", "programs")))
     for counter in record.get("counter_events", []):
         lines.append("counter_event\t" + "\t".join(visible(_cell(counter.get(k))) for k in ("id", "date", "authority", "action")))
     for response in record.get("responses", []):
@@ -276,6 +278,8 @@ def record_as_table(record: dict, out: Output) -> None:
         parts.append(_subtable("names", ("name",), [{"name": n} for n in record["names"]]))
     if record.get("events"):
         parts.append(_subtable("events", ("id", "date", "jurisdiction", "authority", "action", "program", "named_as"), record["events"]))
+    if record.get("listings"):
+        parts.append(_subtable("listings", ("id", "source", "published", "name", "programs"), record["listings"]))
     if record.get("counter_events"):
         parts.append(_subtable("counter-measures", ("id", "date", "authority", "action"), record["counter_events"]))
     if record.get("type") == "event":
@@ -352,3 +356,45 @@ def check_as_output(result: dict, out: Output) -> None:
     if result["not_in_force"]:
         emit_rows(result["not_in_force"], ("jurisdiction", "authority", "program", "since", "until", "ended_by"), out, title="no longer in force")
     console.print(Text(result["note"], style="dim" if out.color else ""))
+
+
+# -- progress -------------------------------------------------------------------------------------
+
+
+class progress_counter:
+    """A count of items done, drawn on stderr only when it is a terminal and the work has taken
+    over a second; nothing at all when piped. Use as a context manager; call it with the count."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self._started = None
+        self._progress = None
+        self._task = None
+
+    def __enter__(self):
+        import time
+
+        self._started = time.monotonic()
+        return self if sys.stderr.isatty() else None
+
+    def __call__(self, done: int) -> None:
+        import time
+
+        if self._progress is None:
+            if time.monotonic() - self._started < 1.0:
+                return
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                SpinnerColumn(), TextColumn("{task.description}"),
+                TextColumn("{task.completed:,} entries"), TimeElapsedColumn(),
+                console=Console(file=sys.stderr), transient=True,
+            )  # fmt: skip
+            self._progress.start()
+            self._task = self._progress.add_task(visible(self.label), total=None)
+        self._progress.update(self._task, completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if self._progress is not None:
+            self._progress.stop()

@@ -78,9 +78,9 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
     exact = store.entity_ids_for_keys(exact_keys)
     prefix: dict[str, float] = {}
     if match is not None:
-        for entity_id, _, rank in store.search_target_entities(match, CANDIDATES):
+        for entity_id, _, rank in store.search_target_entities(match, CANDIDATES) + store.search_listing_entities(match, CANDIDATES):
             if entity_id not in exact:
-                prefix[entity_id] = rank
+                prefix[entity_id] = min(rank, prefix.get(entity_id, 0.0))
     if _has_unspaced_script(text):
         for entity_id, _ in store.entities_with_name_containing(text, CANDIDATES):
             if entity_id not in exact:
@@ -115,6 +115,20 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
             order = concerned[row["event_id"]]
             add("response", row["id"], (*order, row["date_start"]), _response_hit(row, row.get("quote")))
 
+    if filters.wants("listing") and not filters.narrows_records():
+        latest = set(store.latest_snapshot_ids().values())
+        for tier, ids in ((1, list(exact)), (3, list(prefix))):
+            # each entry once: as the most recent snapshot of its list holds it
+            last = {(row["source"], row["list_id"]): row for row in store.listings_of_entities(ids)}
+            for row in last.values():
+                add("listing", f"{row['snapshot_id']}/{row['list_id']}",
+                    (tier, prefix.get(row["entity_id"], 0.0), row["listed_on"] or row["published"]),
+                    _listing_hit(row))
+        if match is not None and latest:
+            for row in store.search_listings(match, CANDIDATES):
+                add("listing", f"{row['snapshot_id']}/{row['list_id']}",
+                    (4, row["rank"], row["listed_on"] or row["published"]), _listing_hit(row))
+
     if match is not None:
         if filters.wants("event"):
             for row in store.search_events(match, event_where, event_params, CANDIDATES):
@@ -142,6 +156,15 @@ def _response_hit(row: dict, snippet: str | None) -> dict:
         "type": "response", "id": row["id"], "date": row["date"], "title": _response_title(row),
         "snippet": _short(snippet or row.get("summary")), "event_id": row["event_id"],
         "stance": row.get("stance"), "kind": row["kind"],
+    }  # fmt: skip
+
+
+def _listing_hit(row: dict) -> dict:
+    return {
+        "type": "listing", "id": f"{row['snapshot_id']}/{row['list_id']}",
+        "date": row["listed_on"] or row["published"], "title": row["name"],
+        "snippet": _short("; ".join(row["programs"] + row["aliases"])),
+        "source": row["source"], "entity_id": row["entity_id"], "kind": row["kind"],
     }  # fmt: skip
 
 
@@ -191,7 +214,9 @@ def check(
         if entity is None:
             continue
         matched_name = near[entity_id][0] if entity_id in near else _matched_name(entity, keys)
-        for sanction in _sanctions_of(store, entity_id, as_of, jurisdiction):
+        sanctions = _sanctions_of(store, entity_id, as_of, jurisdiction)
+        sanctions += _listed_sanctions_of(store, entity_id, as_of, jurisdiction)
+        for sanction in sanctions:
             record = {
                 "entity_id": entity_id,
                 "name": entity["name"],
@@ -247,3 +272,48 @@ def _sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction: str | 
                     "named_as": event["named_as"],
                 }  # fmt: skip
     return list(runs.values())
+
+
+def _listed_sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction: str | None) -> list[dict]:
+    """What the official lists say of the entity on `as_of`: per source, the latest snapshot
+    published on or before that day decides (a listing gone from it was delisted when the first
+    snapshot without it was published); before the first snapshot, a listing counts from its own
+    listing date."""
+    from .sources import SOURCES
+
+    by_source: dict[str, list[dict]] = {}
+    for row in store.listings_of_entities([entity_id]):
+        by_source.setdefault(row["source"], []).append(row)
+    found = []
+    for source, rows in by_source.items():
+        known = SOURCES.get(source)
+        source_jurisdiction = known.jurisdiction if known else None
+        if jurisdiction and source_jurisdiction != jurisdiction:
+            continue
+        snapshots = store.snapshots(source)
+        decisive = [s for s in snapshots if s["published"] <= as_of]
+        snapshot = decisive[-1] if decisive else snapshots[0]
+        held = [r for r in rows if r["snapshot_id"] == snapshot["id"]]
+        for row in held:
+            first_seen = min(r["published"] for r in rows if r["list_id"] == row["list_id"])
+            since = row["listed_on"] if row["listed_on"] and row["listed_on"] <= first_seen else first_seen
+            if since > as_of:
+                continue
+            found.append(_listing_sanction(row, known, since, in_force=True))
+        if not held and decisive:
+            last = rows[-1]
+            if last["published"] <= as_of:
+                later = [s for s in snapshots if s["published"] > last["published"]]
+                found.append(_listing_sanction(last, known, last["listed_on"] or last["published"],
+                                               in_force=False, until=later[0]["published"] if later else None))
+    return found
+
+
+def _listing_sanction(row: dict, known, since: str, in_force: bool, until: str | None = None) -> dict:
+    return {
+        "jurisdiction": known.jurisdiction if known else None,
+        "authority": known.authority if known else row["source"],
+        "program": "; ".join(row["programs"]) or None,
+        "since": since, "event_id": None, "listing": f"{row['snapshot_id']}/{row['list_id']}",
+        "in_force": in_force, "until": until, "ended_by": None, "named_as": row["name"],
+    }  # fmt: skip

@@ -22,18 +22,21 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .errors import StoreError, UnknownIdError
+from .store_lists import ListQueries
 from .store_search import SearchQueries
 from .store_timeline import TimelineQueries
 
 # 'SNCT': marks the file as sanctrack's so another program's database is never written to.
 APPLICATION_ID = 0x534E4354
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 30.0
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 # Tables whose rows carry `change_id`, the change that inserted them; undo deletes those rows.
-RECORD_TABLES = ("events", "targets", "responses", "entities", "entity_names")
+RECORD_TABLES = ("events", "targets", "responses", "entities", "entity_names", "snapshots", "listings")
 PRIMARY_KEYS = {
+    "snapshots": ("id",),
+    "listings": ("snapshot_id", "list_id"),
     "events": ("id",),
     "targets": ("event_id", "position"),
     "responses": ("id",),
@@ -41,7 +44,10 @@ PRIMARY_KEYS = {
     "entity_names": ("entity_id", "key", "name"),
 }
 # Columns holding JSON lists, decoded when rows are read.
-JSON_COLUMNS = {"sources", "tags", "aliases"}
+JSON_COLUMNS = {
+    "sources", "tags", "aliases", "programs", "countries", "birth_dates", "identifiers",
+    "addresses", "raw",
+}  # fmt: skip
 
 SCHEMA_V1 = """
 CREATE TABLE changes (
@@ -139,6 +145,7 @@ FTS_COLUMNS = {
     "events": ["authority", "program", "legal_basis", "reason", "summary", "tags"],
     "targets": ["name", "aliases"],
     "responses": ["actor", "speaker", "quote", "summary", "tags"],
+    "listings": ["name", "aliases", "programs"],
 }
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
@@ -148,12 +155,66 @@ def _migrate_to_v1(conn: sqlite3.Connection) -> None:
 
     db = sqlite_utils.Database(conn)
     db.executescript(SCHEMA_V1)  # inside the migration's transaction, unlike conn.executescript
-    for table, columns in FTS_COLUMNS.items():
-        db[table].enable_fts(columns, create_triggers=True, tokenize=FTS_TOKENIZE)
+    for table in ("events", "targets", "responses"):
+        db[table].enable_fts(FTS_COLUMNS[table], create_triggers=True, tokenize=FTS_TOKENIZE)
+
+
+SCHEMA_V2 = """
+CREATE TABLE snapshots (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    published TEXT NOT NULL,
+    format TEXT NOT NULL,
+    file_hash TEXT NOT NULL,
+    listings INTEGER NOT NULL,
+    imported_at TEXT NOT NULL,
+    change_id INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX snapshots_content ON snapshots (source, file_hash);
+CREATE INDEX snapshots_source ON snapshots (source, published);
+CREATE TABLE listings (
+    snapshot_id TEXT NOT NULL REFERENCES snapshots(id),
+    list_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    kind TEXT,
+    programs TEXT NOT NULL DEFAULT '[]',
+    countries TEXT NOT NULL DEFAULT '[]',
+    listed_on TEXT,
+    birth_dates TEXT NOT NULL DEFAULT '[]',
+    identifiers TEXT NOT NULL DEFAULT '[]',
+    addresses TEXT NOT NULL DEFAULT '[]',
+    remarks TEXT,
+    raw TEXT NOT NULL DEFAULT '{}',
+    digest TEXT NOT NULL,
+    entity_id TEXT NOT NULL REFERENCES entities(id),
+    change_id INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, list_id)
+);
+CREATE INDEX listings_entity ON listings (entity_id);
+CREATE INDEX listings_list_id ON listings (list_id);
+CREATE TRIGGER snapshots_immutable BEFORE UPDATE ON snapshots
+BEGIN SELECT RAISE(ABORT, 'a snapshot is never rewritten'); END;
+CREATE TRIGGER listings_immutable BEFORE UPDATE OF snapshot_id, list_id, name, aliases, kind,
+    programs, countries, listed_on, birth_dates, identifiers, addresses, remarks, raw, digest
+    ON listings
+BEGIN SELECT RAISE(ABORT, 'a listing of a snapshot is never rewritten'); END;
+"""
+
+
+def _migrate_to_v2(conn: sqlite3.Connection) -> None:
+    """Official lists: immutable snapshots and their listings (only entity links may change)."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(conn)
+    db.executescript(SCHEMA_V2)
+    db["listings"].enable_fts(
+        FTS_COLUMNS["listings"], create_triggers=True, tokenize=FTS_TOKENIZE
+    )
 
 
 # Forward migrations, in order: MIGRATIONS[n] takes a store at user_version n to n + 1.
-MIGRATIONS = [_migrate_to_v1]
+MIGRATIONS = [_migrate_to_v1, _migrate_to_v2]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -194,7 +255,10 @@ def _check_file(path: Path) -> bool:
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     header_size_valid = header[92:96] == header[24:28]
-    if header_size_valid and pages and size < pages * page_size:
+    # While another process has the store open (its -wal file exists), a checkpoint may be
+    # writing page 1 ahead of the pages it counts: the raw size then proves nothing.
+    in_use = os.path.exists(f"{path}-wal")
+    if header_size_valid and pages and not in_use and size < pages * page_size:
         raise StoreError(
             f"the store {path} is damaged: it is truncated ({size} of {pages * page_size} bytes)",
             hint="restore it from a backup; sanctrack will not write to it",
@@ -236,7 +300,7 @@ class Change:
     undone_by: int | None
 
 
-class Store(SearchQueries, TimelineQueries):
+class Store(ListQueries, SearchQueries, TimelineQueries):
     """An open sanctrack store. Use `Store.open(path)`.
 
     Feature queries live in mixins beside this module (store_timeline.py, …), so each feature's
@@ -264,7 +328,7 @@ class Store(SearchQueries, TimelineQueries):
         path = Path(path) if path is not None else default_path()
         if not _check_file(path):
             conn = sqlite3.connect(":memory:", isolation_level=None)
-            conn.executescript(SCHEMA_V1)
+            conn.executescript(SCHEMA_V1 + SCHEMA_V2)
             store = cls(conn, path)
             store.on_disk = False
             return store
@@ -776,15 +840,20 @@ def _insert_sql(table: str, columns: tuple[str, ...], unless_present: bool) -> s
     return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
+def _encode_value(value):
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False) if value else "[]"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
 def _encode(row: dict) -> list:
-    return [
-        (json.dumps(v, ensure_ascii=False) if v else "[]") if isinstance(v, list) else v
-        for v in row.values()
-    ]
+    return [_encode_value(v) for v in row.values()]
 
 
 def _encode_dict(row: dict) -> dict:
-    return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()}
+    return {k: _encode_value(v) for k, v in row.items()}
 
 
 def _decode(row: dict) -> dict:
