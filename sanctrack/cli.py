@@ -831,4 +831,4 @@ def main() -> None:
 
 
 # Commands defined in modules of their own register themselves on `app` when imported.
-from . import cli_search, cli_timeline  # noqa: E402,F401
+from . import cli_lists, cli_search, cli_timeline  # noqa: E402,F401

@@ -102,18 +102,21 @@ def decode_text(data: bytes, name: str, encodings: Iterable[str] = ("utf-8-sig",
     raise BadDataError(f"{name}: not text in any of {', '.join(encodings)}")
 
 
-def text_lines(stream: IO[bytes], name: str, encodings=("utf-8-sig", "cp1252")) -> Iterator[str]:
-    """Decoded lines of a large text file, streamed, with the encoding chosen per file on the
-    first undecodable byte (restarting is not needed: cp1252 reads every byte utf-8 reads)."""
-    decoder = codecs.getincrementaldecoder(encodings[0])()
+def text_lines(stream: IO[bytes], name: str, encodings=("utf-8-sig", "cp1252", "latin-1")) -> Iterator[str]:
+    """Decoded lines of a large text file, streamed. Each line is read in the first encoding that
+    decodes it whole (official CSVs mix UTF-8 and Windows-1252 across years); latin-1 last, since
+    it reads any byte."""
     for number, raw in enumerate(stream, start=1):
-        try:
-            yield decoder.decode(raw)
-        except UnicodeDecodeError:
-            if len(encodings) < 2:
-                raise BadDataError(f"{name}: line {number}: not {encodings[0]} text") from None
-            yield raw.decode(encodings[1], errors="strict")
-            decoder = codecs.getincrementaldecoder(encodings[1])()
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        for encoding in encodings:
+            try:
+                yield raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise BadDataError(f"{name}: line {number}: not text in any of {', '.join(encodings)}")
 
 
 _SPACES = re.compile(r"\s+")

@@ -1,0 +1,131 @@
+"""`sanctrack sources` and `sanctrack fetch`: registered on the main app (see the end of cli.py)."""
+
+import os
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from .cli import DbOption, FormatOption, JsonOption, NoColorOption, TodayOption, _output, _store, app
+from .errors import SanctrackError
+
+SOURCE_COLUMNS = ("name", "title", "jurisdiction", "format", "urls", "snapshots", "latest", "note")
+
+
+class FetchError(SanctrackError):
+    """A list could not be downloaded (offline, refused, not found); nothing was written."""
+
+    exit_code = 3
+
+
+@app.command()
+def sources(
+    ctx: typer.Context,
+    db: DbOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """The official lists sanctrack imports, with their download addresses and stored snapshots.
+
+    Examples:
+
+      sanctrack sources
+
+      sanctrack sources --json | jq '.[] | select(.jurisdiction == "GB")'
+    """
+    from .render import emit_rows
+    from .sources import SOURCES
+
+    out = _output(ctx, fmt, as_json, no_color)
+    snapshots: dict[str, list] = {}
+    for snapshot in _store(ctx, db).snapshots():
+        snapshots.setdefault(snapshot["source"], []).append(snapshot["id"])
+    rows = [
+        {
+            "name": s.name, "title": s.title, "jurisdiction": s.jurisdiction, "format": s.format,
+            "urls": list(s.urls), "snapshots": len(snapshots.get(s.name, [])),
+            "latest": snapshots[s.name][-1] if s.name in snapshots else None, "note": s.note,
+        }
+        for s in SOURCES.values()
+    ]  # fmt: skip
+    emit_rows(rows, SOURCE_COLUMNS, out)
+
+
+@app.command()
+def fetch(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(metavar="SOURCE", help="A source name (see 'sanctrack sources').")],
+    url: Annotated[Optional[str], typer.Option(help="Download from this address instead (e.g. the EU file with its token).")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.", min=1)] = 60.0,
+    published: Annotated[Optional[str], typer.Option(help="Publication date, when the file carries none.")] = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Download an official list and import it as a snapshot (nothing is written if it fails).
+
+    Examples:
+
+      sanctrack fetch un
+
+      sanctrack fetch eu --url "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=…"
+    """
+    from pathlib import Path
+
+    from .cli import _date_parser, _import_one_list
+    from .importers import importer_for
+    from .render import dump_json, message
+    from .sources import source_named
+
+    known = source_named(source)
+    address = url or known.urls[0]
+    if address.endswith("token="):
+        raise typer.BadParameter(
+            f"the {known.name} file needs its token: pass the full address with --url", param_hint="--url"
+        )
+    published_iso = _date_parser(ctx, today)(published).iso if published else None
+    store = _store(ctx, db)
+    folder = (store.path.parent if store.path else Path("."))
+    path = _download(address, timeout, folder, known.name)
+    try:
+        importer = importer_for(path, known.format)
+        snapshot = _import_one_list(ctx, store, path, importer, known.name, published_iso, today)
+    finally:
+        os.unlink(path)
+    if as_json:
+        sys.stdout.write(dump_json({"events": 0, "responses": 0, "listings": snapshot["listings"], "snapshots": [snapshot]}) + "\n")
+    elif not snapshot.get("unchanged"):
+        message(f"snapshot {snapshot['id']}: {snapshot['listings']} listings from {address}")
+
+
+def _download(address: str, timeout: float, folder, name: str):
+    """The body of `address` in a temporary file beside the store, or FetchError."""
+    import shutil
+    import tempfile
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    if not address.startswith(("https://", "http://")):
+        raise FetchError(f"cannot fetch {address!r}: only http and https addresses are fetched")
+    request = urllib.request.Request(address, headers={"User-Agent": "sanctrack"})
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".fetch-{name}-", delete=False)
+    try:
+        with handle, urllib.request.urlopen(request, timeout=timeout) as response:
+            shutil.copyfileobj(response, handle, 1 << 20)
+    except urllib.error.HTTPError as err:
+        os.unlink(handle.name)
+        raise FetchError(f"cannot fetch {name}: {address} answered {err.code} {err.reason}") from None
+    except (urllib.error.URLError, OSError, TimeoutError) as err:
+        os.unlink(handle.name)
+        reason = getattr(err, "reason", None) or err
+        raise FetchError(
+            f"cannot fetch {name} from {address}: {reason}",
+            hint="check the network connection, or download the file and use 'sanctrack import'",
+        ) from None
+    except BaseException:
+        os.unlink(handle.name)
+        raise
+    return Path(handle.name)
