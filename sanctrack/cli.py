@@ -584,6 +584,7 @@ def undo(
 def log_command(
     ctx: typer.Context,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Show at most N changes.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also the old values each change replaced or removed.")] = False,
     db: DbOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -597,6 +598,9 @@ def log_command(
       sanctrack log -n 10
 
     
+      sanctrack log -v -n 1
+
+    
       sanctrack log --json
     """
     from . import core
@@ -604,8 +608,16 @@ def log_command(
 
     out = _output(ctx, fmt, as_json, no_color)
     store = _store(ctx, db)
+    changes = core.history(store, limit, with_rows=verbose)
     columns = ("id", "at", "user", "command", "summary", "undoes", "undone_by")
-    emit_rows(core.history(store, limit), columns, out)
+    if verbose and out.format not in ("json", "jsonl"):
+        rows = [
+            {"change": c["id"], "command": c["command"], **row}
+            for c in changes for row in c["rows"]
+        ]  # fmt: skip
+        columns = ("change", "command", "table", "op", "key", "old", "new")
+        changes = rows
+    emit_rows(changes, columns, out)
 
 
 # -- import and export --------------------------------------------------------------------------------

@@ -441,8 +441,14 @@ def change_dict(change) -> dict:
     return asdict(change)
 
 
-def history(store: Store, limit: int | None = None) -> list[dict]:
-    return [change_dict(c) for c in store.changes(limit)]
+def history(store: Store, limit: int | None = None, with_rows: bool = False) -> list[dict]:
+    """Changes newest first; `with_rows` adds the old values each one replaced or removed (rows a
+    change inserted are known by their change_id and not repeated here)."""
+    changes = [change_dict(c) for c in store.changes(limit)]
+    if with_rows:
+        for change in changes:
+            change["rows"] = store.change_rows(change["id"])
+    return changes
 
 
 # -- import and export of sanctrack's own format ---------------------------------------------------

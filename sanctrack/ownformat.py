@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import json
 import sys
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from .errors import BadDataError, UsageError
+from .limits import bounded_lines, read_bounded
 from .records import EVENT_FIELDS, RESPONSE_FIELDS
 
 OWN_FORMATS = ("json", "jsonl", "csv")
@@ -60,7 +60,7 @@ def detect_format(name: str, head: bytes) -> str:
 
 def _lines(name: str, stream: IO[bytes]) -> Iterator[tuple[int, str]]:
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in enumerate(bounded_lines(stream, name), start=1):
         try:
             yield number, decoder.decode(raw)
         except UnicodeDecodeError:
@@ -108,7 +108,7 @@ def read_jsonl(name: str, stream: IO[bytes]) -> Iterator[tuple[str, dict]]:
 
 
 def read_json(name: str, stream: IO[bytes]) -> Iterator[tuple[str, dict]]:
-    data = stream.read()
+    data = read_bounded(stream, name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -124,7 +124,9 @@ def read_json(name: str, stream: IO[bytes]) -> Iterator[tuple[str, dict]]:
 
 
 def read_csv(name: str, stream: IO[bytes]) -> Iterator[tuple[str, dict]]:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    # csv reads decoded lines: each bounded in length before it is decoded.
+    text = (line.decode("utf-8-sig") if n == 1 else line.decode("utf-8")
+            for n, line in enumerate(bounded_lines(stream, name), start=1))
     reader = csv.DictReader(text)
     try:
         for values in reader:

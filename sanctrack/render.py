@@ -57,7 +57,13 @@ class Output:
 
 
 def use_color(no_color_flag: bool) -> bool:
-    if no_color_flag or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+    """--no-color, then NO_COLOR, then FORCE_COLOR, then TERM=dumb, then whether stdout is a
+    terminal (the conventions of no-color.org and force-color.org)."""
+    if no_color_flag or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
         return False
     return sys.stdout.isatty()
 
@@ -130,10 +136,9 @@ def emit_rows(rows: Iterable[dict], columns: Sequence[str], out: Output, title: 
                             lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            values = [_cell(row.get(c)) for c in columns]
-            if out.format == "tsv":
-                values = [visible(v) for v in values]
-            writer.writerow(values)
+            # Control characters shown as escapes here too: a listing's CSV is read in terminals
+            # and spreadsheets (`export` keeps records verbatim, as JSON does).
+            writer.writerow([visible(_cell(row.get(c))) for c in columns])
         return
     if out.format == "plain":
         for row in rows:
@@ -295,8 +300,8 @@ def record_as_table(record: dict, out: Output) -> None:
 
 
 def message(text: str) -> None:
-    """An informational line on stderr (data inside it already made visible by the caller)."""
-    sys.stderr.write(text + "\n")
+    """An informational line on stderr; names and paths inside it are shown as inert text."""
+    sys.stderr.write(visible(text) + "\n")
 
 
 def error_line(text: str, hint: str | None = None) -> None:

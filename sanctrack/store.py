@@ -562,6 +562,18 @@ class Store(ListQueries, SearchQueries, TimelineQueries):
         ).fetchall()
         return [Change(*row) for row in rows]
 
+    def change_rows(self, change_id: int) -> list[dict]:
+        """What a change replaced or removed: table, operation, key, old and new values."""
+        rows = self.conn.execute(
+            "SELECT tbl, op, key, old, new FROM change_rows WHERE change_id = ? ORDER BY seq",
+            (change_id,),
+        ).fetchall()
+        return [
+            {"table": t, "op": op, "key": json.loads(k), "old": json.loads(o) if o else None,
+             "new": json.loads(n) if n else None}
+            for t, op, k, o, n in rows
+        ]  # fmt: skip
+
     def revert(self, change: Change) -> None:
         """Inside the current change, apply the inverse of `change` and mark it undone."""
         # Rows the change inserted go first; rows it updated or deleted get their old values back,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from ..errors import BadDataError
+from ..limits import bounded_lines
 
 KINDS = ("person", "company", "organization", "vessel", "aircraft", "government-body", "group")
 
@@ -106,7 +107,7 @@ def text_lines(stream: IO[bytes], name: str, encodings=("utf-8-sig", "cp1252", "
     """Decoded lines of a large text file, streamed. Each line is read in the first encoding that
     decodes it whole (official CSVs mix UTF-8 and Windows-1252 across years); latin-1 last, since
     it reads any byte."""
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in enumerate(bounded_lines(stream, name), start=1):
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8):]
         for encoding in encodings:
