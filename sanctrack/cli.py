@@ -9,6 +9,7 @@ never when this module loads.
 import os
 import sqlite3
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -138,6 +139,16 @@ TodayOption = Annotated[
         show_default=False,
     ),
 ]
+OutputOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE, whole or not at all; its extension (.json, .jsonl, .csv, .tsv, .md, .svg) names the format.",
+        show_default=False,
+    ),
+]
 ListOption = Annotated[Optional[list[str]], typer.Option(show_default=False)]
 TextOption = Annotated[Optional[str], typer.Option(show_default=False)]
 
@@ -186,6 +197,23 @@ def _output(ctx: typer.Context, fmt: str | None, as_json: bool, no_color: bool, 
     from .render import LISTING_FORMATS, output
 
     return output(fmt, as_json, no_color or _settings(ctx).no_color, allowed or LISTING_FORMATS)
+
+
+@contextmanager
+def _writing(ctx: typer.Context, fmt, as_json: bool, no_color: bool, path, allowed=None):
+    """The Output of a listing command: stdout, or with --output a file written atomically in
+    the format its extension names (unless --format says otherwise)."""
+    from .render import LISTING_FORMATS, atomic_file, format_for_path
+
+    allowed = allowed or LISTING_FORMATS
+    if path is None or str(path) == "-":
+        yield _output(ctx, fmt, as_json, no_color, allowed)
+        return
+    chosen = "json" if as_json else format_for_path(path, fmt, allowed)
+    out = _output(ctx, chosen, False, True, allowed)
+    with atomic_file(path) as stream:
+        out.stream = stream
+        yield out
 
 
 def _version_callback(value: bool) -> None:
@@ -429,6 +457,7 @@ def show(
     fmt: RecordFormatOption = None,
     as_json: JsonOption = False,
     no_color: NoColorOption = False,
+    output: OutputOption = None,
 ) -> None:
     """Show one record whole: an event with its targets and responses, a response with its
     event, an entity with its names and events.
@@ -444,9 +473,9 @@ def show(
     from . import core
     from .render import RECORD_FORMATS, emit_record
 
-    out = _output(ctx, fmt, as_json, no_color, RECORD_FORMATS)
-    store = _store(ctx, db)
-    emit_record(core.show(store, record_id), out)
+    record = core.show(_store(ctx, db), record_id)
+    with _writing(ctx, fmt, as_json, no_color, output, RECORD_FORMATS) as out:
+        emit_record(record, out)
 
 
 @app.command(context_settings={"allow_interspersed_args": True})
@@ -589,6 +618,7 @@ def log_command(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     no_color: NoColorOption = False,
+    output: OutputOption = None,
 ) -> None:
     """The change history: every add, edit, delete, import and undo, newest first.
 
@@ -606,18 +636,16 @@ def log_command(
     from . import core
     from .render import emit_rows
 
-    out = _output(ctx, fmt, as_json, no_color)
-    store = _store(ctx, db)
-    changes = core.history(store, limit, with_rows=verbose)
+    changes = core.history(_store(ctx, db), limit, with_rows=verbose)
     columns = ("id", "at", "user", "command", "summary", "undoes", "undone_by")
-    if verbose and out.format not in ("json", "jsonl"):
-        rows = [
-            {"change": c["id"], "command": c["command"], **row}
-            for c in changes for row in c["rows"]
-        ]  # fmt: skip
-        columns = ("change", "command", "table", "op", "key", "old", "new")
-        changes = rows
-    emit_rows(changes, columns, out)
+    with _writing(ctx, fmt, as_json, no_color, output) as out:
+        if verbose and out.format not in ("json", "jsonl"):
+            changes = [
+                {"change": c["id"], "command": c["command"], **row}
+                for c in changes for row in c["rows"]
+            ]  # fmt: skip
+            columns = ("change", "command", "table", "op", "key", "old", "new")
+        emit_rows(changes, columns, out)
 
 
 # -- import and export --------------------------------------------------------------------------------

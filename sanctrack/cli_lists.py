@@ -6,7 +6,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import DbOption, FormatOption, JsonOption, NoColorOption, TodayOption, _output, _store, app
+from .cli import (
+    DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, TodayOption, _store, _writing,
+    app,
+)  # fmt: skip
 from .errors import SanctrackError
 
 SOURCE_COLUMNS = ("name", "title", "jurisdiction", "format", "urls", "snapshots", "latest", "note")
@@ -25,6 +28,7 @@ def sources(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     no_color: NoColorOption = False,
+    output: OutputOption = None,
 ) -> None:
     """The official lists sanctrack imports, with their download addresses and stored snapshots.
 
@@ -37,7 +41,6 @@ def sources(
     from .render import emit_rows
     from .sources import SOURCES
 
-    out = _output(ctx, fmt, as_json, no_color)
     snapshots: dict[str, list] = {}
     for snapshot in _store(ctx, db).snapshots():
         snapshots.setdefault(snapshot["source"], []).append(snapshot["id"])
@@ -49,7 +52,8 @@ def sources(
         }
         for s in SOURCES.values()
     ]  # fmt: skip
-    emit_rows(rows, SOURCE_COLUMNS, out)
+    with _writing(ctx, fmt, as_json, no_color, output) as out:
+        emit_rows(rows, SOURCE_COLUMNS, out)
 
 
 @app.command()

@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 import typer
 
 from .cli import (
-    DbOption, FormatOption, JsonOption, NoColorOption, TodayOption, _date_parser, _output, _store,
-    app,
+    DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, TodayOption, _date_parser,
+    _store, _writing, app,
 )  # fmt: skip
 from .errors import ExitCode
 
@@ -49,6 +49,7 @@ def search(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     no_color: NoColorOption = False,
+    output: OutputOption = None,
 ) -> None:
     """Find events, responses and entities by any word, name or alias; exit 1 when nothing matches.
 
@@ -66,15 +67,15 @@ def search(
     from .render import emit_rows, message
     from .search import search as run_search
 
-    out = _output(ctx, fmt, as_json, no_color)
     filters = _filters(ctx, today, record_type=record_type, jurisdiction=jurisdiction,
                        authority=authority, program=program, action=action, stance=stance,
                        since=since, until=until)
     hits = run_search(_store(ctx, db), query, filters, limit)
-    if not hits and out.format not in ("json", "jsonl", "csv", "tsv"):
-        message("no match")
-    elif hits or out.format in ("json", "csv", "tsv"):
-        emit_rows(hits, SEARCH_COLUMNS, out)
+    with _writing(ctx, fmt, as_json, no_color, output) as out:
+        if not hits and out.format not in ("json", "jsonl", "csv", "tsv"):
+            message("no match")
+        elif hits or out.format in ("json", "csv", "tsv"):
+            emit_rows(hits, SEARCH_COLUMNS, out)
     if not hits:
         raise typer.Exit(int(ExitCode.NOT_FOUND))
 
@@ -91,6 +92,7 @@ def check(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     no_color: NoColorOption = False,
+    output: OutputOption = None,
 ) -> None:
     """Is this name under sanctions (now, or on --as-of), by whom, since when? Exit 0 yes, 1 no.
 
@@ -110,7 +112,6 @@ def check(
     from .render import check_as_output
     from .search import check as run_check
 
-    out = _output(ctx, fmt, as_json, no_color)
     code = clean_code(jurisdiction, "--jurisdiction")
     if as_of:
         day = _date_parser(ctx, today)(as_of).start.isoformat()
@@ -119,6 +120,7 @@ def check(
 
         day = reference_day(today or _settings(ctx).today).isoformat()
     result = run_check(_store(ctx, db), name, day, code, fuzzy)
-    check_as_output(result, out)
+    with _writing(ctx, fmt, as_json, no_color, output) as out:
+        check_as_output(result, out)
     if not result["sanctioned"]:
         raise typer.Exit(int(ExitCode.NOT_FOUND))

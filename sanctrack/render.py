@@ -403,3 +403,66 @@ class progress_counter:
     def __exit__(self, *exc) -> None:
         if self._progress is not None:
             self._progress.stop()
+
+
+# -- --output FILE --------------------------------------------------------------------------------
+
+EXTENSION_FORMATS = {
+    ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv",
+    ".md": "markdown", ".markdown": "markdown", ".svg": "svg", ".txt": "plain",
+}  # fmt: skip
+
+
+def format_for_path(path, fmt: str | None, allowed: Sequence[str]) -> str:
+    """The format of an output file: --format when given, else its extension."""
+    if fmt is not None:
+        return fmt
+    from pathlib import Path
+
+    suffix = Path(path).suffix.lower()
+    known = {ext: f for ext, f in EXTENSION_FORMATS.items() if f in allowed}
+    if suffix not in known:
+        raise UsageError(
+            f"cannot tell the format of {path} from its extension",
+            hint=f"give --format, or a file ending in {', '.join(known)}",
+        )
+    return known[suffix]
+
+
+class atomic_file:
+    """A text file written whole or not at all: a temporary file beside it, renamed on success.
+
+    `typer.Exit` (a command's chosen exit code, such as 1 for no hits) still keeps the file."""
+
+    def __init__(self, path):
+        from pathlib import Path
+
+        self.path = Path(path)
+        folder = self.path.parent
+        if not folder.is_dir():
+            raise UsageError(f"cannot write {path}: there is no folder {folder}")
+        import tempfile
+
+        try:
+            self.handle = tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=folder, prefix=f".{self.path.name}.", delete=False,
+                newline="",
+            )
+        except OSError as err:
+            raise UsageError(f"cannot write {path}: {err.strerror}") from None
+
+    def __enter__(self):
+        return self.handle
+
+    def __exit__(self, kind, value, tb) -> None:
+        self.handle.close()
+        from typer import Exit
+
+        if kind is None or issubclass(kind, Exit):
+            try:
+                os.replace(self.handle.name, self.path)
+            except OSError as err:
+                os.unlink(self.handle.name)
+                raise UsageError(f"cannot write {self.path}: {err.strerror}") from None
+        else:
+            os.unlink(self.handle.name)
