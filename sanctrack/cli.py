@@ -699,7 +699,10 @@ def import_command(
     if own_inputs:
         from .ownformat import read_records
 
-        own = core.import_records(store, [read_records(name, kind) for name, kind in own_inputs])
+        from .render import progress_counter
+
+        with progress_counter("importing records") as progress:
+            own = core.import_records(store, [read_records(n, k) for n, k in own_inputs], progress)
         summary.events, summary.responses = own.events, own.responses
         summary.already_present = own.already_present
     if as_json:
@@ -871,4 +874,4 @@ def main() -> None:
 
 
 # Commands defined in modules of their own register themselves on `app` when imported.
-from . import cli_lists, cli_search, cli_timeline  # noqa: E402,F401
+from . import cli_diff, cli_lists, cli_search, cli_timeline  # noqa: E402,F401

@@ -472,7 +472,11 @@ class ImportSummary:
         }
 
 
-def import_records(store: Store, batches: Iterable[tuple[str, Iterator[tuple[str, dict]]]]) -> ImportSummary:
+def import_records(
+    store: Store,
+    batches: Iterable[tuple[str, Iterator[tuple[str, dict]]]],
+    progress: Callable[[int], None] | None = None,
+) -> ImportSummary:
     """Load own-format records, one change for the whole call: all of them land, or none.
 
     `batches` yields (source name, records) where records yields (location, values), location
@@ -488,6 +492,9 @@ def import_records(store: Store, batches: Iterable[tuple[str, Iterator[tuple[str
         for source, records in batches:
             summary.sources.append(source)
             for location, values in records:
+                done = summary.events + summary.responses + summary.already_present
+                if progress is not None and done % 1000 == 0:
+                    progress(done)
                 try:
                     kind = values.get("type") if isinstance(values, dict) else None
                     if kind == "event":
