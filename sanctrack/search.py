@@ -22,8 +22,10 @@ from .store_search import fts_match
 IMPOSING = ("designation", "renewal", "amendment")
 ENDING = "delisting"
 PARTIAL_DATES_NOTE = "partial dates count from the first day of their period"
-# How many candidates each source may bring before ranking cuts to --limit.
-CANDIDATES = 500
+# How many candidates each source may bring, per hit asked for, before ranking cuts to --limit:
+# each source is read in the order it ranks in, so a few times the limit is enough.
+CANDIDATES_PER_HIT = 3
+MIN_CANDIDATES = 100
 
 
 def _has_unspaced_script(text: str) -> bool:
@@ -63,6 +65,7 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
         raise UsageError("the query is empty", hint="search for a word, a name or an alias")
     if limit < 1:
         raise UsageError("--limit must be at least 1")
+    candidates = max(limit * CANDIDATES_PER_HIT, MIN_CANDIDATES)
 
     # (tier, rank, date) orders hits, lower first. Tiers: 0 an entity named exactly so, 1 what
     # concerns it, 2 entities with a name starting so, 3 what concerns them, 4 records whose own
@@ -78,11 +81,11 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
     exact = store.entity_ids_for_keys(exact_keys)
     prefix: dict[str, float] = {}
     if match is not None:
-        for entity_id, _, rank in store.search_target_entities(match, CANDIDATES) + store.search_listing_entities(match, CANDIDATES):
+        for entity_id, _, rank in store.search_target_entities(match, candidates) + store.search_listing_entities(match, candidates):
             if entity_id not in exact:
                 prefix[entity_id] = min(rank, prefix.get(entity_id, 0.0))
     if _has_unspaced_script(text):
-        for entity_id, _ in store.entities_with_name_containing(text, CANDIDATES):
+        for entity_id, _ in store.entities_with_name_containing(text, candidates):
             if entity_id not in exact:
                 prefix.setdefault(entity_id, 0.0)
 
@@ -101,7 +104,7 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
 
     concerned: dict[str, tuple] = {}  # event id -> (tier, rank) of the entity it names
     for tier, ids in ((1, list(exact)), (3, list(prefix))):
-        for row in store.events_naming(ids, event_where, event_params, CANDIDATES):
+        for row in store.events_naming(ids, event_where, event_params, candidates):
             order = concerned.setdefault(row["id"], (tier, prefix.get(row["named_entity"], 0.0)))
             if filters.wants("event"):
                 add("event", row["id"], (*order, row["date_start"]), {
@@ -111,7 +114,7 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
                     "program": row["program"], "entity_id": row["named_entity"],
                 })  # fmt: skip
     if filters.wants("response") and concerned:
-        for row in store.responses_to_events(list(concerned), response_where, response_params, CANDIDATES):
+        for row in store.responses_to_events(list(concerned), response_where, response_params, candidates):
             order = concerned[row["event_id"]]
             add("response", row["id"], (*order, row["date_start"]), _response_hit(row, row.get("quote")))
 
@@ -125,20 +128,22 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
                     (tier, prefix.get(row["entity_id"], 0.0), row["listed_on"] or row["published"]),
                     _listing_hit(row))
         if match is not None and latest:
-            for row in store.search_listings(match, CANDIDATES):
+            for row in store.search_listings(match, candidates):
                 add("listing", f"{row['snapshot_id']}/{row['list_id']}",
                     (4, row["rank"], row["listed_on"] or row["published"]), _listing_hit(row))
 
-    if match is not None:
+    # Records matching by their own text rank last (tier 4): when what concerns the named
+    # entities already fills the page, they could not be shown, and ranking them costs the most.
+    if match is not None and len(hits) < limit:
         if filters.wants("event"):
-            for row in store.search_events(match, event_where, event_params, CANDIDATES):
+            for row in store.search_events(match, event_where, event_params, candidates):
                 add("event", row["id"], (4, row["rank"], row["date_start"]), {
                     "type": "event", "id": row["id"], "date": row["date"], "title": _event_title(row),
                     "snippet": _short(row["snippet"]), "jurisdiction": row["jurisdiction"],
                     "action": row["action"], "program": row["program"], "entity_id": None,
                 })  # fmt: skip
         if filters.wants("response"):
-            for row in store.search_responses(match, response_where, response_params, CANDIDATES):
+            for row in store.search_responses(match, response_where, response_params, candidates):
                 add("response", row["id"], (4, row["rank"], row["date_start"]), _response_hit(row, row["snippet"]))
 
     ranked = [hit for _, hit in sorted(hits.values(), key=lambda item: item[0])[:limit]]
