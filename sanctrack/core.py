@@ -313,7 +313,25 @@ def show_entity(store: Store, entity_id: str) -> dict:
     }
 
 
+def show_listing(store: Store, text: str) -> dict:
+    """A list entry by its id SNAPSHOT/LIST_ID (e.g. ofac-sdn/2024-04-12/48239), whole."""
+    snapshot_id, _, list_id = text.strip().rpartition("/")
+    row = store.listing(snapshot_id, list_id) if snapshot_id else None
+    if row is None:
+        if snapshot_id and store.snapshot(snapshot_id) is None:
+            known = ", ".join(s["id"] for s in store.snapshots()) or "none yet"
+            raise UsageError(f"no snapshot {snapshot_id!r}", hint=f"snapshots: {known}")
+        raise UsageError(f"no listing {text!r}", hint="a listing's id is SNAPSHOT/LIST_ID")
+    snapshot = store.snapshot(snapshot_id)
+    record = {"type": "listing", "id": f"{snapshot_id}/{list_id}", "source": snapshot["source"],
+              "published": snapshot["published"]}  # fmt: skip
+    record.update({k: v for k, v in row.items() if k not in ("change_id", "snapshot_id", "digest")})
+    return record
+
+
 def show(store: Store, text: str) -> dict:
+    if "/" in text:
+        return show_listing(store, text)
     record_id = resolve_id(store, text)
     if record_id.startswith("ev-"):
         return show_event(store, record_id)

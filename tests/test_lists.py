@@ -123,3 +123,11 @@ def test_reading_a_list_through_stdin(tmp_path):
     data = Path(LISTS / "un_consolidated_xml" / "sample_un_consolidated.xml").read_bytes()
     result = run_process("--db", db, "import", "-", "--format", "un-xml", "--json", input=data)
     assert result.returncode == 0, result.stderr
+
+
+def test_show_a_listing_by_its_id(cli, two_snapshots):
+    listing = cli.json("show", "ofac-sdn/2024-04-12/48240")
+    assert (listing["type"], listing["name"], listing["programs"]) == ("listing", "ABU SHANAB, William", ["SDGT"])
+    assert listing["source"] == "ofac-sdn" and listing["raw"]["ent_num"] == "48240"
+    assert "ofac-sdn/2024-04-04" in cli("show", "ofac-sdn/1999-01-01/1", code=2).stderr
+    cli("show", "ofac-sdn/2024-04-12/99999999", code=2)
