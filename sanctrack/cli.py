@@ -793,7 +793,7 @@ def _import_one_list(ctx, store, path, importer, source, published, today) -> di
 def export(
     ctx: typer.Context,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="json, jsonl or csv.")
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="json, jsonl, csv, or ftm (FollowTheMoney entities as JSON lines).")
     ] = "json",
     output_path: Annotated[
         Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.", show_default=False)
@@ -809,7 +809,8 @@ def export(
     db: DbOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Write records in sanctrack's own format; `sanctrack import` reads it back unchanged.
+    """Write records in sanctrack's own format (`sanctrack import` reads it back unchanged), or as
+    FollowTheMoney entities (--format ftm).
 
     Examples:
 
@@ -818,6 +819,9 @@ def export(
 
     
       sanctrack export --jurisdiction GB --since 2025 --format csv -o gb-2025.csv
+
+    
+      sanctrack export --format ftm -o sanctrack.ftm.json
     """
     from . import core
     from .ownformat import OWN_FORMATS, write_records
@@ -825,8 +829,8 @@ def export(
     from .store import RecordFilter
 
     fmt = fmt.lower()
-    if fmt not in OWN_FORMATS:
-        raise UsageError(f"unknown export format {fmt!r}", hint=f"use one of: {', '.join(OWN_FORMATS)}")
+    if fmt not in OWN_FORMATS and fmt != "ftm":
+        raise UsageError(f"unknown export format {fmt!r}", hint=f"use one of: {', '.join(OWN_FORMATS)}, ftm")
     parse = _date_parser(ctx, today)
     filters = RecordFilter(
         type=clean_choice(record_type, RECORD_TYPES, "--type"),
@@ -840,6 +844,10 @@ def export(
     )
     store = _store(ctx, db)
     records = core.iter_export(store, filters)
+    if fmt == "ftm":  # FollowTheMoney entities, written by ftm_export in place of write_records
+        from .ftm_export import ftm_writer
+
+        write_records = ftm_writer(store)
     if output_path is None or output_path == "-":
         write_records(records, fmt, sys.stdout)
         return
@@ -874,4 +882,4 @@ def main() -> None:
 
 
 # Commands defined in modules of their own register themselves on `app` when imported.
-from . import cli_diff, cli_lists, cli_search, cli_timeline  # noqa: E402,F401
+from . import cli_diff, cli_interop, cli_lists, cli_search, cli_timeline  # noqa: E402,F401

@@ -1,0 +1,134 @@
+"""The queries of `sanctrack diff`: part of the store (the only code that speaks SQL), mixed into
+`Store`.
+
+A diff reads whole views at once (a jurisdiction's sanctions on a day, a snapshot's listings), so
+every method here fetches in bulk: one query per view, never one per item. Sets of ids or keys are
+passed as one JSON array and unpacked by `json_each`, which has no limit on their number.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Iterable
+
+# What a snapshot's listings need for matching and for the fast path (equal digests: no change).
+_LIGHT_COLUMNS = "list_id, name, entity_id, kind, programs, digest"
+# What field-level changes compare.
+_FULL_COLUMNS = (
+    "list_id, name, aliases, kind, programs, countries, listed_on, birth_dates, identifiers, "
+    "addresses, remarks, digest, entity_id"
+)
+
+
+class DiffQueries:
+    """SQL for `sanctrack diff`; methods use `self.conn` and `self._rows` of `Store`."""
+
+    conn: sqlite3.Connection
+
+    def diff_begin(self) -> None:
+        """Prepare the connection for reads scattered over the whole file (a jurisdiction's events
+        lie everywhere in the events table): map it into memory, so pages already in the OS cache
+        cost no system call and no copy."""
+        self.conn.execute("PRAGMA mmap_size = 1073741824")
+
+    # -- what exists -----------------------------------------------------------------------------
+
+    def diff_has_jurisdiction(self, code: str) -> bool:
+        """True when an event of jurisdiction `code` is recorded."""
+        return (
+            self.conn.execute("SELECT 1 FROM events WHERE jurisdiction = ? LIMIT 1", (code,)).fetchone()
+            is not None
+        )
+
+    def diff_event_jurisdictions(self) -> list[str]:
+        """The jurisdictions of the recorded events, by code."""
+        return [row[0] for row in self.conn.execute("SELECT DISTINCT jurisdiction FROM events ORDER BY 1")]
+
+    # -- jurisdiction views ------------------------------------------------------------------------
+
+    def diff_sanction_events(self, jurisdiction: str | None, as_of: str) -> list[tuple]:
+        """Every designation, renewal, amendment and delisting of `jurisdiction` (None: of any)
+        dated up to `as_of`, one row per target: the rows `check` reads for one entity
+        (`sanction_events`), for all entities at once, as tuples in `diff.EVENT_ROW`'s order
+        (date_start, id, entity_id, date, authority, program, action, jurisdiction, named_as),
+        sorted by date_start then id; `date` is None when it is date_start, `jurisdiction` None
+        when one was asked for. `named_as` (the target's name) is left out (None): a diff
+        names entities by their entity's name, and reading it costs a string per row."""
+        where = "e.date_start <= ? AND e.action IN ('designation', 'renewal', 'amendment', 'delisting')"
+        params: list = [as_of]
+        # Each text column costs a string per row: `date` is NULL where it equals date_start (a
+        # whole day, as most are), and the jurisdiction asked for is not read back (None).
+        code = "e.jurisdiction"
+        if jurisdiction is not None:
+            where = "e.jurisdiction = ? AND " + where
+            params.insert(0, jurisdiction)
+            code = "NULL"
+        rows = self.conn.execute(
+            "SELECT e.date_start, e.id, t.entity_id, NULLIF(e.date, e.date_start), e.authority, "
+            f"e.program, e.action, {code}, NULL FROM events e JOIN targets t ON t.event_id = e.id "
+            f"WHERE {where}",
+            params,
+        ).fetchall()
+        # Sorted here, as tuples, rather than by SQLite (a temporary B-tree over every row): the
+        # order of check's `ORDER BY e.date_start, e.id`.
+        rows.sort()
+        return rows
+
+    def diff_held_listings(self, snapshot_id: str, source: str) -> list[dict]:
+        """The listings of one snapshot, each with its source and `first_seen`: the publication
+        date of the first snapshot of `source` that held its list id."""
+        return self._rows(
+            "SELECT l.snapshot_id, l.list_id, l.name, l.aliases, l.kind, l.programs, l.listed_on, "
+            "l.entity_id, ? AS source, (SELECT min(s.published) FROM listings x "
+            "JOIN snapshots s ON s.id = x.snapshot_id WHERE x.list_id = l.list_id AND s.source = ?) "
+            "AS first_seen FROM listings l WHERE l.snapshot_id = ?",
+            (source, source, snapshot_id),
+        )
+
+    def diff_entity_names(self, entity_ids: Iterable[str]) -> dict[str, str]:
+        """entity id -> name, for at least the entities asked for; no ids: of every entity. Many
+        ids (a jurisdiction's thousands) are found by reading the whole table once, which costs
+        less than as many lookups."""
+        ids = entity_ids if isinstance(entity_ids, (set, dict)) else set(entity_ids)
+        if not ids or len(ids) > 2000:
+            return dict(self.conn.execute("SELECT id, name FROM entities"))
+        return dict(
+            self.conn.execute(
+                "SELECT id, name FROM entities WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(ids)),),
+            )
+        )
+
+    # -- list views ------------------------------------------------------------------------------
+
+    def diff_listing_rows(self, snapshot_id: str) -> list[tuple]:
+        """(list_id, name, entity_id, kind, programs as JSON, digest) of a snapshot's listings,
+        in list order."""
+        return self.conn.execute(
+            f"SELECT {_LIGHT_COLUMNS} FROM listings WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)
+        ).fetchall()
+
+    def diff_listings(self, snapshot_id: str, list_ids: Iterable[str]) -> dict[str, dict]:
+        """list_id -> the listing whole (lists decoded), for the listings whose fields differ."""
+        ids = json.dumps(list(list_ids))
+        rows = self._rows(
+            f"SELECT {_FULL_COLUMNS} FROM listings WHERE snapshot_id = ? "
+            "AND list_id IN (SELECT value FROM json_each(?))",
+            (snapshot_id, ids),
+        )
+        return {row["list_id"]: row for row in rows}
+
+    def diff_entities_for_keys(self, keys: Iterable[str]) -> dict[str, list[tuple[str, str | None]]]:
+        """name key -> [(entity id, kind)] of the entities having a name under it, oldest first:
+        how a list read from a file (whose listings are in no snapshot) meets the store."""
+        found: dict[str, list[tuple[str, str | None]]] = {}
+        for key, entity_id, kind in self.conn.execute(
+            "SELECT n.key, e.id, e.kind FROM entity_names n JOIN entities e ON e.id = n.entity_id "
+            "WHERE n.key IN (SELECT value FROM json_each(?)) ORDER BY e.rowid",
+            (json.dumps(list(keys)),),
+        ):
+            holders = found.setdefault(key, [])
+            if (entity_id, kind) not in holders:
+                holders.append((entity_id, kind))
+        return found
