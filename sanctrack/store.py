@@ -29,7 +29,7 @@ from .store_timeline import TimelineQueries
 
 # 'SNCT': marks the file as sanctrack's so another program's database is never written to.
 APPLICATION_ID = 0x534E4354
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_SECONDS = 30.0
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -229,8 +229,51 @@ def _migrate_to_v3(conn: sqlite3.Connection) -> None:
     sqlite_utils.Database(conn).executescript(SCHEMA_V3)
 
 
+SCHEMA_V4 = """
+CREATE VIEW IF NOT EXISTS events_with_targets AS
+SELECT
+    e.rowid AS event_rowid,
+    e.id, e.date, e.date_start, e.date_end, e.authority, e.jurisdiction, e.action, e.program,
+    e.legal_basis,
+    (SELECT group_concat(label, ' | ') FROM (
+        SELECT t.name || CASE WHEN t.aliases <> '[]' THEN ' (aka ' || (
+            SELECT group_concat(a.value, '; ') FROM json_each(t.aliases) AS a
+        ) || ')' ELSE '' END AS label
+        FROM targets AS t WHERE t.event_id = e.id ORDER BY t.position
+    )) AS targets,
+    (SELECT group_concat(entity_id, ' ') FROM (
+        SELECT t.entity_id FROM targets AS t WHERE t.event_id = e.id ORDER BY t.position
+    )) AS entity_ids,
+    (SELECT count(*) FROM responses AS r WHERE r.event_id = e.id) AS responses,
+    e.reason, e.summary, e.sources, e.tags, e.in_response_to
+FROM events AS e;
+
+CREATE VIEW IF NOT EXISTS responses_with_lag AS
+SELECT
+    r.rowid AS response_rowid,
+    r.id, r.event_id, e.date AS event_date, r.date,
+    CASE
+        WHEN r.date_start < e.date_start AND r.date_end >= e.date_start THEN 0
+        ELSE CAST(julianday(r.date_start) - julianday(e.date_start) AS INTEGER)
+    END AS lag_days,
+    r.date_start, e.jurisdiction AS event_jurisdiction, e.authority AS event_authority,
+    r.actor, r.speaker, r.country, r.kind, r.stance, r.quote, r.summary, r.sources, r.tags,
+    r.counter_event_id
+FROM responses AS r
+JOIN events AS e ON e.id = r.event_id;
+"""
+
+
+def _migrate_to_v4(conn: sqlite3.Connection) -> None:
+    """Readable views for Datasette and sqlite-utils: events with their targets, responses with
+    their lag (the same rule as core.lag_days for partial dates)."""
+    import sqlite_utils
+
+    sqlite_utils.Database(conn).executescript(SCHEMA_V4)
+
+
 # Forward migrations, in order: MIGRATIONS[n] takes a store at user_version n to n + 1.
-MIGRATIONS = [_migrate_to_v1, _migrate_to_v2, _migrate_to_v3]
+MIGRATIONS = [_migrate_to_v1, _migrate_to_v2, _migrate_to_v3, _migrate_to_v4]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -344,7 +387,7 @@ class Store(ListQueries, SearchQueries, TimelineQueries, DiffQueries):
         path = Path(path) if path is not None else default_path()
         if not _check_file(path):
             conn = sqlite3.connect(":memory:", isolation_level=None)
-            conn.executescript(SCHEMA_V1 + SCHEMA_V2 + SCHEMA_V3)
+            conn.executescript(SCHEMA_V1 + SCHEMA_V2 + SCHEMA_V3 + SCHEMA_V4)
             store = cls(conn, path)
             store.on_disk = False
             return store
