@@ -5,7 +5,6 @@ Thin on purpose: options are read here, the diff is computed by `diff.py` and wr
 strings at every start.
 """
 
-import sys
 from typing import Annotated, Optional
 
 import typer
@@ -16,6 +15,7 @@ from .cli import (
 )  # fmt: skip
 from .errors import ExitCode, UsageError
 
+PARTS = ("only_left", "only_right", "both", "changed")
 ONLY = {"left": "only_left", "right": "only_right", "both": "both", "changed": "changed"}
 ONLY.update({part: part for part in ONLY.values()})
 
@@ -23,13 +23,45 @@ ONLY.update({part: part for part in ONLY.values()})
 @app.command(context_settings={"allow_interspersed_args": True})
 def diff(
     ctx: typer.Context,
-    left: Annotated[str, typer.Argument(metavar="LEFT", help="A view: US, GB@2025-06-30, *@2025, ofac-sdn/latest, ofac-sdn/2024-04-12, a list file or folder.")],
+    left: Annotated[
+        str,
+        typer.Argument(
+            metavar="LEFT",
+            help="A view: US, GB@2025-06-30, *@2025, ofac-sdn/latest, ofac-sdn/2024-04-12, a "
+            "list file or folder.",
+        ),
+    ],
     right: Annotated[str, typer.Argument(metavar="RIGHT", help="Another view, compared with LEFT.")],
-    only: Annotated[Optional[str], typer.Option("--only", metavar="PART", help="Print one part: left, right, both or changed.", show_default=False)] = None,
+    only: Annotated[
+        Optional[str],
+        typer.Option(
+            "--only", metavar="PART", show_default=False,
+            help="Print one part: left, right, both or changed.",
+        ),
+    ] = None,
     stat: Annotated[bool, typer.Option("--stat", help="Print only the counts of each part.")] = False,
-    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when there are differences, 0 when none (as git diff does).")] = False,
-    left_format: Annotated[Optional[str], typer.Option("--left-format", metavar="FORMAT", help="List format of a LEFT file (ofac-csv, uk-xml…) when it cannot be detected.", show_default=False)] = None,
-    right_format: Annotated[Optional[str], typer.Option("--right-format", metavar="FORMAT", help="List format of a RIGHT file, likewise.", show_default=False)] = None,
+    exit_code: Annotated[
+        bool,
+        typer.Option(
+            "--exit-code",
+            help="Exit 1 when there are differences (only on one side, or changed), 0 when none, as "
+            "git diff does; --only does not change it.",
+        ),
+    ] = False,
+    left_format: Annotated[
+        Optional[str],
+        typer.Option(
+            "--left-format", metavar="FORMAT", show_default=False,
+            help="List format of a LEFT file (ofac-csv, uk-xml…) when it cannot be detected.",
+        ),
+    ] = None,
+    right_format: Annotated[
+        Optional[str],
+        typer.Option(
+            "--right-format", metavar="FORMAT", show_default=False,
+            help="List format of a RIGHT file, likewise.",
+        ),
+    ] = None,
     db: DbOption = None,
     today: TodayOption = None,
     fmt: FormatOption = None,
@@ -79,9 +111,12 @@ def diff(
     day = reference_day(today or _settings(ctx).today).isoformat()
     left_view = resolve_view(store, left, parse, day, left_format)
     right_view = resolve_view(store, right, parse, day, right_format)
-    for option, value, view in (("--left-format", left_format, left_view), ("--right-format", right_format, right_view)):
+    given = (("--left-format", left_format, left_view), ("--right-format", right_format, right_view))
+    for option, value, view in given:
         if value is not None and view.type != "file":
-            raise UsageError(f"{option} applies to a list file or folder, and {view.given!r} is a {view.type}")
+            raise UsageError(
+                f"{option} applies to a list file or folder, and {view.given!r} is a {view.type}"
+            )
     result = run_diff(store, left_view, right_view)
     if stat:
         _print_stat(result, part, out)
@@ -95,7 +130,10 @@ def _titles(result: dict) -> dict:
     from .render import visible
 
     left, right = visible(result["left"]["view"]), visible(result["right"]["view"])
-    return {"only_left": f"only in {left}", "only_right": f"only in {right}", "both": "in both", "changed": "changed"}
+    return {
+        "only_left": f"only in {left}", "only_right": f"only in {right}", "both": "in both",
+        "changed": "changed",
+    }  # fmt: skip
 
 
 def _lags(result: dict) -> bool:
@@ -123,7 +161,7 @@ def _print_stat(result: dict, part: str | None, out) -> None:
     if out.format == "json":
         shown = {"left": result["left"], "right": result["right"], "summary": summary}
         if part:
-            shown["summary"] = {k: v for k, v in summary.items() if k not in ("only_left", "only_right", "both", "changed") or k == part}
+            shown["summary"] = {k: v for k, v in summary.items() if k not in PARTS or k == part}
         out.stream.write(dump_json(shown) + "\n")
         return
     titles = _titles(result)
@@ -135,7 +173,9 @@ def _print_stat(result: dict, part: str | None, out) -> None:
 # Columns of the plain, CSV and TSV lines (one set per command, `part` first): between list views
 # the list's id first; between jurisdictions or days the dates and the lag.
 _LIST_COLUMNS = ("part", "source_id", "name", "entity_id", "programs", "changes")
-_LAG_COLUMNS = ("part", "name", "entity_id", "left_since", "right_since", "first", "lag_days", "changes")
+_LAG_COLUMNS = (
+    "part", "name", "entity_id", "left_since", "right_since", "first", "lag_days", "changes",
+)  # fmt: skip
 _MIXED_COLUMNS = ("part", "source_id", "name", "entity_id", "since", "changes")
 # Columns of each part's table.
 _TABLE_COLUMNS = {
@@ -233,7 +273,8 @@ def _write_json(shown: dict, stream) -> None:
         end = ",\n" if n < len(keys) - 1 else "\n"
         stream.write(f"  {encode(key)}: ")
         if isinstance(value, list) and value:
-            stream.write("[\n    " + ",\n    ".join(map(encode, value)) + "\n  ]" + end)
+            items = ",\n    ".join(map(encode, value))
+            stream.write("[\n    " + items + "\n  ]" + end)
         else:
             stream.write(encode(value) + end)
     stream.write("}\n")
@@ -243,7 +284,7 @@ def _print_diff(result: dict, part: str | None, out) -> None:
     from .render import emit_rows
 
     if out.format == "json":
-        shown = {k: v for k, v in result.items() if part is None or k not in ("only_left", "only_right", "both", "changed") or k == part}
+        shown = {k: v for k, v in result.items() if part is None or k not in PARTS or k == part}
         _write_json(shown, out.stream)
         return
     lags = _lags(result)
@@ -275,7 +316,8 @@ def _print_diff(result: dict, part: str | None, out) -> None:
                 out.stream.write(f"{title}: none\n")
     else:
         columns = {"lags": _LAG_COLUMNS, "lists": _LIST_COLUMNS, "mixed": _MIXED_COLUMNS}[kind]
-        emit_rows((_row(item, name, lags, False) for name in parts for item in result[name]), columns, out)
+        lines = (_row(item, name, lags, False) for name in parts for item in result[name])
+        emit_rows(lines, columns, out)
     _print_summary_line(result, out)
     if not table and not any(result[name] for name in parts) and out.format == "plain":
         from .render import message

@@ -2,11 +2,11 @@
 
 A *view* is one of (DESIGN.md, "Diff views"):
 
-| view | items | matched with the other side |
-|---|---|---|
-| `US`, `GB`/`UK`, `US@2025-06-30`, `*@2025` | the entities under sanctions of that jurisdiction (`*`: of any) on the day, with `since` | by entity |
-| `ofac-sdn/2024-04-12`, `ofac-sdn/latest`, `ofac-sdn/previous` | the listings of a stored snapshot | by list id against a list of the same source, else by entity |
-| a path to a list file or folder | its listings, read now and stored nowhere | the same |
+* `US`, `GB`/`UK`, `US@2025-06-30`, `*@2025`: the entities under sanctions of that jurisdiction
+  (`*`: of any) on the day, each with its `since`; matched with the other side by entity;
+* `ofac-sdn/2024-04-12`, `ofac-sdn/latest`, `ofac-sdn/previous`: the listings of a stored snapshot;
+  matched by list id against a list of the same source, else by entity;
+* a path to a list file or folder: its listings, read now and stored nowhere; matched the same way.
 
 A jurisdiction view says what is in force on its day exactly as `check` does: from the recorded
 events (designations, renewals and amendments impose, a delisting ends, per jurisdiction, authority
@@ -74,7 +74,9 @@ class View:
             info.update(jurisdiction=self.jurisdiction, as_of=self.as_of)
         elif self.type == "snapshot":
             assert self.snapshot is not None
-            info.update(snapshot=self.snapshot["id"], source=self.source, published=self.snapshot["published"])
+            info.update(
+                snapshot=self.snapshot["id"], source=self.source, published=self.snapshot["published"]
+            )
         else:
             info.update(path=str(self.path), source=self.source, format=self.format, **self.extra)
         info["count"] = count
@@ -169,7 +171,10 @@ def _snapshot_view(store, source: str, which: str, given: str) -> View:
     if not snapshots:
         raise UsageError(
             f"unknown view {given!r}: no snapshot of {source} is stored",
-            hint=_what_exists(store) if store.snapshots() else f"import one: sanctrack import FILE --source {source}",
+            hint=(
+                _what_exists(store) if store.snapshots()
+                else f"import one: sanctrack import FILE --source {source}"
+            ),
         )
     which = which.strip()
     chosen = None
@@ -209,7 +214,10 @@ def _file_view(path: Path, given: str, fmt: str | None) -> View:
 
 # The columns of an event row as `_runs` reads them (tuples: a jurisdiction may hold a hundred
 # thousand rows, and a tuple is read several times faster than a mapping).
-EVENT_ROW = ("date_start", "id", "entity_id", "date", "authority", "program", "action", "jurisdiction", "named_as")
+EVENT_ROW = (
+    "date_start", "id", "entity_id", "date", "authority", "program", "action", "jurisdiction",
+    "named_as",
+)  # fmt: skip
 # A run, as `_runs` keeps it: [since, since_start, event_id, in_force, until, ended_by, named_as]
 _SINCE, _SINCE_START, _EVENT, _IN_FORCE, _UNTIL, _ENDED_BY, _NAMED_AS = range(7)
 
@@ -293,8 +301,10 @@ def listed_in_force(rows: Iterable[Mapping], as_of: str) -> list[dict]:
         since = listing_since(row["listed_on"], row["first_seen"])
         if since > as_of:
             continue
-        sanction = _listing_sanction(row, SOURCES.get(row["source"]), since, in_force=True)
-        sanction.update(entity_id=row["entity_id"], programs=list(row["programs"]), list_id=row["list_id"])
+        sanction = _listing_sanction(dict(row), SOURCES.get(row["source"]), since, in_force=True)
+        sanction.update(
+            entity_id=row["entity_id"], programs=list(row["programs"]), list_id=row["list_id"]
+        )
         found.append(sanction)
     return found
 
@@ -478,7 +488,8 @@ def _file_side(store, view: View) -> Side:
             raise BadDataError(f"{view.given}: the list id {listing.list_id} appears twice")
         listings[listing.list_id] = listing
         kind = _entity_kind(listing.kind)
-        keys = [k for n in [listing.name, *listing.aliases] for k in sorted(name_keys(n, kind)) if not is_weak_key(k)]
+        names = [listing.name, *listing.aliases]
+        keys = [k for n in names for k in sorted(name_keys(n, kind)) if not is_weak_key(k)]
         keys_of.append(keys)
         items.append({
             "list_id": listing.list_id, "name": listing.name, "entity_id": None, "kind": listing.kind,
@@ -582,7 +593,7 @@ def _fold(value: Any) -> str:
 def listing_changes(left: Mapping, right: Mapping) -> list[dict]:
     """What differs between two versions of a listing, field by field, ignoring letter case,
     spacing and order: `{field, left, right}`, with `added` and `removed` for list fields."""
-    changes = []
+    changes: list[dict[str, Any]] = []
     for name in LISTING_FIELDS:
         a, b = left.get(name), right.get(name)
         if name in _LIST_FIELDS:
@@ -747,6 +758,7 @@ def _lists_diff(left: Side, right: Side) -> dict[str, list]:
     lists = left.by_list and right.by_list
     for a, b in pairs:
         if b is None:
+            assert a is not None
             only_left.append((_order(a, left), _public(a, left.by_list)))
         elif a is None:
             only_right.append((_order(b, right), _public(b, right.by_list)))
@@ -765,7 +777,7 @@ def _lists_diff(left: Side, right: Side) -> dict[str, list]:
             if changes:
                 changed.append((order, dict(item, changes=changes)))
     parts = {}
-    for name, part in (("only_left", only_left), ("only_right", only_right), ("both", both), ("changed", changed)):
+    for name, part in zip(PARTS, (only_left, only_right, both, changed)):
         part.sort(key=itemgetter(0))
         parts[name] = [item for _, item in part]
     return parts

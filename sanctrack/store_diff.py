@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Iterable
+from typing import Callable, Iterable
 
 # What a snapshot's listings need for matching and for the fast path (equal digests: no change).
 _LIGHT_COLUMNS = "list_id, name, entity_id, kind, programs, digest"
@@ -25,6 +25,7 @@ class DiffQueries:
     """SQL for `sanctrack diff`; methods use `self.conn` and `self._rows` of `Store`."""
 
     conn: sqlite3.Connection
+    _rows: Callable[..., list[dict]]
 
     def diff_begin(self) -> None:
         """Prepare the connection for reads scattered over the whole file (a jurisdiction's events
