@@ -52,7 +52,10 @@ class EntityResolver:
                 found[entity_id] = self._kinds.get(entity_id)
         return found
 
-    def resolve(self, target: dict) -> str:
+    def resolve(self, target: dict, known: str | None = None) -> str:
+        """The entity of a target (or list entry); `known` is the entity it already is, such as
+        the entity of the same list id in the previous snapshot of its list, kept even when its
+        names alone (short keys only) would not find it again."""
         from .names import is_weak_key, kinds_compatible, name_keys
 
         kind = target.get("kind")
@@ -61,6 +64,11 @@ class EntityResolver:
         strong = {key for _, key in keyed if not is_weak_key(key)}
         candidates = self._candidates(strong)
         compatible = [e for e, k in candidates.items() if kinds_compatible(k, kind)]
+        if known is not None and known not in compatible and self._exists(known):
+            compatible.insert(0, known)
+        elif known in compatible:
+            compatible.remove(known)
+            compatible.insert(0, known)
         if not compatible:
             entity_id = self._create(target)
         else:
@@ -73,6 +81,14 @@ class EntityResolver:
         for name, key in keyed:
             self._add_name(entity_id, key, name)
         return entity_id
+
+    def _exists(self, entity_id: str) -> bool:
+        if entity_id not in self._kinds:
+            row = self.store.entity(entity_id)
+            if row is None:
+                return False
+            self._kinds[entity_id] = row["kind"]
+        return True
 
     def _create(self, target: dict) -> str:
         import hashlib

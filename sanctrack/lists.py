@@ -119,6 +119,7 @@ def import_list(
     with store.change("import", summary_text), store.bulk():
         previous = store.snapshot_before(read.source, date)
         before = store.listing_digests(previous["id"]) if previous else {}
+        known_entities = store.listing_entities(previous["id"]) if previous else {}
         snapshot_id = _snapshot_id(store, read.source, date)
         listings = read.listings
         if read.is_delta:
@@ -139,7 +140,8 @@ def import_list(
                 changed += 1
             row = listing.as_dict()
             entity_id = resolver.resolve(
-                {"name": listing.name, "aliases": listing.aliases, "kind": _entity_kind(listing.kind)}
+                {"name": listing.name, "aliases": listing.aliases, "kind": _entity_kind(listing.kind)},
+                known=known_entities.get(listing.list_id),
             )
             store.insert("listings", {"snapshot_id": snapshot_id, **row, "digest": digest, "entity_id": entity_id})
             if progress is not None and count % 1000 == 0:

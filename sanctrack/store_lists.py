@@ -36,6 +36,14 @@ class ListQueries:
         )
         return rows[0] if rows else None
 
+    def listing_entities(self, snapshot_id: str) -> dict[str, str]:
+        """list_id -> entity_id of every listing of a snapshot."""
+        return dict(
+            self.conn.execute(
+                "SELECT list_id, entity_id FROM listings WHERE snapshot_id = ?", (snapshot_id,)
+            ).fetchall()
+        )
+
     def listing_digests(self, snapshot_id: str) -> dict[str, str]:
         """list_id -> digest of every listing of a snapshot (for the designations, delistings and
         amendments between two snapshots)."""

@@ -131,3 +131,18 @@ def test_show_a_listing_by_its_id(cli, two_snapshots):
     assert listing["source"] == "ofac-sdn" and listing["raw"]["ent_num"] == "48240"
     assert "ofac-sdn/2024-04-04" in cli("show", "ofac-sdn/1999-01-01/1", code=2).stderr
     cli("show", "ofac-sdn/2024-04-12/99999999", code=2)
+
+
+def test_a_list_id_keeps_its_entity_across_snapshots_even_with_a_short_name(cli, tmp_path, db):
+    """An entry named only by a short key ("AST") must stay the same entity from one snapshot to
+    the next, so that history, check and diff see one party."""
+    rows = '10001,"AST",-0- ,"CYBER2",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n'
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    (first / "sdn.csv").write_bytes(rows.encode())
+    (second / "sdn.csv").write_bytes((rows + '10002,"OTHER NAME LTD",-0- ,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n').encode())
+    cli("import", str(first), "--published", "2024-01-01")
+    cli("import", str(second), "--published", "2024-02-01")
+    conn = sqlite3.connect(db)
+    entities = conn.execute("SELECT DISTINCT entity_id FROM listings WHERE list_id = '10001'").fetchall()
+    assert len(entities) == 1
