@@ -1,3 +1,179 @@
-"""`sanctrack timeline`: registered on the main app (see the end of cli.py)."""
+"""`sanctrack timeline`: registered on the main app (see the end of cli.py).
 
-from __future__ import annotations
+Thin on purpose: options are read here, the timeline is computed by `timeline.py` and drawn by
+`timeline_render.py`. No `from __future__ import annotations`: Typer would compile the annotation
+strings at every start.
+"""
+
+import gc
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .cli import (
+    DbOption,
+    JsonOption,
+    NoColorOption,
+    TodayOption,
+    _date_parser,
+    _output,
+    _store,
+    _write_atomically,
+    app,
+)
+from .errors import UsageError
+
+TIMELINE_FORMATS = ("table", "plain", "markdown", "json", "jsonl", "csv", "tsv", "svg")
+FORMAT_ALIASES = {"md": "markdown", "txt": "plain", "text": "plain"}
+# The format `--output FILE` implies by FILE's extension when --format is not given.
+FORMAT_BY_EXTENSION = {
+    ".svg": "svg", ".md": "markdown", ".markdown": "markdown", ".json": "json",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv", ".txt": "plain",
+}  # fmt: skip
+
+
+@app.command(context_settings={"allow_interspersed_args": True})
+def timeline(
+    ctx: typer.Context,
+    subject: Annotated[
+        Optional[str],
+        typer.Argument(
+            metavar="[SUBJECT]",
+            help="An entity (any name or alias, or its en- id), a jurisdiction (US, GB or UK, EU…), "
+            "a program or a tag; nothing for everything.",
+            show_default=False,
+        ),
+    ] = None,
+    entity: Annotated[bool, typer.Option("--entity", help="Read SUBJECT as an entity.")] = False,
+    jurisdiction: Annotated[
+        bool, typer.Option("--jurisdiction", help="Read SUBJECT as a jurisdiction code.")
+    ] = False,
+    program: Annotated[bool, typer.Option("--program", help="Read SUBJECT as a program.")] = False,
+    tag: Annotated[bool, typer.Option("--tag", help="Read SUBJECT as a tag.")] = False,
+    since: Annotated[
+        Optional[str],
+        typer.Option(metavar="DATE", help="From this date on (inclusive; 2025 = from 2025-01-01).", show_default=False),
+    ] = None,
+    until: Annotated[
+        Optional[str],
+        typer.Option(metavar="DATE", help="Up to this date (inclusive; 2025-06 = to 2025-06-30).", show_default=False),
+    ] = None,
+    limit: Annotated[
+        Optional[int],
+        typer.Option("--limit", "-n", metavar="N", min=1, help="At most N events, each with its chain.", show_default=False),
+    ] = None,
+    reverse: Annotated[
+        bool, typer.Option("--reverse", "-r", help="Newest event first (each chain still reads forward).")
+    ] = False,
+    output_path: Annotated[
+        Optional[str],
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (its extension sets the format: .svg, .md, .json, .csv…).", show_default=False),
+    ] = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+    fmt: Annotated[
+        Optional[str],
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table, plain, markdown, json, jsonl, csv, tsv or svg (default: table on a terminal, plain when piped).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """The chain of sanctions, responses and counter-measures of an entity, a jurisdiction, a
+    program or a tag, in date order.
+
+    An entity's timeline holds every event naming it under any of its names, in every
+    jurisdiction, and the chain of each: its responses (with their lag, in days after the event)
+    and the counter-measures answering it (an event recorded --in-response-to it, or the
+    --counter-event of one of its responses), which bring their own responses. Where another
+    jurisdiction designated the same entity earlier, the event says so ("GB followed US after
+    340 days"). A word that could be several subjects is read as a jurisdiction, else an entity,
+    else a program, else a tag, and a note on stderr says so; --entity, --jurisdiction, --program
+    and --tag choose. Dates in --since/--until may be partial; an item counts when its own date
+    falls in the window (partial dates: when their period overlaps it).
+
+    Output: plain (piped): one line per item, tab-separated: date, type (event, response,
+    follow), id, lag in days, the event it answers, jurisdiction or country, who, what, details.
+    json: an array in date order, each event followed by its chain; every item has type, id,
+    date, depth (0 for an event of the subject, 1 under it…) and lag_days; an event has
+    jurisdiction, authority, action, program, legal_basis, targets, reason, summary, sources,
+    tags, in_response_to, answers (the event a counter-measure answers), via (the response that
+    carries it out), follows (each {entity_id, name, jurisdiction, followed, followed_event_id,
+    followed_date, lag_days, text}) and, for an entity, named_as; a response has event_id, actor,
+    speaker, country, kind, stance, quote, summary, sources, tags, counter_event_id. jsonl: the
+    same items one per line; csv/tsv: the same flattened; markdown: a document with a table and
+    its sources; svg: a chart, one lane per jurisdiction and per responder. Exit 1 when nothing
+    is recorded for the subject (close names are suggested).
+
+    Examples:
+
+    \b
+      sanctrack timeline "Integrity Technology Group"
+
+    \b
+      sanctrack timeline GB --since 2025 --until 2025-06 --format markdown
+
+    \b
+      sanctrack timeline flax-typhoon --tag --json
+
+    \b
+      sanctrack timeline en-0141 -o integrity.svg
+    """
+    from . import timeline as core
+    from .render import message, visible
+    from .timeline_render import emit_timeline
+
+    forced = [name for name, on in (("entity", entity), ("jurisdiction", jurisdiction),
+                                    ("program", program), ("tag", tag)) if on]  # fmt: skip
+    if len(forced) > 1:
+        raise UsageError(f"--{forced[0]} and --{forced[1]} contradict each other", hint="give one of them")
+    if output_path not in (None, "-") and Path(output_path).is_dir():
+        raise UsageError(f"cannot write {output_path}: it is a folder", hint="give a file name")
+    if fmt is None and not as_json and output_path not in (None, "-"):
+        fmt = FORMAT_BY_EXTENSION.get(Path(output_path).suffix.lower(), "plain")
+    if fmt is not None:
+        fmt = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
+    out = _output(ctx, fmt, as_json, no_color, TIMELINE_FORMATS)
+    parse = _date_parser(ctx, today)
+    since_day = parse(since).start.isoformat() if since else None
+    until_day = parse(until).end.isoformat() if until else None
+    store = _store(ctx, db)
+    chosen = core.resolve_subject(store, subject, forced[0] if forced else None)
+    if chosen.note:
+        message(f"note: {visible(chosen.note)}")
+    # A timeline allocates thousands of small dicts that all live until they are written; the
+    # collector's default pace (every 700 allocations) would walk them over and over for nothing.
+    threshold = gc.get_threshold()
+    gc.set_threshold(100_000, 20, 20)
+    try:
+        encoded = out.format in ("json", "jsonl")  # the store writes the records' JSON
+        result = core.build_timeline(store, chosen, since_day, until_day, limit, reverse, encoded)
+        if output_path in (None, "-"):
+            emit_timeline(result, out)
+        else:
+            out.color = False
+            out.stream = None
+            _write_to(Path(output_path), result, out)
+    finally:
+        gc.set_threshold(*threshold)
+
+
+def _write_to(path: Path, result, out) -> None:
+    """Write the timeline to a file, whole or not at all."""
+    from .render import message, visible
+    from .timeline_render import emit_timeline
+
+    def write(stream) -> None:
+        out.stream = stream
+        emit_timeline(result, out)
+
+    _write_atomically(path, write)
+    if sys.stderr.isatty():
+        message(f"wrote {visible(path)} ({out.format})")
