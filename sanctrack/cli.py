@@ -855,25 +855,11 @@ def export(
 
 
 def _write_atomically(path: Path, write) -> None:
-    """Write a file whole or not at all: into a temporary file beside it, then rename."""
-    import tempfile
+    """Write a file whole or not at all (see render.atomic_file)."""
+    from .render import atomic_file
 
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {path}: no folder {folder}")
-    try:
-        handle = tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=folder, prefix=f".{path.name}.", delete=False, newline=""
-        )
-    except OSError as err:
-        raise UsageError(f"cannot write {path}: {err.strerror}") from None
-    try:
-        with handle:
-            write(handle)
-        os.replace(handle.name, path)
-    except BaseException:
-        os.unlink(handle.name)
-        raise
+    with atomic_file(path) as stream:
+        write(stream)
 
 
 def main() -> None:

@@ -450,6 +450,10 @@ class atomic_file:
             )
         except OSError as err:
             raise UsageError(f"cannot write {path}: {err.strerror}") from None
+        # A temporary file is private (0600); the file it becomes gets the usual mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.handle.name, 0o666 & ~umask)
 
     def __enter__(self):
         return self.handle
