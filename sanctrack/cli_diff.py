@@ -10,8 +10,8 @@ from typing import Annotated, Optional
 import typer
 
 from .cli import (
-    DbOption, FormatOption, JsonOption, NoColorOption, TodayOption, _date_parser, _output,
-    _settings, _store, app,
+    DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, TodayOption, _date_parser,
+    _settings, _store, _writing, app,
 )  # fmt: skip
 from .errors import ExitCode, UsageError
 
@@ -67,6 +67,7 @@ def diff(
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     no_color: NoColorOption = False,
+    output: OutputOption = None,
 ) -> None:
     """Compare two views: what is only on the left, only on the right, on both, and what changed.
 
@@ -105,7 +106,6 @@ def diff(
         part = ONLY.get(only.strip().lower())
         if part is None:
             raise UsageError(f"--only {only!r} is not a part", hint="use left, right, both or changed")
-    out = _output(ctx, fmt, as_json, no_color)
     store = _store(ctx, db)
     parse = _date_parser(ctx, today)
     day = reference_day(today or _settings(ctx).today).isoformat()
@@ -118,10 +118,11 @@ def diff(
                 f"{option} applies to a list file or folder, and {view.given!r} is a {view.type}"
             )
     result = run_diff(store, left_view, right_view)
-    if stat:
-        _print_stat(result, part, out)
-    else:
-        _print_diff(result, part, out)
+    with _writing(ctx, fmt, as_json, no_color, output) as out:
+        if stat:
+            _print_stat(result, part, out)
+        else:
+            _print_diff(result, part, out)
     if exit_code and result["summary"]["differences"]:
         raise typer.Exit(int(ExitCode.NOT_FOUND))
 

@@ -54,3 +54,12 @@ def test_no_hits_still_writes_an_empty_listing(seeded, tmp_path):
     target = tmp_path / "none.json"
     seeded("search", "zzzzz", "-o", str(target), code=1)
     assert json.loads(target.read_text()) == []
+
+
+def test_diff_and_timeline_write_files_too(seeded, tmp_path):
+    diff = tmp_path / "diff.json"
+    seeded("diff", "US", "GB", "-o", str(diff))
+    assert set(json.loads(diff.read_text())) >= {"only_left", "only_right", "both", "changed"}
+    chart = tmp_path / "chain.svg"
+    seeded("timeline", "Integrity Technology Group", "-o", str(chart))
+    assert chart.read_text().lstrip().startswith(("<svg", "<?xml"))
