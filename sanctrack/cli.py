@@ -149,6 +149,14 @@ OutputOption = Annotated[
         show_default=False,
     ),
 ]
+SinceOption = Annotated[
+    Optional[str],
+    typer.Option(metavar="DATE", help="From this date on (inclusive; 2025 = from 2025-01-01).", show_default=False),
+]
+UntilOption = Annotated[
+    Optional[str],
+    typer.Option(metavar="DATE", help="Up to this date (inclusive; 2025-06 = to 2025-06-30).", show_default=False),
+]
 ListOption = Annotated[Optional[list[str]], typer.Option(show_default=False)]
 TextOption = Annotated[Optional[str], typer.Option(show_default=False)]
 
@@ -804,8 +812,8 @@ def export(
     program: TextOption = None,
     action: TextOption = None,
     stance: TextOption = None,
-    since: Annotated[Optional[str], typer.Option(help="From this date on (inclusive; 2025 = from 2025-01-01).")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Up to this date (inclusive; 2025-06 = to 2025-06-30).")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     db: DbOption = None,
     today: TodayOption = None,
 ) -> None:
@@ -825,23 +833,15 @@ def export(
     """
     from . import core
     from .ownformat import OWN_FORMATS, write_records
-    from .records import ACTIONS, RECORD_TYPES, STANCES, clean_choice, clean_code
-    from .store import RecordFilter
+    from .records import RECORD_TYPES
 
     fmt = fmt.lower()
     if fmt not in OWN_FORMATS and fmt != "ftm":
         raise UsageError(f"unknown export format {fmt!r}", hint=f"use one of: {', '.join(OWN_FORMATS)}, ftm")
-    parse = _date_parser(ctx, today)
-    filters = RecordFilter(
-        type=clean_choice(record_type, RECORD_TYPES, "--type"),
-        jurisdiction=clean_code(jurisdiction, "--jurisdiction"),
-        authority=authority,
-        program=program,
-        action=clean_choice(action, ACTIONS, "--action"),
-        stance=clean_choice(stance, STANCES, "--stance"),
-        since=parse(since).start.isoformat() if since else None,
-        until=parse(until).end.isoformat() if until else None,
-    )
+    filters = _record_filter(
+        ctx, today, RECORD_TYPES, record_type=record_type, jurisdiction=jurisdiction,
+        authority=authority, program=program, action=action, stance=stance, since=since, until=until,
+    )  # fmt: skip
     store = _store(ctx, db)
     records = core.iter_export(store, filters)
     if fmt == "ftm":  # FollowTheMoney entities, written by ftm_export in place of write_records
@@ -852,6 +852,25 @@ def export(
         write_records(records, fmt, sys.stdout)
         return
     _write_atomically(Path(output_path), lambda stream: write_records(records, fmt, stream))
+
+
+def _record_filter(ctx: typer.Context, today, types: tuple[str, ...], **given):
+    """The RecordFilter of export's and search's options, each value checked (exit 2 naming the
+    allowed values) and dates read inclusively."""
+    from .records import ACTIONS, STANCES, clean_choice, clean_code
+    from .store import RecordFilter
+
+    parse = _date_parser(ctx, today)
+    return RecordFilter(
+        type=clean_choice(given["record_type"], types, "--type"),
+        jurisdiction=clean_code(given["jurisdiction"], "--jurisdiction"),
+        authority=given["authority"],
+        program=given["program"],
+        action=clean_choice(given["action"], ACTIONS, "--action"),
+        stance=clean_choice(given["stance"], STANCES, "--stance"),
+        since=parse(given["since"]).start.isoformat() if given["since"] else None,
+        until=parse(given["until"]).end.isoformat() if given["until"] else None,
+    )
 
 
 def _write_atomically(path: Path, write) -> None:

@@ -6,29 +6,13 @@ from typing import Annotated, Optional
 import typer
 
 from .cli import (
-    DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, TodayOption, _date_parser,
-    _store, _writing, app,
+    DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, SinceOption, TodayOption,
+    UntilOption, _date_parser, _record_filter, _store, _writing, app,
 )  # fmt: skip
 from .errors import ExitCode
 
 SEARCH_COLUMNS = ("type", "id", "date", "title", "snippet")
-
-
-def _filters(ctx, today, **given):
-    from .records import ACTIONS, STANCES, clean_choice, clean_code
-    from .store import RecordFilter
-
-    parse = _date_parser(ctx, today)
-    return RecordFilter(
-        type=clean_choice(given["record_type"], ("event", "response", "entity", "listing"), "--type"),
-        jurisdiction=clean_code(given["jurisdiction"], "--jurisdiction"),
-        authority=given["authority"],
-        program=given["program"],
-        action=clean_choice(given["action"], ACTIONS, "--action"),
-        stance=clean_choice(given["stance"], STANCES, "--stance"),
-        since=parse(given["since"]).start.isoformat() if given["since"] else None,
-        until=parse(given["until"]).end.isoformat() if given["until"] else None,
-    )
+SEARCH_TYPES = ("event", "response", "entity", "listing")
 
 
 @app.command()
@@ -41,8 +25,8 @@ def search(
     program: Annotated[Optional[str], typer.Option(help="Only this program.")] = None,
     action: Annotated[Optional[str], typer.Option(help="designation, delisting, amendment, renewal or other.")] = None,
     stance: Annotated[Optional[str], typer.Option(help="Only responses with this stance.")] = None,
-    since: Annotated[Optional[str], typer.Option(help="From this date on (inclusive; 2025 = from 2025-01-01).")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Up to this date (inclusive; 2025-06 = to 2025-06-30).")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many hits.")] = 50,
     db: DbOption = None,
     today: TodayOption = None,
@@ -67,9 +51,10 @@ def search(
     from .render import emit_rows, message
     from .search import search as run_search
 
-    filters = _filters(ctx, today, record_type=record_type, jurisdiction=jurisdiction,
-                       authority=authority, program=program, action=action, stance=stance,
-                       since=since, until=until)
+    filters = _record_filter(
+        ctx, today, SEARCH_TYPES, record_type=record_type, jurisdiction=jurisdiction,
+        authority=authority, program=program, action=action, stance=stance, since=since, until=until,
+    )  # fmt: skip
     hits = run_search(_store(ctx, db), query, filters, limit)
     with _writing(ctx, fmt, as_json, no_color, output) as out:
         if not hits and out.format not in ("json", "jsonl", "csv", "tsv"):

@@ -16,7 +16,9 @@ from .cli import (
     DbOption,
     JsonOption,
     NoColorOption,
+    SinceOption,
     TodayOption,
+    UntilOption,
     _date_parser,
     _output,
     _store,
@@ -52,14 +54,8 @@ def timeline(
     ] = False,
     program: Annotated[bool, typer.Option("--program", help="Read SUBJECT as a program.")] = False,
     tag: Annotated[bool, typer.Option("--tag", help="Read SUBJECT as a tag.")] = False,
-    since: Annotated[
-        Optional[str],
-        typer.Option(metavar="DATE", help="From this date on (inclusive; 2025 = from 2025-01-01).", show_default=False),
-    ] = None,
-    until: Annotated[
-        Optional[str],
-        typer.Option(metavar="DATE", help="Up to this date (inclusive; 2025-06 = to 2025-06-30).", show_default=False),
-    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     limit: Annotated[
         Optional[int],
         typer.Option("--limit", "-n", metavar="N", min=1, help="At most N events, each with its chain.", show_default=False),

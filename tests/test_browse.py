@@ -19,41 +19,6 @@ from conftest import SEED
 BROWSE_MISSING = "Error: sanctrack browse needs Datasette: pip install 'sanctrack[browse]'\n"
 
 # The two readable views (to be part of the store's schema; created here if it lacks them).
-VIEWS_SQL = """
-CREATE VIEW IF NOT EXISTS events_with_targets AS
-SELECT
-    e.rowid AS event_rowid,
-    e.id, e.date, e.date_start, e.date_end, e.authority, e.jurisdiction, e.action, e.program,
-    e.legal_basis,
-    (SELECT group_concat(label, ' | ') FROM (
-        SELECT t.name || CASE WHEN t.aliases <> '[]' THEN ' (aka ' || (
-            SELECT group_concat(a.value, '; ') FROM json_each(t.aliases) AS a
-        ) || ')' ELSE '' END AS label
-        FROM targets AS t WHERE t.event_id = e.id ORDER BY t.position
-    )) AS targets,
-    (SELECT group_concat(entity_id, ' ') FROM (
-        SELECT t.entity_id FROM targets AS t WHERE t.event_id = e.id ORDER BY t.position
-    )) AS entity_ids,
-    (SELECT count(*) FROM responses AS r WHERE r.event_id = e.id) AS responses,
-    e.reason, e.summary, e.sources, e.tags, e.in_response_to
-FROM events AS e;
-
-CREATE VIEW IF NOT EXISTS responses_with_lag AS
-SELECT
-    r.rowid AS response_rowid,
-    r.id, r.event_id, e.date AS event_date, r.date,
-    CASE
-        WHEN r.date_start < e.date_start AND r.date_end >= e.date_start THEN 0
-        ELSE CAST(julianday(r.date_start) - julianday(e.date_start) AS INTEGER)
-    END AS lag_days,
-    r.date_start, e.jurisdiction AS event_jurisdiction, e.authority AS event_authority,
-    r.actor, r.speaker, r.country, r.kind, r.stance, r.quote, r.summary, r.sources, r.tags,
-    r.counter_event_id
-FROM responses AS r
-JOIN events AS e ON e.id = r.event_id;
-"""
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -76,11 +41,7 @@ def get_json(url: str):
 
 @pytest.fixture
 def seeded_store(cli, db):
-    cli("import", str(SEED))
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.executescript(VIEWS_SQL)
-    conn.close()
+    cli("import", str(SEED))  # the store's schema has the views (store.SCHEMA_V4)
     return db
 
 
