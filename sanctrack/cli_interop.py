@@ -431,8 +431,8 @@ def _list_formats() -> list[str]:
 class _StoreValues:
     """Values from the store for completion, read-only: record ids, codes, snapshots.
 
-    (SQL outside store.py, on purpose: a read-only connection that never migrates or writes,
-    opened only for a Tab.)
+    (A read-only connection that never migrates or writes, opened only for a Tab; its queries
+    are in store_completion.py.)
     """
 
     def __init__(self, ctx):
@@ -460,27 +460,12 @@ class _StoreValues:
                 return None
         return self._conn
 
-    def _query(self, sql: str, params=()) -> list[tuple]:
-        import sqlite3
+    def ids(self, incomplete: str, prefixes: tuple[str, ...]) -> list[tuple[str, str]]:
+        from .store_completion import ids_from
 
         conn = self._connection()
         if conn is None:
             return []
-        try:
-            return conn.execute(sql, params).fetchall()
-        except sqlite3.Error:  # not a sanctrack store, damaged, or locked: no candidates
-            return []
-
-    def ids(self, incomplete: str, prefixes: tuple[str, ...]) -> list[tuple[str, str]]:
-        queries = {
-            "ev-": "SELECT e.id, e.date || ' ' || e.jurisdiction || ' ' || e.action || ': ' || "
-            "coalesce((SELECT group_concat(name, ', ') FROM targets t WHERE t.event_id = e.id), '') "
-            "FROM events e WHERE e.id >= ? AND e.id < ? ORDER BY e.id LIMIT ?",
-            "rs-": "SELECT id, date || ' ' || actor || ' (' || kind || ')' FROM responses "
-            "WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
-            "en-": "SELECT id, name || coalesce(' (' || kind || ')', '') FROM entities "
-            "WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
-        }
         found: list[tuple[str, str]] = []
         for prefix in prefixes:
             if incomplete.startswith(prefix):
@@ -489,13 +474,15 @@ class _StoreValues:
                 start = prefix
             else:
                 continue
-            found += self._query(queries[prefix], (start, start + "\U0010ffff", _STORE_LIMIT))
+            found += ids_from(conn, prefix, start, _STORE_LIMIT)
         return found
 
     def jurisdictions(self) -> list[tuple[str, str]]:
         from .sources import SOURCES
+        from .store_completion import jurisdiction_counts
 
-        counts = dict(self._query("SELECT jurisdiction, count(*) FROM events GROUP BY jurisdiction"))
+        conn = self._connection()
+        counts = jurisdiction_counts(conn) if conn is not None else {}
         codes = {code: f"{n} event(s)" for code, n in counts.items()}
         for source in SOURCES.values():
             if source.jurisdiction:
@@ -503,15 +490,16 @@ class _StoreValues:
         return sorted(codes.items())
 
     def countries(self) -> list[tuple[str, str]]:
-        rows = self._query(
-            "SELECT country FROM targets WHERE country IS NOT NULL UNION "
-            "SELECT country FROM responses WHERE country IS NOT NULL UNION "
-            "SELECT jurisdiction FROM events"
-        )
-        return sorted((code, None) for (code,) in rows)
+        from .store_completion import country_codes
+
+        conn = self._connection()
+        return sorted((code, None) for code in (country_codes(conn) if conn is not None else []))
 
     def snapshots(self) -> list[tuple[str, str]]:
-        rows = self._query("SELECT id, source, listings FROM snapshots ORDER BY source, published, rowid")
+        from .store_completion import snapshot_rows
+
+        conn = self._connection()
+        rows = snapshot_rows(conn) if conn is not None else []
         found = [(snapshot_id, f"{listings} listings") for snapshot_id, _source, listings in rows]
         by_source: dict[str, int] = {}
         for _id, source, _listings in rows:

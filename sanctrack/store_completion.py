@@ -1,0 +1,49 @@
+"""The store's read-only queries for shell completion, over a connection opened read-only (a Tab
+never migrates or writes a store). Part of the store: the only code that speaks SQL."""
+
+from __future__ import annotations
+
+import sqlite3
+
+ID_QUERIES = {
+    "ev-": "SELECT e.id, e.date || ' ' || e.jurisdiction || ' ' || e.action || ': ' || "
+    "coalesce((SELECT group_concat(name, ', ') FROM targets t WHERE t.event_id = e.id), '') "
+    "FROM events e WHERE e.id >= ? AND e.id < ? ORDER BY e.id LIMIT ?",
+    "rs-": "SELECT id, date || ' ' || actor || ' (' || kind || ')' FROM responses "
+    "WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+    "en-": "SELECT id, name || coalesce(' (' || kind || ')', '') FROM entities "
+    "WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+}
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params=()) -> list[tuple]:
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.Error:  # not a sanctrack store, damaged, or locked: no candidates
+        return []
+
+
+def ids_from(conn: sqlite3.Connection, prefix: str, start: str, limit: int) -> list[tuple[str, str]]:
+    """(id, description) of records of one kind (`ev-`, `rs-`, `en-`) from `start` on."""
+    return _rows(conn, ID_QUERIES[prefix], (start, start + "\U0010ffff", limit))
+
+
+def jurisdiction_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return dict(_rows(conn, "SELECT jurisdiction, count(*) FROM events GROUP BY jurisdiction"))
+
+
+def country_codes(conn: sqlite3.Connection) -> list[str]:
+    return [
+        code
+        for (code,) in _rows(
+            conn,
+            "SELECT country FROM targets WHERE country IS NOT NULL UNION "
+            "SELECT country FROM responses WHERE country IS NOT NULL UNION "
+            "SELECT jurisdiction FROM events",
+        )
+    ]
+
+
+def snapshot_rows(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
+    """(id, source, listings) of every snapshot, oldest first within each source."""
+    return _rows(conn, "SELECT id, source, listings FROM snapshots ORDER BY source, published, rowid")
