@@ -83,3 +83,15 @@ def test_lookups_import_nothing_heavy(tmp_path, argv):
 
 def test_version(cli):
     assert cli("--version").stdout.startswith("sanctrack 0.")
+
+
+def test_a_process_builds_only_the_command_it_runs_yet_keeps_suggestions(tmp_path):
+    from conftest import run_process
+
+    db = str(tmp_path / "lazy.db")
+    assert run_process("--db", db, "--today", "2025-01-08", "add", "event", "--date", "friday",
+                       "--authority", "A", "--jurisdiction", "US", "--target", "T").returncode == 0
+    typo = run_process("--db", db, "shw", "ev-1")
+    assert typo.returncode == 2 and b"Did you mean 'show'" in typo.stderr
+    assert run_process("--db=" + db, "log", "--json").returncode == 0
+    assert b"Commands:" in run_process().stdout
