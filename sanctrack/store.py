@@ -677,11 +677,6 @@ class Store(ListQueries, SearchQueries, TimelineQueries, DiffQueries):
         rows = self._rows("SELECT * FROM events WHERE id = ?", (event_id,))
         return rows[0] if rows else None
 
-    def events(self, ids: Iterable[str]) -> list[dict]:
-        ids = list(ids)
-        marks = ", ".join("?" for _ in ids)
-        return self._rows(f"SELECT * FROM events WHERE id IN ({marks})", ids)
-
     def targets(self, event_id: str) -> list[dict]:
         return self._rows(
             "SELECT * FROM targets WHERE event_id = ? ORDER BY position", (event_id,)
@@ -695,9 +690,6 @@ class Store(ListQueries, SearchQueries, TimelineQueries, DiffQueries):
         return self._rows(
             "SELECT * FROM responses WHERE event_id = ? ORDER BY date_start, id", (event_id,)
         )
-
-    def responses_carried_out_by(self, event_id: str) -> list[dict]:
-        return self._rows("SELECT * FROM responses WHERE counter_event_id = ?", (event_id,))
 
     def events_in_response_to(self, event_id: str) -> list[dict]:
         return self._rows(
@@ -760,12 +752,6 @@ class Store(ListQueries, SearchQueries, TimelineQueries, DiffQueries):
                 )
             ]
         return found
-
-    def record_exists(self, table: str, record_id: str) -> bool:
-        return (
-            self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)).fetchone()
-            is not None
-        )
 
     def responses_without_event(self, change_id: int, limit: int = 1) -> list[tuple[str, str]]:
         """Responses added by a change whose event does not exist (checked once an import ends)."""

@@ -71,6 +71,22 @@ def run_process(*args: str, input: bytes | None = None, env: dict | None = None)
     )
 
 
+def modules_loaded(*argv: str) -> set[str]:
+    """The top-level modules a real `sanctrack ARGV` process has imported when it ends."""
+    probe = (
+        "import sys, runpy\n"
+        f"sys.argv = ['sanctrack'] + {list(argv)!r}\n"
+        "try:\n"
+        "    runpy.run_module('sanctrack', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "import json\n"
+        "sys.stderr.write(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, timeout=60)
+    return set(json.loads(result.stderr.decode().splitlines()[-1]))
+
+
 def store_digest(path: Path) -> str:
     """A hash of the store's whole content, to prove a command wrote nothing."""
     if not path.exists():

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 from typer.main import get_command
 
@@ -63,21 +59,10 @@ HEAVY = ("rich", "sqlite_utils", "dateutil", "platformdirs", "click", "pydantic"
 )
 def test_lookups_import_nothing_heavy(tmp_path, argv):
     db = tmp_path / "seed.db"
-    from conftest import SEED, run_process
+    from conftest import SEED, modules_loaded, run_process
 
     assert run_process("--db", str(db), "import", str(SEED)).returncode == 0
-    probe = (
-        "import sys, runpy\n"
-        f"sys.argv = ['sanctrack', '--db', {str(db)!r}] + {argv!r}\n"
-        "try:\n"
-        "    runpy.run_module('sanctrack', run_name='__main__')\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "import json\n"
-        "sys.stderr.write(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, timeout=60)
-    loaded = set(json.loads(result.stderr.decode().splitlines()[-1]))
+    loaded = modules_loaded("--db", str(db), *argv)
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
 
 

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import SEED, run_process
+from conftest import SEED, modules_loaded, run_process
 from sanctrack.records import EVENT_FIELDS, RESPONSE_FIELDS
 
 US_EVENT = "ev-ed50c1d3506c"
@@ -499,18 +499,7 @@ def test_timeline_lookups_import_nothing_heavy(tmp_path):
     assert run_process("--db", str(db), "import", str(SEED)).returncode == 0
     for argv in (["timeline", "Integrity Technology Group", "--json"], ["timeline", "GB"],
                  ["timeline", "--format", "svg"], ["timeline", "US", "-f", "markdown"]):  # fmt: skip
-        probe = (
-            "import sys, runpy\n"
-            f"sys.argv = ['sanctrack', '--db', {str(db)!r}] + {argv!r}\n"
-            "try:\n"
-            "    runpy.run_module('sanctrack', run_name='__main__')\n"
-            "except SystemExit:\n"
-            "    pass\n"
-            "import json\n"
-            "sys.stderr.write(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
-        )
-        result = subprocess.run([sys.executable, "-c", probe], capture_output=True, timeout=60)
-        loaded = set(json.loads(result.stderr.decode().splitlines()[-1]))
+        loaded = modules_loaded("--db", str(db), *argv)
         assert not loaded & {"rich", "sqlite_utils", "dateutil", "platformdirs", "click"}, argv
 
 
