@@ -246,47 +246,12 @@ def _row(item: dict, part: str, lags: bool, table: bool) -> dict:
     return row
 
 
-def _item_encoder():
-    """A compact JSON encoder made once for every item: `json.dumps` builds its C encoder anew at
-    each call, which costs more than the encoding for tens of thousands of small items."""
-    import json
-    from json import encoder
-
-    if encoder.c_make_encoder is None or encoder.c_encode_basestring is None:  # no C accelerator
-        return json.JSONEncoder(ensure_ascii=False).encode
-    # (markers, default, encoder, indent, key separator, item separator, sort_keys, skipkeys, allow_nan)
-    make = encoder.c_make_encoder(None, json.JSONEncoder().default, encoder.c_encode_basestring,
-                                  None, ": ", ", ", False, False, True)  # fmt: skip
-    return lambda value: "".join(make(value, 0))
-
-
-def _write_json(shown: dict, stream) -> None:
-    """The diff as indented JSON, each item of a part on a line of its own: as readable as
-    `dump_json`, and written by the C encoder (an indented dump runs in pure Python, which costs
-    half a second for two full SDN lists)."""
-    import json
-
-    encode = _item_encoder()
-    keys = list(shown)
-    stream.write("{\n")
-    for n, key in enumerate(keys):
-        value = shown[key]
-        end = ",\n" if n < len(keys) - 1 else "\n"
-        stream.write(f"  {encode(key)}: ")
-        if isinstance(value, list) and value:
-            items = ",\n    ".join(map(encode, value))
-            stream.write("[\n    " + items + "\n  ]" + end)
-        else:
-            stream.write(encode(value) + end)
-    stream.write("}\n")
-
-
 def _print_diff(result: dict, part: str | None, out) -> None:
-    from .render import emit_rows
+    from .render import emit_rows, large_json_lines, write_large_json
 
     if out.format == "json":
         shown = {k: v for k, v in result.items() if part is None or k not in PARTS or k == part}
-        _write_json(shown, out.stream)
+        write_large_json(shown, out.stream)
         return
     lags = _lags(result)
     lists = result["left"]["type"] != "jurisdiction" and result["right"]["type"] != "jurisdiction"
@@ -303,10 +268,7 @@ def _print_diff(result: dict, part: str | None, out) -> None:
     table = out.format == "table"
     if out.format == "jsonl":
         # One item a line, with its part: the parts the text formats show.
-        encode = _item_encoder()
-        for name in parts:
-            for item in result[name]:
-                out.stream.write(encode({"part": name, **item}) + "\n")
+        large_json_lines(({"part": name, **item} for name in parts for item in result[name]), out.stream)
     elif table:
         for name in parts:
             rows = [_row(item, name, lags, True) for item in result[name]]

@@ -18,9 +18,6 @@ from .errors import UsageError
 from .store import RecordFilter, Store
 from .store_search import fts_match
 
-# Actions that put a sanction in force, and the one that ends it.
-IMPOSING = ("designation", "renewal", "amendment")
-ENDING = "delisting"
 PARTIAL_DATES_NOTE = "partial dates count from the first day of their period"
 # How many candidates each source may bring, per hit asked for, before ranking cuts to --limit:
 # each source is read in the order it ranks in, so a few times the limit is enough.
@@ -257,26 +254,12 @@ def _matched_name(entity: dict, keys: list[str]) -> str:
 def _sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction: str | None) -> list[dict]:
     """One line per (jurisdiction, authority, program) that acted on the entity up to `as_of`:
     in force when its latest action is not a delisting; `since` is the start of that run."""
-    runs: dict[tuple, dict] = {}
-    for event in store.sanction_events([entity_id]):
-        if jurisdiction and event["jurisdiction"] != jurisdiction:
-            continue
-        if event["date_start"] > as_of:
-            break
-        key = (event["jurisdiction"], event["authority"], event["program"] or "")
-        run = runs.get(key)
-        if event["action"] == ENDING:
-            if run is not None:
-                run.update(in_force=False, until=event["date"], ended_by=event["id"])
-        elif event["action"] in IMPOSING:
-            if run is None or not run["in_force"]:
-                runs[key] = {
-                    "jurisdiction": event["jurisdiction"], "authority": event["authority"],
-                    "program": event["program"], "since": event["date"], "event_id": event["id"],
-                    "listing": None, "in_force": True, "until": None, "ended_by": None,
-                    "named_as": event["named_as"],
-                }  # fmt: skip
-    return list(runs.values())
+    from .sanctions import as_of as on_day, periods
+
+    lines = on_day(periods(store.sanction_events([entity_id])), as_of)
+    for line in lines:
+        del line["entity_id"]  # the match that shows a line names its entity first
+    return [line for line in lines if not jurisdiction or line["jurisdiction"] == jurisdiction]
 
 
 def _listed_sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction: str | None) -> list[dict]:

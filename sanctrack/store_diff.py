@@ -48,33 +48,25 @@ class DiffQueries:
 
     # -- jurisdiction views ------------------------------------------------------------------------
 
-    def diff_sanction_events(self, jurisdiction: str | None, as_of: str) -> list[tuple]:
-        """Every designation, renewal, amendment and delisting of `jurisdiction` (None: of any)
-        dated up to `as_of`, one row per target: the rows `check` reads for one entity
-        (`sanction_events`), for all entities at once, as tuples in `diff.EVENT_ROW`'s order
-        (date_start, id, entity_id, date, authority, program, action, jurisdiction, named_as),
-        sorted by date_start then id; `date` is None when it is date_start, `jurisdiction` None
-        when one was asked for. `named_as` (the target's name) is left out (None): a diff
-        names entities by their entity's name, and reading it costs a string per row."""
-        where = "e.date_start <= ? AND e.action IN ('designation', 'renewal', 'amendment', 'delisting')"
-        params: list = [as_of]
-        # Each text column costs a string per row: `date` is NULL where it equals date_start (a
-        # whole day, as most are), and the jurisdiction asked for is not read back (None).
-        code = "e.jurisdiction"
+    def diff_sanctions_in_force(self, jurisdiction: str | None, as_of: str) -> list[tuple]:
+        """The sanctions of `jurisdiction` (None: of any) in force on `as_of` by the recorded
+        events, from the store's sanction periods: one tuple per (entity, authority, program)
+        (entity_id, program or "", since, since_start, event_id, jurisdiction), by entity, each
+        entity's earliest first (the order of the table's key: no sorting). `since` is None where
+        it equals since_start, `jurisdiction` None when one was asked for: each text column costs
+        a string per row, and a jurisdiction has tens of thousands."""
+        where = "since_start <= ? AND (until_start IS NULL OR until_start > ?)"
+        params: list = [as_of, as_of]
+        code = "jurisdiction"
         if jurisdiction is not None:
-            where = "e.jurisdiction = ? AND " + where
+            where = "jurisdiction = ? AND " + where
             params.insert(0, jurisdiction)
             code = "NULL"
-        rows = self.conn.execute(
-            "SELECT e.date_start, e.id, t.entity_id, NULLIF(e.date, e.date_start), e.authority, "
-            f"e.program, e.action, {code}, NULL FROM events e JOIN targets t ON t.event_id = e.id "
-            f"WHERE {where}",
+        return self.conn.execute(
+            "SELECT entity_id, program, NULLIF(since, since_start), since_start, event_id, "
+            f"{code} FROM sanction_periods WHERE {where} ORDER BY entity_id, since_start, event_id",
             params,
         ).fetchall()
-        # Sorted here, as tuples, rather than by SQLite (a temporary B-tree over every row): the
-        # order of check's `ORDER BY e.date_start, e.id`.
-        rows.sort()
-        return rows
 
     def diff_held_listings(self, snapshot_id: str, source: str) -> list[dict]:
         """The listings of one snapshot, each with its source and `first_seen`: the publication

@@ -121,18 +121,15 @@ class SearchQueries:
             )
         return found[:limit]
 
-    def sanction_events(self, entity_ids: list[str]) -> list[dict]:
-        """Every event naming one of `entity_ids`, in date order, for `check`."""
+    def sanction_events(self, entity_ids: list[str]) -> list[tuple]:
+        """The designations, renewals, amendments and delistings naming `entity_ids`, for `check`:
+        tuples in `sanctions.EVENT_ROW`'s order, sorted by date_start then id."""
+        from .store import sanction_event_rows
+
         if not entity_ids:
             return []
-        return self._rows(
-            "SELECT e.id, e.date, e.date_start, e.authority, e.jurisdiction, e.action, e.program, "
-            "t.entity_id, t.name AS named_as FROM targets t "
-            # every column read is in the covering index: one seek per event, no table row
-            "JOIN events e ON e.id = t.event_id "
-            f"WHERE t.entity_id IN ({_marks(entity_ids)}) ORDER BY e.date_start, e.id",
-            entity_ids,
-        )
+        # every column read is in the covering index of targets: one seek per event, no table row
+        return sanction_event_rows(self.conn, f"t.entity_id IN ({_marks(entity_ids)})", entity_ids)
 
     def all_entity_names(self) -> list[tuple[str, str]]:
         """(entity_id, name) of every name, for fuzzy matching."""

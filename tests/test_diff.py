@@ -369,23 +369,3 @@ def test_jurisdiction_rows_in_every_format(seeded):
     assert rows[0]["left_since"] == "2025-09-15" and rows[1]["right_since"] == "2025-12-09"
     table = seeded(*args, "--format", "table").stdout
     assert "only in US (1)" in table and "only in GB (1)" in table and "in both (3)" in table
-
-
-def test_the_general_in_force_logic_is_checks(seeded, db):
-    """`diff.sanction_runs` (all entities at once) gives what `check` computes for one entity."""
-    from sanctrack.diff import sanction_runs
-    from sanctrack.search import _sanctions_of
-    from sanctrack.store import Store
-
-    store = Store.open(db)
-    try:
-        entity_ids = [row[0] for row in store.conn.execute("SELECT id FROM entities")]
-        assert len(entity_ids) >= 6
-        for entity_id in entity_ids:
-            for as_of in ("2024-04-01", "2025-06-30", LATER):
-                for code in (None, "US", "GB"):
-                    general = sanction_runs(store.sanction_events([entity_id]), as_of, code)
-                    assert all(run.pop("entity_id") == entity_id for run in general)
-                    assert general == _sanctions_of(store, entity_id, as_of, code)
-    finally:
-        store.close()

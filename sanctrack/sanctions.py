@@ -1,0 +1,85 @@
+"""When a recorded sanction is in force: the one rule `check`, `diff` and the store share.
+
+Sanctions are kept per (entity, jurisdiction, authority, program). A designation, renewal or
+amendment imposes one; a delisting ends it. A *period* runs from the event that imposed a sanction
+not already in force to the delisting that ended it (or to now): a renewal during a period changes
+nothing, a designation after a delisting starts a new period, a delisting with nothing in force
+changes nothing. Events count in the order of their first day, then of their id.
+
+The store keeps every period of every entity in its `sanction_periods` table, recomputed with
+`periods` for the entities each write touches, so a whole jurisdiction on a day is one indexed
+read (`diff`); `check` computes the periods of the entities it looks at from their events.
+
+Only the standard library: the store imports this module on every write.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+IMPOSING = ("designation", "renewal", "amendment")
+ENDING = "delisting"
+ACTIONS = (*IMPOSING, ENDING)
+
+# An event row as `periods` reads it: a tuple, in this order (a jurisdiction has a hundred
+# thousand rows, and a tuple is read several times faster than a mapping). `program` is None or
+# "" when the event names none; `named_as` is the name the event gave the entity (may be None).
+EVENT_ROW = (
+    "date_start", "id", "entity_id", "date", "authority", "program", "action", "jurisdiction",
+    "named_as",
+)  # fmt: skip
+
+# A period, as `periods` returns it: a list with these fields, in this order. `program` is "" when
+# none; `since`/`until` are the events' dates as recorded (possibly partial), `since_start` and
+# `until_start` their first days (ISO); the `until…` fields are None while it runs.
+PERIOD = (
+    "entity_id", "jurisdiction", "authority", "program", "since", "since_start", "event_id",
+    "named_as", "until", "until_start", "ended_by",
+)  # fmt: skip
+_UNTIL, _UNTIL_START, _ENDED_BY = 8, 9, 10
+
+
+def periods(rows: Iterable[tuple]) -> list[list]:
+    """Every period of the sanctions the rows state, in the order they started.
+
+    `rows` are tuples in EVENT_ROW's order, sorted by date_start then id, for any number of
+    entities; a `date` of None is its date_start. Rows of other actions are skipped."""
+    running: dict[tuple, list] = {}
+    found: list[list] = []
+    for date_start, event_id, entity_id, date, authority, program, action, jurisdiction, named_as in rows:
+        key = (entity_id, jurisdiction, authority, program or "")
+        if action == ENDING:
+            period = running.pop(key, None)
+            if period is not None:
+                period[_UNTIL], period[_UNTIL_START], period[_ENDED_BY] = date or date_start, date_start, event_id
+        elif action in IMPOSING and key not in running:
+            period = [
+                entity_id, jurisdiction, authority, program or "", date or date_start, date_start,
+                event_id, named_as, None, None, None,
+            ]  # fmt: skip
+            running[key] = period
+            found.append(period)
+    return found
+
+
+def as_of(found: Iterable[list], day: str) -> list[dict]:
+    """What the periods say on `day` (ISO): one line per (entity, jurisdiction, authority,
+    program) that had a sanction imposed by then, from its latest period started by then, in
+    force unless that period ended by then; in the order the first periods started.
+
+    Each line: entity_id, jurisdiction, authority, program (None when none), since, event_id,
+    listing (None: from events), in_force, until, ended_by, named_as."""
+    latest: dict[tuple, list] = {}
+    for period in found:
+        if period[5] <= day:
+            latest[(period[0], period[1], period[2], period[3])] = period
+    lines = []
+    for (entity_id, jurisdiction, authority, program), period in latest.items():
+        ended = period[_UNTIL_START] is not None and period[_UNTIL_START] <= day
+        lines.append({
+            "entity_id": entity_id, "jurisdiction": jurisdiction, "authority": authority,
+            "program": program or None, "since": period[4], "event_id": period[6], "listing": None,
+            "in_force": not ended, "until": period[_UNTIL] if ended else None,
+            "ended_by": period[_ENDED_BY] if ended else None, "named_as": period[7],
+        })  # fmt: skip
+    return lines

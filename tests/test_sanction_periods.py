@@ -1,0 +1,236 @@
+"""When a sanction is in force (sanctrack/sanctions.py), and the store's `sanction_periods`, which
+`diff` reads: recomputed for the entities each write touches, it must always equal the periods
+computed afresh from every event, whatever the write (add, edit, delete, undo, import, a merge of
+entities, a migration). And a jurisdiction view of `diff` must say what `check` says."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from conftest import SEED
+from sanctrack.sanctions import as_of, periods
+from sanctrack.store import sanction_event_rows
+
+OFAC = ("--authority", "US Department of the Treasury, OFAC", "--jurisdiction", "US")
+FCDO = ("--authority", "UK FCDO", "--jurisdiction", "GB")
+
+
+def row(date_start, event_id, entity, action, program=None, jurisdiction="US", date=None):
+    return (date_start, event_id, entity, date, "OFAC", program, action, jurisdiction, None)
+
+
+def test_periods_follow_designations_and_delistings():
+    rows = [
+        row("2020-01-01", "ev-1", "en-a", "designation", "SDGT"),
+        row("2020-06-01", "ev-2", "en-a", "renewal", "SDGT"),  # in force already: nothing new
+        row("2021-01-01", "ev-3", "en-a", "delisting", "SDGT"),
+        row("2021-03-01", "ev-4", "en-a", "delisting", "SDGT"),  # nothing in force: no new end
+        row("2022-01-01", "ev-5", "en-a", "designation", "SDGT", date="2022-01"),
+        row("2022-01-01", "ev-6", "en-a", "delisting", "CYBER2"),  # another program: nothing
+        row("2023-05-05", "ev-7", "en-a", "other", "SDGT"),  # not a sanction action
+    ]
+    found = [dict(zip(("entity", "code", "authority", "program", "since", "since_start", "event",
+                       "named_as", "until", "until_start", "ended_by"), p)) for p in periods(rows)]
+    assert [(p["since"], p["event"], p["until"], p["ended_by"]) for p in found] == [
+        ("2020-01-01", "ev-1", "2021-01-01", "ev-3"),
+        ("2022-01", "ev-5", None, None),
+    ]
+    assert found[1]["since_start"] == "2022-01-01" and found[0]["program"] == "SDGT"
+    assert as_of(periods(rows), "2019-12-31") == []
+    lines = as_of(periods(rows), "2020-12-31")
+    assert [(l["in_force"], l["since"], l["until"]) for l in lines] == [(True, "2020-01-01", None)]
+    lines = as_of(periods(rows), "2021-06-01")
+    assert [(l["in_force"], l["until"], l["ended_by"]) for l in lines] == [(False, "2021-01-01", "ev-3")]
+    lines = as_of(periods(rows), "2022-02-01")
+    assert [(l["in_force"], l["since"], l["event_id"]) for l in lines] == [(True, "2022-01", "ev-5")]
+
+
+def test_events_of_one_day_count_in_id_order():
+    """A designation and a delisting on one day: the one with the smaller id came first."""
+    ended = periods([row("2024-01-01", "ev-1", "en-a", "designation"),
+                     row("2024-01-01", "ev-2", "en-a", "delisting")])
+    assert as_of(ended, "2024-01-01")[0]["in_force"] is False
+    restarted = periods([row("2023-01-01", "ev-0", "en-a", "designation"),
+                         row("2024-01-01", "ev-1", "en-a", "delisting"),
+                         row("2024-01-01", "ev-2", "en-a", "designation")])
+    [line] = as_of(restarted, "2024-01-01")
+    assert (line["in_force"], line["event_id"]) == (True, "ev-2")
+
+
+def stored_periods(db) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT count(*) FROM sanction_periods_stale").fetchone()[0] == 0
+        return sorted(conn.execute(
+            "SELECT entity_id, jurisdiction, authority, program, since, since_start, event_id, until, "
+            "until_start, ended_by FROM sanction_periods"
+        ).fetchall())
+    finally:
+        conn.close()
+
+
+def recomputed_periods(db) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return sorted((*p[:7], *p[8:]) for p in periods(sanction_event_rows(conn, "1", named=False)))
+    finally:
+        conn.close()
+
+
+def assert_in_step(db) -> list[tuple]:
+    stored = stored_periods(db)
+    assert stored == recomputed_periods(db)
+    return stored
+
+
+def test_every_kind_of_write_keeps_the_periods_in_step(cli, db, tmp_path):
+    cli("import", str(SEED))
+    seeded = assert_in_step(db)
+    assert len(seeded) >= 3
+
+    designated = cli.json("add", "event", *OFAC, "--date", "2024-03-01", "--program", "CYBER2",
+                          "--target", "Aeza Group, LLC", "--target-kind", "company")
+    before_delisting = assert_in_step(db)
+    assert len(before_delisting) == len(seeded) + 1
+    delisted = cli.json("add", "event", *OFAC, "--date", "2025-02-01", "--action", "delisting",
+                        "--program", "CYBER2", "--target", "AEZA GROUP LLC", "--target-kind", "company")
+    ended = [p for p in assert_in_step(db) if p[6] == designated["id"]]
+    assert [(p[7], p[9]) for p in ended] == [("2025-02-01", delisted["id"])]
+
+    # Edits: the delisting's date, then its action; the designation's targets.
+    cli("edit", delisted["id"], "--date", "2025-03")
+    assert [p[7] for p in assert_in_step(db) if p[6] == designated["id"]] == ["2025-03"]
+    cli("edit", delisted["id"], "--action", "amendment")
+    assert [p[7] for p in assert_in_step(db) if p[6] == designated["id"]] == [None]
+    cli("edit", designated["id"], "--target", "Garantex Europe OU", "--target-kind", "company")
+    assert_in_step(db)
+
+    # A target naming two known entities at once merges them (targets move to one entity).
+    cli("add", "event", *FCDO, "--date", "2025-04-01", "--target", "Garantex Europe OU",
+        "--alias", "AEZA GROUP LLC", "--target-kind", "company")
+    conn = sqlite3.connect(db)
+    merged = conn.execute("SELECT count(DISTINCT entity_id) FROM targets WHERE event_id IN (?, ?)",
+                          (designated["id"], delisted["id"])).fetchone()[0]
+    conn.close()
+    assert merged == 1
+    assert_in_step(db)
+
+    cli("delete", designated["id"])
+    assert_in_step(db)
+    for _ in range(4):  # the delete, the merge, then the edits come back
+        cli("undo")
+        assert_in_step(db)
+
+    # A bulk import (own format) and its undo.
+    records = tmp_path / "more.jsonl"
+    lines = []
+    for n in range(30):
+        lines.append(json.dumps({
+            "type": "event", "date": f"2023-{n % 12 + 1:02d}-0{n % 9 + 1}", "authority": "EU Council",
+            "jurisdiction": "EU", "action": "delisting" if n % 7 == 6 else "designation",
+            "program": f"P{n % 3}", "targets": [{"name": f"Company {n % 10}", "kind": "company"},
+                                                 {"name": "Aeza Group, LLC", "kind": "company"}],
+        }))
+    records.write_text("\n".join(lines) + "\n")
+    cli("import", str(records))
+    after_import = assert_in_step(db)
+    assert any(p[1] == "EU" for p in after_import)
+    cli("undo")
+    assert not any(p[1] == "EU" for p in assert_in_step(db))
+
+    # An import naming more than a thousand entities, most of the store: one pass over every
+    # event recomputes them all.
+    many = [json.dumps({"type": "event", "date": "2022-02-02", "authority": "EU Council",
+                        "jurisdiction": "EU", "action": "designation",
+                        "targets": [{"name": f"Trading House {n}", "kind": "company"}]})
+            for n in range(1200)]
+    records.write_text("\n".join(many) + "\n")
+    cli("import", str(records))
+    assert sum(p[1] == "EU" for p in assert_in_step(db)) == 1200
+
+
+def test_a_store_of_schema_4_gains_its_periods(tmp_path, cli):
+    """Upgrading computes the periods of every entity already recorded."""
+    from sanctrack import store as st
+
+    old = tmp_path / "v4.db"
+    conn = sqlite3.connect(old, isolation_level=None)
+    conn.execute("BEGIN")
+    for migrate in st.MIGRATIONS[:4]:
+        migrate(conn)
+    conn.execute(f"PRAGMA application_id = {st.APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 4")
+    conn.execute("COMMIT")
+    conn.close()
+    # Records written by the old schema: imported through today's code, then the table dropped
+    # as if it never existed.
+    cli("--db", str(old), "import", str(SEED))
+    conn = sqlite3.connect(old, isolation_level=None)
+    expected = stored_periods(old)
+    assert expected
+    for name in [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'stale_periods_%'")]:
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("DROP TABLE sanction_periods")
+    conn.execute("DROP TABLE sanction_periods_stale")
+    conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    cli("--db", str(old), "search", "Integrity")  # a lookup opens the store: it migrates
+    assert stored_periods(old) == expected == recomputed_periods(old)
+
+
+@pytest.mark.parametrize("day", ["2024-12-31", "2025-01-03", "2025-06-30", "2026-01-15"])
+def test_a_jurisdiction_view_says_what_check_says(cli, day):
+    cli("import", str(SEED))
+    cli("add", "event", *OFAC, "--date", "2025-03-01", "--action", "delisting",
+        "--target", "Sichuan Anxun Information Technology")
+    cli("add", "event", *OFAC, "--date", "2025-02-01", "--program", "CYBER2",
+        "--target", "Sichuan Anxun Information Technology")
+    def first_day(date: str) -> str:
+        return date + "-01" * ((10 - len(date)) // 3)
+
+    seen = 0
+    for code in ("US", "GB"):
+        view = cli.json("diff", f"{code}@{day}", "US@1900-01-01")
+        assert not view["both"] and not view["only_right"]
+        in_view = {item["entity_id"]: item for item in view["only_left"]}
+        for name in ("Integrity Technology Group", "Sichuan Anxun Information Technology",
+                     "Yongxin Zhicheng Technology Group"):
+            checked = json.loads(cli("check", name, "--as-of", day, "--jurisdiction", code, "--json",
+                                     code=None).stdout)
+            in_force = {m["entity_id"] for m in checked["matches"]}
+            known = in_force | {m["entity_id"] for m in checked["not_in_force"]}
+            assert set(in_view) & known == in_force
+            for entity_id in in_force:
+                sinces = [m["since"] for m in checked["matches"] if m["entity_id"] == entity_id]
+                assert in_view[entity_id]["since"] == min(sinces, key=first_day)
+                seen += 1
+    assert seen or day == "2024-12-31"
+
+
+def test_rows_written_in_any_order_keep_the_periods_in_step(cli, db):
+    """Undo writes rows back in the order they were logged: an event may come after its targets,
+    or go before them. Either way its entities' periods are recomputed."""
+    from sanctrack.store import Store
+
+    cli("import", str(SEED))
+    store = Store.open(db)
+    try:
+        event_id = store.conn.execute("SELECT id FROM events WHERE jurisdiction = 'US'").fetchone()[0]
+        event = {k: v for k, v in store.event(event_id).items() if k != "change_id"}
+        targets = [{k: v for k, v in t.items() if k != "change_id"} for t in store.targets(event_id)]
+        copy = dict(event, id="ev-000000000001", program="TEST-PROGRAM")
+        with store.change("test", "targets first"):
+            for target in targets:
+                store.insert("targets", dict(target, event_id=copy["id"]))
+        with store.change("test", "then their event"):
+            store.insert("events", copy)
+        assert any(p[6] == copy["id"] for p in assert_in_step(db))
+        with store.change("test", "the event first, its targets left"):
+            store.conn.execute("DELETE FROM events WHERE id = ?", (copy["id"],))
+        assert not any(p[6] == copy["id"] for p in assert_in_step(db))
+    finally:
+        store.close()
