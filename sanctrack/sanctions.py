@@ -6,16 +6,18 @@ not already in force to the delisting that ended it (or to now): a renewal durin
 nothing, a designation after a delisting starts a new period, a delisting with nothing in force
 changes nothing. Events count in the order of their first day, then of their id.
 
-The store keeps every period of every entity in its `sanction_periods` table, recomputed with
-`periods` for the entities each write touches, so a whole jurisdiction on a day is one indexed
-read (`diff`); `check` computes the periods of the entities it looks at from their events.
+The store keeps every period of every entity in its `sanction_periods` table, recomputed for the
+entities each write touches, so a whole jurisdiction on a day is one indexed read (`diff`); `check`
+computes the periods of the entities it looks at from their events. (For a key never delisted the
+rule reduces to one period from its first imposing event, which the store computes in SQL: most
+keys of a large store; its tests hold the table equal to `periods` of every event.)
 
 Only the standard library: the store imports this module on every write.
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Iterator
 
 IMPOSING = ("designation", "renewal", "amendment")
 ENDING = "delisting"
@@ -39,38 +41,46 @@ PERIOD = (
 _UNTIL, _UNTIL_START, _ENDED_BY = 8, 9, 10
 
 
-def periods(rows: Iterable[tuple]) -> list[list]:
-    """Every period of the sanctions the rows state, in the order they started.
+def periods(rows: Iterable[tuple]) -> Iterator[list]:
+    """Every period of the sanctions the rows state, key by key.
 
-    `rows` are tuples in EVENT_ROW's order, sorted by date_start then id, for any number of
-    entities; a `date` of None is its date_start. Rows of other actions are skipped."""
-    running: dict[tuple, list] = {}
-    found: list[list] = []
+    `rows` are tuples in EVENT_ROW's order, for any number of entities, sorted by sanction key
+    (entity_id, jurisdiction, authority, program or "") and within a key by date_start then id
+    (`store.sanction_event_rows` reads them so); a `date` of None is its date_start. Rows of
+    other actions are skipped. A key's periods come out, in date order, once its rows are read:
+    the whole store streams through in constant memory."""
+    key = None
+    running: list | None = None
+    done: list[list] = []
     for date_start, event_id, entity_id, date, authority, program, action, jurisdiction, named_as in rows:
-        key = (entity_id, jurisdiction, authority, program or "")
+        if (entity_id, jurisdiction, authority, program or "") != key:
+            yield from done
+            done = []
+            running = None
+            key = (entity_id, jurisdiction, authority, program or "")
         if action == ENDING:
-            period = running.pop(key, None)
-            if period is not None:
-                period[_UNTIL], period[_UNTIL_START], period[_ENDED_BY] = date or date_start, date_start, event_id
-        elif action in IMPOSING and key not in running:
-            period = [
+            if running is not None:
+                running[_UNTIL], running[_UNTIL_START], running[_ENDED_BY] = date or date_start, date_start, event_id
+                running = None
+        elif running is None and action in IMPOSING:
+            running = [
                 entity_id, jurisdiction, authority, program or "", date or date_start, date_start,
                 event_id, named_as, None, None, None,
             ]  # fmt: skip
-            running[key] = period
-            found.append(period)
-    return found
+            done.append(running)
+    yield from done
 
 
 def as_of(found: Iterable[list], day: str) -> list[dict]:
     """What the periods say on `day` (ISO): one line per (entity, jurisdiction, authority,
     program) that had a sanction imposed by then, from its latest period started by then, in
-    force unless that period ended by then; in the order the first periods started.
+    force unless that period ended by then; in the order their first periods started (then by
+    event id).
 
     Each line: entity_id, jurisdiction, authority, program (None when none), since, event_id,
     listing (None: from events), in_force, until, ended_by, named_as."""
     latest: dict[tuple, list] = {}
-    for period in found:
+    for period in sorted(found, key=lambda period: (period[5], period[6])):
         if period[5] <= day:
             latest[(period[0], period[1], period[2], period[3])] = period
     lines = []

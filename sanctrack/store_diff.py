@@ -52,7 +52,7 @@ class DiffQueries:
         """The sanctions of `jurisdiction` (None: of any) in force on `as_of` by the recorded
         events, from the store's sanction periods: one tuple per (entity, authority, program)
         (entity_id, program or "", since, since_start, event_id, jurisdiction), by entity, each
-        entity's earliest first (the order of the table's key: no sorting). `since` is None where
+        entity's earliest first (the order of the covering index it is read from: no sorting). `since` is None where
         it equals since_start, `jurisdiction` None when one was asked for: each text column costs
         a string per row, and a jurisdiction has tens of thousands."""
         where = "since_start <= ? AND (until_start IS NULL OR until_start > ?)"

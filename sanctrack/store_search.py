@@ -123,13 +123,13 @@ class SearchQueries:
 
     def sanction_events(self, entity_ids: list[str]) -> list[tuple]:
         """The designations, renewals, amendments and delistings naming `entity_ids`, for `check`:
-        tuples in `sanctions.EVENT_ROW`'s order, sorted by date_start then id."""
+        tuples in `sanctions.EVENT_ROW`'s order, as `sanctions.periods` reads them."""
         from .store import sanction_event_rows
 
         if not entity_ids:
             return []
         # every column read is in the covering index of targets: one seek per event, no table row
-        return sanction_event_rows(self.conn, f"t.entity_id IN ({_marks(entity_ids)})", entity_ids)
+        return sanction_event_rows(self.conn, f"t.entity_id IN ({_marks(entity_ids)})", entity_ids).fetchall()
 
     def all_entity_names(self) -> list[tuple[str, str]]:
         """(entity_id, name) of every name, for fuzzy matching."""

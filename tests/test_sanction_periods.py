@@ -23,6 +23,7 @@ def row(date_start, event_id, entity, action, program=None, jurisdiction="US", d
 
 
 def test_periods_follow_designations_and_delistings():
+    """(Rows sorted by sanction key, then by date: as the store reads them.)"""
     rows = [
         row("2020-01-01", "ev-1", "en-a", "designation", "SDGT"),
         row("2020-06-01", "ev-2", "en-a", "renewal", "SDGT"),  # in force already: nothing new
@@ -32,6 +33,7 @@ def test_periods_follow_designations_and_delistings():
         row("2022-01-01", "ev-6", "en-a", "delisting", "CYBER2"),  # another program: nothing
         row("2023-05-05", "ev-7", "en-a", "other", "SDGT"),  # not a sanction action
     ]
+    rows.sort(key=lambda r: (r[2], r[7], r[4], r[5] or "", r[0], r[1]))  # by key, then date
     found = [dict(zip(("entity", "code", "authority", "program", "since", "since_start", "event",
                        "named_as", "until", "until_start", "ended_by"), p)) for p in periods(rows)]
     assert [(p["since"], p["event"], p["until"], p["ended_by"]) for p in found] == [
@@ -41,6 +43,7 @@ def test_periods_follow_designations_and_delistings():
     assert found[1]["since_start"] == "2022-01-01" and found[0]["program"] == "SDGT"
     assert as_of(periods(rows), "2019-12-31") == []
     lines = as_of(periods(rows), "2020-12-31")
+    assert len(lines) == 1  # CYBER2 was never imposed
     assert [(l["in_force"], l["since"], l["until"]) for l in lines] == [(True, "2020-01-01", None)]
     lines = as_of(periods(rows), "2021-06-01")
     assert [(l["in_force"], l["until"], l["ended_by"]) for l in lines] == [(False, "2021-01-01", "ev-3")]
@@ -50,12 +53,12 @@ def test_periods_follow_designations_and_delistings():
 
 def test_events_of_one_day_count_in_id_order():
     """A designation and a delisting on one day: the one with the smaller id came first."""
-    ended = periods([row("2024-01-01", "ev-1", "en-a", "designation"),
-                     row("2024-01-01", "ev-2", "en-a", "delisting")])
+    ended = list(periods([row("2024-01-01", "ev-1", "en-a", "designation"),
+                          row("2024-01-01", "ev-2", "en-a", "delisting")]))
     assert as_of(ended, "2024-01-01")[0]["in_force"] is False
-    restarted = periods([row("2023-01-01", "ev-0", "en-a", "designation"),
-                         row("2024-01-01", "ev-1", "en-a", "delisting"),
-                         row("2024-01-01", "ev-2", "en-a", "designation")])
+    restarted = list(periods([row("2023-01-01", "ev-0", "en-a", "designation"),
+                              row("2024-01-01", "ev-1", "en-a", "delisting"),
+                              row("2024-01-01", "ev-2", "en-a", "designation")]))
     [line] = as_of(restarted, "2024-01-01")
     assert (line["in_force"], line["event_id"]) == (True, "ev-2")
 
