@@ -66,6 +66,15 @@ def datasette_metadata(database: str) -> dict:
                     "snapshots": {"description": "Imported versions of official lists."},
                     "listings": {"description": "The entries of each snapshot.", "facets": ["kind"]},
                     "changes": {"description": "Every change to the store, newest last; undo reverts them."},
+                    "sanction_periods": {
+                        "description": (
+                            "Derived from the events, kept by sanctrack: each sanction (entity, "
+                            "jurisdiction, authority, program) from the event that imposed it to the "
+                            "delisting that ended it (empty until: still in force)."
+                        ),
+                        "facets": ["jurisdiction", "authority"],
+                    },
+                    "sanction_periods_stale": {"hidden": True},
                     "events_with_targets": {
                         "description": "Events with their targets as text and how many responses they drew.",
                         "fts_table": "events_fts",

@@ -12,8 +12,8 @@ A jurisdiction view says what is in force on its day exactly as `check` does: fr
 events (sanctions.py's periods, which the store keeps for every entity) and from the lists of the
 jurisdiction's sources (the latest snapshot of each source published on or before the day decides).
 `decisive_snapshot`, `listing_since` and `listed_in_force` are check's logic for lists written for
-many entities at once. A view without a date is as of the reference day; a partial date means the end of its period
-(`US@2025` is US on 2025-12-31).
+many entities at once. A view without a date is as of the reference day; a partial date means the
+end of its period (`US@2025` is US on 2025-12-31).
 
 Listings of lists are compared by digest first (equal digests: no change; the digest already
 ignores row order, letter case and spacing) and field by field only where the digests differ, with

@@ -325,7 +325,8 @@ END;
 def _migrate_to_v5(conn: sqlite3.Connection) -> None:
     """Every period of every sanction (sanctions.py), kept in step with the events on each write:
     a jurisdiction's sanctions on a day become one indexed read instead of a join of all its events
-    with their targets (`diff US GB` on 200,000 events: 0.5 s of reading against about 2 s).
+    with their targets (US in the 200,000-event store: 114,162 rows in force read in 0.25 s, where
+    its 130,000 event x target rows took 1.3-1.5 s to read and 0.8 s more to walk in Python).
 
     Derived data, never logged or undone itself: triggers on events and targets mark the entities
     a write touches (`sanction_periods_stale`), and each change recomputes their periods before it
