@@ -237,3 +237,17 @@ def test_rows_written_in_any_order_keep_the_periods_in_step(cli, db):
         assert not any(p[6] == copy["id"] for p in assert_in_step(db))
     finally:
         store.close()
+
+
+def test_check_ends_a_sanction_at_its_first_delisting(cli):
+    """A second delisting of a sanction no longer in force does not move the day it ended."""
+    target = ("--target", "Garantex Europe OU", "--target-kind", "company", "--program", "CYBER2")
+    cli("add", "event", *OFAC, "--date", "2022-04-05", *target)
+    first = cli.json("add", "event", *OFAC, "--date", "2023-01-10", "--action", "delisting", *target)
+    cli("add", "event", *OFAC, "--date", "2023-06-01", "--action", "delisting", *target)
+    checked = json.loads(cli("check", "Garantex Europe OU", "--as-of", "2024-01-01", "--json", code=1).stdout)
+    assert checked["sanctioned"] is False
+    [ended] = checked["not_in_force"]
+    assert (ended["since"], ended["until"], ended["ended_by"]) == ("2022-04-05", "2023-01-10", first["id"])
+    view = cli.json("diff", "US@2022-12-31", "US@2023-01-10")
+    assert [item["name"] for item in view["only_left"]] == ["Garantex Europe OU"] and not view["both"]
