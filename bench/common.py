@@ -1,4 +1,4 @@
-"""Helpers for the benchmark runner (bench/run.py).  Standard library only.
+"""Helpers of the benchmarks (bench/run.py, diff_bench.py, timeline_bench.py). Standard library only.
 
 Every figure is a whole process, timed from outside with time.perf_counter (interpreter start-up,
 imports and teardown included), because that is what a user waits for.
@@ -22,6 +22,55 @@ class CommandFailed(RuntimeError):
     def __init__(self, argv, returncode, stdout, stderr):
         self.argv, self.returncode, self.stdout, self.stderr = list(argv), returncode, stdout, stderr
         super().__init__(f"exit {returncode}: {' '.join(map(str, argv))}")
+
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+
+def sanctrack(db: str, *args: str) -> list[str]:
+    return [sys.executable, "-m", "sanctrack", "--db", db, *args]
+
+
+def bench_env() -> dict:
+    """The environment sanctrack runs in: this checkout first on the path, no colour, a fixed
+    reference day, and never the user's own store."""
+    env = dict(os.environ)
+    env.pop("SANCTRACK_DB", None)  # never touch the user's own store
+    env["NO_COLOR"] = "1"
+    env["SANCTRACK_TODAY"] = "2026-07-01"  # reproducible date arithmetic (lags, "today")
+    env["PYTHONPATH"] = REPO + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def run_checked(argv: list[str], env: dict) -> subprocess.CompletedProcess:
+    proc = subprocess.run(argv, env=env, cwd=REPO, capture_output=True)
+    if proc.returncode != 0:
+        raise CommandFailed(argv, proc.returncode, proc.stdout, proc.stderr)
+    return proc
+
+
+def ensure_data(path: str) -> None:
+    """Generate the benchmark data at `path` (bench/generate.py) unless it is there."""
+    if os.path.exists(path) and os.path.exists(path + ".meta.json"):
+        return
+    print(f"generating {path} (about 15 s)…", flush=True)
+    subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), path], check=True)
+
+
+def ensure_store(db: str, data: str, env: dict) -> None:
+    """Import `data` into `db` unless it exists (into a temporary name first, then renamed, so an
+    interrupted import is never taken for a store). An existing store is never deleted."""
+    if os.path.exists(db):
+        return
+    ensure_data(data)
+    partial = db + ".importing"
+    for leftover in (partial, partial + "-wal", partial + "-shm"):
+        if os.path.exists(leftover):
+            os.unlink(leftover)
+    print(f"importing {data} into {db} (about a minute, done once)…", flush=True)
+    run_checked(sanctrack(partial, "import", data), env)
+    os.replace(partial, db)
 
 
 def _check(argv, proc: subprocess.CompletedProcess, ok: Iterable[int]):

@@ -34,35 +34,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-from common import CommandFailed, floor_query_process, report, time_interleaved  # noqa: E402
+from common import (CommandFailed, bench_env, ensure_store, floor_query_process, report,  # noqa: E402
+                    run_checked, sanctrack, time_interleaved)
 
 SDN_LIMIT_S = 1.0
 JURISDICTIONS_LIMIT_S = 2.0
 DROPPED, ADDED, REPROGRAMMED, REALIASED = 50, 30, 20, 20
 SYNTHETIC_BASE = 9_900_001  # ent_nums far above OFAC's
-
-
-def bench_env() -> dict:
-    env = dict(os.environ)
-    env.pop("SANCTRACK_DB", None)  # never touch the user's own store
-    env["NO_COLOR"] = "1"
-    env["SANCTRACK_TODAY"] = "2026-07-01"
-    env["PYTHONPATH"] = REPO + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    return env
-
-
-def sanctrack(db: str, *args: str) -> list[str]:
-    return [sys.executable, "-m", "sanctrack", "--db", db, *args]
-
-
-def run_checked(argv: list[str], env: dict) -> subprocess.CompletedProcess:
-    proc = subprocess.run(argv, env=env, cwd=REPO, capture_output=True)
-    if proc.returncode != 0:
-        raise CommandFailed(argv, proc.returncode, proc.stdout, proc.stderr)
-    return proc
-
-
-# -- (a) two SDN snapshots ---------------------------------------------------------------------------
 
 
 def _rows(data: bytes) -> tuple[list[bytes], bytes]:
@@ -190,28 +168,6 @@ def check_sdn_diff(db: str, expected: dict, env: dict) -> list[str]:
 
 
 # -- (b) two jurisdictions on the event store ---------------------------------------------------------
-
-
-def ensure_data(path: str) -> None:
-    if os.path.exists(path) and os.path.exists(path + ".meta.json"):
-        return
-    print(f"generating {path} (about 15 s)…", flush=True)
-    subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), path], check=True)
-
-
-def ensure_store(db: str, data: str, env: dict) -> None:
-    """Import `data` into `db` unless it exists (into a temporary name first, then renamed, so an
-    interrupted import is never taken for a store). An existing store is never deleted."""
-    if os.path.exists(db):
-        return
-    ensure_data(data)
-    partial = db + ".importing"
-    for leftover in (partial, partial + "-wal", partial + "-shm"):
-        if os.path.exists(leftover):
-            os.unlink(leftover)
-    print(f"importing {data} into {db} (about a minute, done once)…", flush=True)
-    run_checked(sanctrack(partial, "import", data), env)
-    os.replace(partial, db)
 
 
 def main() -> int:

@@ -29,26 +29,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-from common import (CommandFailed, floor_query_process, peak_rss, report,  # noqa: E402
-                    time_interleaved, time_process)
+from common import (CommandFailed, bench_env, floor_query_process, peak_rss, report,  # noqa: E402
+                    sanctrack, time_interleaved, time_process)
 
 IMPORT_LIMIT_RATIO = 2.0
 IMPORT_RSS_LIMIT_MIB = 250.0
 SHOW_LIMIT_RATIO = 5.0
 SEARCH_LIMIT_RATIO = 5.0
-
-
-def sanctrack(db: str, *args: str) -> list[str]:
-    return [sys.executable, "-m", "sanctrack", "--db", db, *args]
-
-
-def bench_env() -> dict:
-    env = dict(os.environ)
-    env.pop("SANCTRACK_DB", None)  # never touch the user's own store
-    env["NO_COLOR"] = "1"
-    env["SANCTRACK_TODAY"] = "2026-07-01"  # reproducible date arithmetic (lags, "today")
-    env["PYTHONPATH"] = REPO + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    return env
 
 
 def remove_db(db: str) -> None:

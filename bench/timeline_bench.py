@@ -25,47 +25,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-from common import CommandFailed, floor_query_process, report, time_interleaved  # noqa: E402
+from common import (CommandFailed, bench_env, ensure_store, floor_query_process,  # noqa: E402
+                    report, sanctrack, time_interleaved)
 
 LIMIT_RATIO = 6.0
 HOTSPOT = "Hotspot Industrial Holdings"
-
-
-def bench_env() -> dict:
-    env = dict(os.environ)
-    env.pop("SANCTRACK_DB", None)  # never touch the user's own store
-    env["NO_COLOR"] = "1"
-    env["SANCTRACK_TODAY"] = "2026-07-01"
-    env["PYTHONPATH"] = REPO + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    return env
-
-
-def sanctrack(db: str, *args: str) -> list[str]:
-    return [sys.executable, "-m", "sanctrack", "--db", db, *args]
-
-
-def ensure_data(path: str) -> None:
-    if os.path.exists(path) and os.path.exists(path + ".meta.json"):
-        return
-    print(f"generating {path} (about 15 s)…", flush=True)
-    subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), path], check=True)
-
-
-def ensure_store(db: str, data: str, env: dict) -> None:
-    """Import `data` into `db` unless done already (imported into a temporary name, then renamed,
-    so an interrupted import is never taken for a store)."""
-    if os.path.exists(db):
-        return
-    partial = db + ".importing"
-    for leftover in (partial, partial + "-wal", partial + "-shm"):
-        if os.path.exists(leftover):
-            os.unlink(leftover)
-    print(f"importing {data} into {db} (about a minute, done once)…", flush=True)
-    proc = subprocess.run(sanctrack(partial, "import", data), env=env, cwd=REPO,
-                          capture_output=True, text=True)  # fmt: skip
-    if proc.returncode != 0:
-        raise CommandFailed(proc.args, proc.returncode, proc.stdout, proc.stderr)
-    os.replace(partial, db)
 
 
 def main() -> int:
@@ -79,7 +43,6 @@ def main() -> int:
     subprocess.run([sys.executable, "-m", "compileall", "-q", os.path.join(REPO, "sanctrack")],
                    check=True)  # fmt: skip
     try:
-        ensure_data(args.data)
         ensure_store(args.db, args.data, env)
         argv = sanctrack(args.db, "timeline", HOTSPOT, "--format", "json")
         check = subprocess.run(argv, env=env, cwd=REPO, capture_output=True)
