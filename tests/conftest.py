@@ -109,3 +109,16 @@ OFAC_EVENT = [
     "--alias", "Yongxin Zhicheng Technology Group", "--target-kind", "company",
     "--target-country", "CN", "--source", ARTICLE,
 ]  # fmt: skip
+
+
+def hostile_xml(attack: str, opening: str, closing: str) -> str:
+    """An XML document whose DTD declares an attack, used between `opening` and `closing` (the
+    tags a list format expects): "laughs", the billion laughs (ten to the ninth "lol"s from a
+    kilobyte), or "xxe", an external entity reading /etc/passwd."""
+    if attack == "laughs":
+        entities = "".join(f'\n <!ENTITY lol{i} "{"&lol%d;" % (i - 1) * 10}">' for i in range(1, 10))
+        dtd, reference = f'<!DOCTYPE lolz [\n <!ENTITY lol0 "lol">{entities}\n]>', "&lol9;"
+    else:
+        assert attack == "xxe"
+        dtd, reference = '<!DOCTYPE doc [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', "&xxe;"
+    return f'<?xml version="1.0"?>\n{dtd}\n{opening}{reference}{closing}\n'

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import OFAC_EVENT, run_process, store_digest
+from conftest import OFAC_EVENT, hostile_xml, run_process, store_digest
 
 HOSTILE = "[bold red]Evil[/] \x1b[31mCorp\x1b]0;pwned\x07 \x9b2J \u202eLtd\u200f " + "x" * 300
 RAW_SEQUENCES = ("\x1b[31m", "\x1b]0;", "\x07", "\x9b", "\u202e", "\u200f")
@@ -142,14 +142,11 @@ def test_a_line_of_more_than_16_mib_is_refused_without_reading_it_whole(cli, db,
 
 def test_billion_laughs_through_import_is_refused_fast(cli, db, tmp_path):
     bomb = tmp_path / "UN_consolidated.xml"
-    entities = "".join(
-        f'<!ENTITY lol{i} "{"&lol%d;" % (i - 1) * 10}">' for i in range(1, 10)
-    )
-    bomb.write_text(
-        f'<?xml version="1.0"?><!DOCTYPE CONSOLIDATED_LIST [<!ENTITY lol0 "lol">{entities}]>'
-        '<CONSOLIDATED_LIST dateGenerated="2026-01-01T00:00:00"><INDIVIDUALS><INDIVIDUAL>'
-        "<FIRST_NAME>&lol9;</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>"
-    )
+    bomb.write_text(hostile_xml(
+        "laughs",
+        '<CONSOLIDATED_LIST dateGenerated="2026-01-01T00:00:00"><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>',
+        "</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>",
+    ))
     started = time.monotonic()
     result = cli("import", str(bomb), "--format", "un-xml", code=3)
     assert time.monotonic() - started < 2
