@@ -376,10 +376,14 @@ def refresh_sanction_periods(conn: sqlite3.Connection, everything: bool = False)
         # grouping every event of a 200,000-event import took 50 MiB more at the peak of the
         # import with the 64 MiB cache, 4 s and 35 MiB with an 8 MiB one.
         conn.execute("PRAGMA cache_size = -8192")
+        # And it may sort with a helper thread on a second core (0.5 s of 5.5 s).
+        threads = conn.execute("PRAGMA threads").fetchone()[0]
+        conn.execute("PRAGMA threads = 2")
         try:
             _refresh_every_sanction_period(conn)
         finally:
             conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            conn.execute(f"PRAGMA threads = {int(threads)}")
         return
     conn.execute(
         "DELETE FROM sanction_periods WHERE entity_id IN (SELECT entity_id FROM sanction_periods_stale)"
@@ -1077,11 +1081,28 @@ def _insert_sql(table: str, columns: tuple[str, ...], unless_present: bool) -> s
     return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
+def _json_encoder():
+    """`json.dumps(value, ensure_ascii=False)`, the same text, from one C encoder made once: dumps
+    with an argument builds a JSONEncoder and its C encoder at every call, 4.8 us against 1.1 us
+    for a list of two strings, and an import of 200,000 events encodes half a million lists."""
+    from json import encoder
+
+    if encoder.c_make_encoder is None or encoder.c_encode_basestring is None:  # no C accelerator
+        return json.JSONEncoder(ensure_ascii=False).encode
+    # (markers, default, encoder, indent, key separator, item separator, sort_keys, skipkeys, allow_nan)
+    make = encoder.c_make_encoder(None, json.JSONEncoder().default, encoder.c_encode_basestring,
+                                  None, ": ", ", ", False, False, True)  # fmt: skip
+    return lambda value: "".join(make(value, 0))
+
+
+_json_text = _json_encoder()
+
+
 def _encode_value(value):
     if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False) if value else "[]"
+        return _json_text(value) if value else "[]"
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
+        return _json_text(value)
     return value
 
 
