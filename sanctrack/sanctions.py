@@ -38,7 +38,7 @@ PERIOD = (
     "entity_id", "jurisdiction", "authority", "program", "since", "since_start", "event_id",
     "named_as", "until", "until_start", "ended_by",
 )  # fmt: skip
-_UNTIL, _UNTIL_START, _ENDED_BY = 8, 9, 10
+_UNTIL = PERIOD.index("until")
 
 
 def periods(rows: Iterable[tuple]) -> Iterator[list]:
@@ -60,7 +60,7 @@ def periods(rows: Iterable[tuple]) -> Iterator[list]:
             key = (entity_id, jurisdiction, authority, program or "")
         if action == ENDING:
             if running is not None:
-                running[_UNTIL], running[_UNTIL_START], running[_ENDED_BY] = date or date_start, date_start, event_id
+                running[_UNTIL:] = [date or date_start, date_start, event_id]  # until, its start, ended_by
                 running = None
         elif running is None and action in IMPOSING:
             running = [
@@ -84,12 +84,14 @@ def as_of(found: Iterable[list], day: str) -> list[dict]:
         if period[5] <= day:
             latest[(period[0], period[1], period[2], period[3])] = period
     lines = []
-    for (entity_id, jurisdiction, authority, program), period in latest.items():
-        ended = period[_UNTIL_START] is not None and period[_UNTIL_START] <= day
+    for period in latest.values():
+        (entity_id, jurisdiction, authority, program, since, _, event_id, named_as, until,
+         until_start, ended_by) = period
+        ended = until_start is not None and until_start <= day
         lines.append({
             "entity_id": entity_id, "jurisdiction": jurisdiction, "authority": authority,
-            "program": program or None, "since": period[4], "event_id": period[6], "listing": None,
-            "in_force": not ended, "until": period[_UNTIL] if ended else None,
-            "ended_by": period[_ENDED_BY] if ended else None, "named_as": period[7],
+            "program": program or None, "since": since, "event_id": event_id, "listing": None,
+            "in_force": not ended, "until": until if ended else None,
+            "ended_by": ended_by if ended else None, "named_as": named_as,
         })  # fmt: skip
     return lines

@@ -410,8 +410,9 @@ def _compute_sanction_periods(
 
     # A sanction never delisted (nine keys in ten) has one period, from its first imposing event:
     # sanctions.py's rule reduced to a GROUP BY, which SQLite runs over a whole store in about half
-    # the time the rows would take through Python (2.8 s against 5.2 s for 200,000 events). (The minimum of date_start, id and date joined
-    # is the first event, by date then id; the tests compare the result with `periods`.)
+    # the time the rows would take through Python (2.8 s against 5.2 s for 200,000 events). The
+    # minimum of date_start, id and date joined is the first event, by date then id; the tests
+    # hold the result equal to `periods`.
     conn.execute(
         "INSERT INTO sanction_periods (entity_id, jurisdiction, authority, program, since, "
         "since_start, event_id) SELECT entity_id, jurisdiction, authority, program, "

@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 
 from conftest import SEED
-from sanctrack.sanctions import as_of, periods
+from sanctrack.sanctions import PERIOD, as_of, periods
 from sanctrack.store import sanction_event_rows
 
 OFAC = ("--authority", "US Department of the Treasury, OFAC", "--jurisdiction", "US")
@@ -34,9 +34,8 @@ def test_periods_follow_designations_and_delistings():
         row("2023-05-05", "ev-7", "en-a", "other", "SDGT"),  # not a sanction action
     ]
     rows.sort(key=lambda r: (r[2], r[7], r[4], r[5] or "", r[0], r[1]))  # by key, then date
-    found = [dict(zip(("entity", "code", "authority", "program", "since", "since_start", "event",
-                       "named_as", "until", "until_start", "ended_by"), p)) for p in periods(rows)]
-    assert [(p["since"], p["event"], p["until"], p["ended_by"]) for p in found] == [
+    found = [dict(zip(PERIOD, p)) for p in periods(rows)]
+    assert [(p["since"], p["event_id"], p["until"], p["ended_by"]) for p in found] == [
         ("2020-01-01", "ev-1", "2021-01-01", "ev-3"),
         ("2022-01", "ev-5", None, None),
     ]
