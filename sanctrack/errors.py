@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     NOT_FOUND = 1  # nothing found (search, check, show) or differences (diff --exit-code)
     USAGE = 2  # bad usage or a bad value: unknown option, unparseable date, unknown id
     BAD_DATA = 3  # a malformed import file, a damaged or too-new store; nothing written
+    BUG = 70  # an unexpected error: a bug in sanctrack (sysexits' EX_SOFTWARE)
     INTERRUPTED = 130
 
 

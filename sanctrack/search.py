@@ -16,7 +16,7 @@ import unicodedata
 
 from .errors import UsageError
 from .store import RecordFilter, Store
-from .store_search import fts_match
+from .store.search import fts_match
 
 PARTIAL_DATES_NOTE = "partial dates count from the first day of their period"
 # How many candidates each source may bring, per hit asked for, before ranking cuts to --limit:
@@ -254,7 +254,7 @@ def _matched_name(entity: dict, keys: list[str]) -> str:
 def _sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction: str | None) -> list[dict]:
     """One line per (jurisdiction, authority, program) that acted on the entity up to `as_of`:
     in force when its latest action is not a delisting; `since` is the start of that run."""
-    from .sanctions import as_of as on_day, periods
+    from .rules import as_of as on_day, periods
 
     lines = on_day(periods(store.sanction_events([entity_id])), as_of)
     for line in lines:

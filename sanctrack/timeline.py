@@ -54,7 +54,7 @@ MANY = 2000
 
 
 class Subject:
-    """What a timeline is of. `value` is what the store's queries take (see store_timeline.py).
+    """What a timeline is of. `value` is what the store's queries take (see store/timeline.py).
 
     (Plain classes rather than dataclasses here: they cost nothing to define at start-up.)
     """
@@ -587,7 +587,7 @@ def _splice(record_json: str, fields: dict) -> str:
 
 def _event_item(row: dict, targets: list[dict], fields: dict) -> dict:
     """An event's item: its fields (those of `show`, in the order of records.EVENT_FIELDS), then
-    the timeline's (store_timeline.EVENT_JSON writes the same, as JSON)."""
+    the timeline's (store.timeline.EVENT_JSON writes the same, as JSON)."""
     return {
         "type": "event",
         "id": row["id"],
@@ -631,7 +631,7 @@ def _first_designations(rows: Iterator[dict]) -> dict[str, tuple]:
 
 def _response_item(row: dict, event_start: str | None, depth: int, encoded: bool) -> dict | str:
     """A response's item: its fields (those of `show`, in the order of records.RESPONSE_FIELDS),
-    then the timeline's (store_timeline.RESPONSE_JSON writes the same, as JSON)."""
+    then the timeline's (store.timeline.RESPONSE_JSON writes the same, as JSON)."""
     lag = _lag(event_start, row["date_start"], row["date_end"]) if event_start else None
     if encoded:
         return _splice(row["json"], {"depth": depth, "lag_days": lag})

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sanctrack.cli import app
+from sanctrack.cli.app import app
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "fixtures" / "seed.json"

@@ -11,8 +11,8 @@ import sqlite3
 import pytest
 
 from conftest import SEED
-from sanctrack.sanctions import PERIOD, as_of, periods
-from sanctrack.store import sanction_event_rows
+from sanctrack.rules import PERIOD, as_of, periods
+from sanctrack.store.db import sanction_event_rows
 
 OFAC = ("--authority", "US Department of the Treasury, OFAC", "--jurisdiction", "US")
 FCDO = ("--authority", "UK FCDO", "--jurisdiction", "GB")
@@ -156,7 +156,7 @@ def test_every_kind_of_write_keeps_the_periods_in_step(cli, db, tmp_path):
 
 def test_a_store_of_schema_4_gains_its_periods(tmp_path, cli):
     """Upgrading computes the periods of every entity already recorded."""
-    from sanctrack import store as st
+    from sanctrack.store import db as st
 
     old = tmp_path / "v4.db"
     conn = sqlite3.connect(old, isolation_level=None)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from conftest import OFAC_EVENT, run_process, store_digest
-from sanctrack.store import APPLICATION_ID, SCHEMA_VERSION
+from sanctrack.store.db import APPLICATION_ID, SCHEMA_VERSION
 
 
 def test_store_is_created_on_first_write_only(cli, db):
@@ -96,7 +96,7 @@ def test_parallel_writers_wait_and_all_land(tmp_path):
     store = tmp_path / "parallel.db"
     script = (
         "import sys\n"
-        "from sanctrack.cli import app\n"
+        "from sanctrack.cli.app import app\n"
         "from typer.main import get_command\n"
         "cmd = get_command(app)\n"
         "for i in range(25):\n"
@@ -176,7 +176,7 @@ def test_ctrl_c_during_an_import_exits_130_and_writes_nothing(tmp_path):
 
 def test_an_old_store_is_upgraded_in_place(tmp_path, cli):
     """A store of schema 1 (before official lists) opens, migrates and keeps its records."""
-    from sanctrack import store as st
+    from sanctrack.store import db as st
 
     old = tmp_path / "v1.db"
     conn = sqlite3.connect(old, isolation_level=None)

@@ -21,12 +21,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .errors import StoreError, UnknownIdError
-from .sanctions import ACTIONS
-from .store_diff import DiffQueries
-from .store_lists import ListQueries
-from .store_search import SearchQueries
-from .store_timeline import TimelineQueries
+from ..errors import StoreError, UnknownIdError
+from ..rules import ACTIONS
+from .diff import DiffQueries
+from .lists import ListQueries
+from .search import SearchQueries
+from .timeline import TimelineQueries
 
 # 'SNCT': marks the file as sanctrack's so another program's database is never written to.
 APPLICATION_ID = 0x534E4354
@@ -277,7 +277,7 @@ def _migrate_to_v4(conn: sqlite3.Connection) -> None:
     sqlite_utils.Database(conn).executescript(SCHEMA_V4)
 
 
-# What `diff` reads of a jurisdiction on a day, in the order it wants (see store_diff.py).
+# What `diff` reads of a jurisdiction on a day, in the order it wants (see store/diff.py).
 SANCTION_PERIODS_INDEX = (
     "CREATE INDEX sanction_periods_in_force ON sanction_periods "
     "(jurisdiction, entity_id, since_start, event_id, until_start, since)"
@@ -406,7 +406,7 @@ def _compute_sanction_periods(
     conn: sqlite3.Connection, scope: str, joined: str = "targets t JOIN events e ON e.id = t.event_id"
 ) -> None:
     """Insert the periods of the targets matching `scope` (on `t` and `e`), read through `joined`."""
-    from .sanctions import ENDING, periods
+    from ..rules import ENDING, periods
 
     # A sanction never delisted (nine keys in ten) has one period, from its first imposing event:
     # sanctions.py's rule reduced to a GROUP BY, which SQLite runs over a whole store in about half
@@ -536,7 +536,7 @@ class Change:
 class Store(ListQueries, SearchQueries, TimelineQueries, DiffQueries):
     """An open sanctrack store. Use `Store.open(path)`.
 
-    Feature queries live in mixins beside this module (store_timeline.py, …), so each feature's
+    Feature queries live in mixins beside this module (store/timeline.py, …), so each feature's
     SQL stays in one place and the store remains the only code that speaks SQL.
     """
 

@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any, Iterable, Iterator, TextIO
 
-from .render import Output, visible
+from . import Output, visible
 
 CSV_COLUMNS = (
     "type", "id", "date", "depth", "lag_days", "event_id", "answers", "via", "jurisdiction",
@@ -174,7 +174,7 @@ def timeline_as_table(timeline, out: Output) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from .render import _console
+    from . import _console
 
     console = _console(out)
     console.print(Text(heading(timeline), style="bold"))
@@ -411,7 +411,7 @@ def _fit(text: str, size: float, room: float, bold: bool = False) -> str:
 
 
 def _period(date_text: str):
-    from .dates import PartialDate
+    from ..dates import PartialDate
 
     date = PartialDate.from_iso(date_text)
     return date.start, date.end, date.precision != "day"

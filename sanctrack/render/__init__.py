@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence, TextIO
 
-from .errors import UsageError
+from ..errors import UsageError
 
 LISTING_FORMATS = ("table", "plain", "json", "jsonl", "csv", "tsv")
 RECORD_FORMATS = ("table", "plain", "json", "jsonl")

@@ -1,6 +1,5 @@
 """`sanctrack browse` (the store in Datasette) and shell completion (`sanctrack completion SHELL`,
-with the hidden `sanctrack __complete` the scripts call): registered on the main app (see the end
-of cli.py).
+with the hidden `sanctrack __complete` the scripts call)
 
 Nothing heavy is imported when this module loads: Datasette only by `browse`, the completion
 machinery only by `__complete`, so ordinary commands pay for none of it.
@@ -21,8 +20,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import DbOption, _store, app
-from .errors import UsageError
+from .common import (
+    DbOption, open_store,
+)  # fmt: skip
+from ..errors import UsageError
+
+app = typer.Typer()
 
 SHELLS = ("bash", "zsh", "fish")
 FILES_DIRECTIVE = ":files"
@@ -145,9 +148,9 @@ def browse(
         from datasette.cli import serve
     except ImportError:
         raise UsageError(BROWSE_MISSING) from None
-    from .render import message
+    from ..render import message
 
-    store = _store(ctx, db)
+    store = open_store(ctx, db)
     if not store.on_disk:
         raise UsageError(f"there is no store at {store.path} yet", hint="add or import records first")
     path = store.path
@@ -373,7 +376,7 @@ def _candidates(ctx, target, incomplete: str):
 def _parameter_values(ctx, param, incomplete: str):
     from typer.models import TyperPath
 
-    from . import records
+    from .. import records
 
     name, command = param.name, ctx.command.name
     if isinstance(param.type, TyperPath) or name in ("files", "output", "output_path", "db"):
@@ -426,13 +429,13 @@ def _choices_in_help(text: str | None) -> list[str]:
 
 
 def _sources() -> list[tuple[str, str]]:
-    from .sources import SOURCES
+    from ..sources import SOURCES
 
     return [(s.name, s.title) for s in SOURCES.values()]
 
 
 def _list_formats() -> list[str]:
-    from .importers import list_formats
+    from ..importers import list_formats
 
     return list_formats()
 
@@ -453,7 +456,7 @@ class _StoreValues:
             import sqlite3
             from urllib.parse import quote
 
-            from .store import default_path
+            from ..store import default_path
 
             db = None
             context = self.ctx
@@ -470,7 +473,7 @@ class _StoreValues:
         return self._conn
 
     def ids(self, incomplete: str, prefixes: tuple[str, ...]) -> list[tuple[str, str]]:
-        from .store_completion import ids_from
+        from ..store.completion import ids_from
 
         conn = self._connection()
         if conn is None:
@@ -487,8 +490,8 @@ class _StoreValues:
         return found
 
     def jurisdictions(self) -> list[tuple[str, str]]:
-        from .sources import SOURCES
-        from .store_completion import jurisdiction_counts
+        from ..sources import SOURCES
+        from ..store.completion import jurisdiction_counts
 
         conn = self._connection()
         counts = jurisdiction_counts(conn) if conn is not None else {}
@@ -499,13 +502,13 @@ class _StoreValues:
         return sorted(codes.items())
 
     def countries(self) -> list[tuple[str, str]]:
-        from .store_completion import country_codes
+        from ..store.completion import country_codes
 
         conn = self._connection()
         return sorted((code, None) for code in (country_codes(conn) if conn is not None else []))
 
     def snapshots(self) -> list[tuple[str, str]]:
-        from .store_completion import snapshot_rows
+        from ..store.completion import snapshot_rows
 
         conn = self._connection()
         rows = snapshot_rows(conn) if conn is not None else []

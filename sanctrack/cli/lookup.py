@@ -1,15 +1,16 @@
-"""`sanctrack search` and `sanctrack check`: registered on the main app (see the end of cli.py)."""
+"""`sanctrack search` and `sanctrack check`."""
 
 import sys
 from typing import Annotated, Optional
 
 import typer
 
-from .cli import (
-    DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, SinceOption, TodayOption,
-    UntilOption, _date_parser, _record_filter, _store, _writing, app,
+from .common import (
+    DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, SinceOption, TodayOption, UntilOption, date_parser, record_filter, open_store, writing,
 )  # fmt: skip
-from .errors import ExitCode
+from ..errors import ExitCode
+
+app = typer.Typer()
 
 SEARCH_COLUMNS = ("type", "id", "date", "title", "snippet")
 SEARCH_TYPES = ("event", "response", "entity", "listing")
@@ -48,15 +49,15 @@ def search(
 
       sanctrack search "integrity tech" --jurisdiction UK
     """
-    from .render import emit_rows, message
-    from .search import search as run_search
+    from ..render import emit_rows, message
+    from ..search import search as run_search
 
-    filters = _record_filter(
+    filters = record_filter(
         ctx, today, SEARCH_TYPES, record_type=record_type, jurisdiction=jurisdiction,
         authority=authority, program=program, action=action, stance=stance, since=since, until=until,
     )  # fmt: skip
-    hits = run_search(_store(ctx, db), query, filters, limit)
-    with _writing(ctx, fmt, as_json, no_color, output) as out:
+    hits = run_search(open_store(ctx, db), query, filters, limit)
+    with writing(ctx, fmt, as_json, no_color, output) as out:
         if not hits and out.format not in ("json", "jsonl", "csv", "tsv"):
             message("no match")
         elif hits or out.format in ("json", "csv", "tsv"):
@@ -92,20 +93,20 @@ def check(
 
       sanctrack check "Dmitriy Yureyvich Khoroshev" --fuzzy --jurisdiction GB
     """
-    from .dates import reference_day
-    from .records import clean_code
-    from .render import check_as_output
-    from .search import check as run_check
+    from ..dates import reference_day
+    from ..records import clean_code
+    from ..render import check_as_output
+    from ..search import check as run_check
 
     code = clean_code(jurisdiction, "--jurisdiction")
     if as_of:
-        day = _date_parser(ctx, today)(as_of).start.isoformat()
+        day = date_parser(ctx, today)(as_of).start.isoformat()
     else:
-        from .cli import _settings
+        from .common import settings
 
-        day = reference_day(today or _settings(ctx).today).isoformat()
-    result = run_check(_store(ctx, db), name, day, code, fuzzy)
-    with _writing(ctx, fmt, as_json, no_color, output) as out:
+        day = reference_day(today or settings(ctx).today).isoformat()
+    result = run_check(open_store(ctx, db), name, day, code, fuzzy)
+    with writing(ctx, fmt, as_json, no_color, output) as out:
         check_as_output(result, out)
     if not result["sanctioned"]:
         raise typer.Exit(int(ExitCode.NOT_FOUND))

@@ -1,4 +1,4 @@
-"""`sanctrack sources` and `sanctrack fetch`: registered on the main app (see the end of cli.py)."""
+"""`sanctrack sources` and `sanctrack fetch`."""
 
 import os
 import sys
@@ -6,11 +6,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import (
-    DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, TodayOption, _store, _writing,
-    app,
+from .common import (
+    DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, TodayOption, open_store, writing,
 )  # fmt: skip
-from .errors import SanctrackError
+from ..errors import SanctrackError
+
+app = typer.Typer()
 
 SOURCE_COLUMNS = ("name", "title", "jurisdiction", "format", "urls", "snapshots", "latest", "note")
 
@@ -38,11 +39,11 @@ def sources(
 
       sanctrack sources --json | jq '.[] | select(.jurisdiction == "GB")'
     """
-    from .render import emit_rows
-    from .sources import SOURCES
+    from ..render import emit_rows
+    from ..sources import SOURCES
 
     snapshots: dict[str, list] = {}
-    for snapshot in _store(ctx, db).snapshots():
+    for snapshot in open_store(ctx, db).snapshots():
         snapshots.setdefault(snapshot["source"], []).append(snapshot["id"])
     rows = [
         {
@@ -52,7 +53,7 @@ def sources(
         }
         for s in SOURCES.values()
     ]  # fmt: skip
-    with _writing(ctx, fmt, as_json, no_color, output) as out:
+    with writing(ctx, fmt, as_json, no_color, output) as out:
         emit_rows(rows, SOURCE_COLUMNS, out)
 
 
@@ -77,10 +78,11 @@ def fetch(
     """
     from pathlib import Path
 
-    from .cli import _date_parser, _import_one_list
-    from .importers import importer_for
-    from .render import dump_json, message
-    from .sources import source_named
+    from .common import date_parser
+    from .interchange import import_one_list
+    from ..importers import importer_for
+    from ..render import dump_json, message
+    from ..sources import source_named
 
     known = source_named(source)
     address = url or known.urls[0]
@@ -88,13 +90,13 @@ def fetch(
         raise typer.BadParameter(
             f"the {known.name} file needs its token: pass the full address with --url", param_hint="--url"
         )
-    published_iso = _date_parser(ctx, today)(published).iso if published else None
-    store = _store(ctx, db)
+    published_iso = date_parser(ctx, today)(published).iso if published else None
+    store = open_store(ctx, db)
     folder = (store.path.parent if store.path else Path("."))
     path = _download(address, timeout, folder, known.name)
     try:
         importer = importer_for(path, known.format)
-        snapshot = _import_one_list(ctx, store, path, importer, known.name, published_iso, today)
+        snapshot = import_one_list(ctx, store, path, importer, known.name, published_iso, today)
     finally:
         os.unlink(path)
     if as_json:

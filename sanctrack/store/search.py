@@ -124,7 +124,7 @@ class SearchQueries:
     def sanction_events(self, entity_ids: list[str]) -> list[tuple]:
         """The designations, renewals, amendments and delistings naming `entity_ids`, for `check`:
         tuples in `sanctions.EVENT_ROW`'s order, as `sanctions.periods` reads them."""
-        from .store import sanction_event_rows
+        from .db import sanction_event_rows
 
         if not entity_ids:
             return []

@@ -1,4 +1,4 @@
-"""`sanctrack diff LEFT RIGHT`: registered on the main app (see the end of cli.py).
+"""`sanctrack diff LEFT RIGHT`.
 
 Thin on purpose: options are read here, the diff is computed by `diff.py` and written through
 `render.emit_rows`. No `from __future__ import annotations`: Typer would compile the annotation
@@ -9,11 +9,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import (
-    DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, TodayOption, _date_parser,
-    _settings, _store, _writing, app,
+from .common import (
+    DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, TodayOption, date_parser, settings, open_store, writing,
 )  # fmt: skip
-from .errors import ExitCode, UsageError
+from ..errors import ExitCode, UsageError
+
+app = typer.Typer()
 
 PARTS = ("only_left", "only_right", "both", "changed")
 ONLY = {"left": "only_left", "right": "only_right", "both": "both", "changed": "changed"}
@@ -94,9 +95,9 @@ def diff(
     """
     import gc
 
-    from .dates import reference_day
-    from .diff import diff as run_diff
-    from .diff import resolve_view
+    from ..dates import reference_day
+    from ..diff import diff as run_diff
+    from ..diff import resolve_view
 
     # A diff holds hundreds of thousands of objects to the end of this short process: the cyclic
     # collector would only walk them again and again (see diff.diff).
@@ -106,9 +107,9 @@ def diff(
         part = ONLY.get(only.strip().lower())
         if part is None:
             raise UsageError(f"--only {only!r} is not a part", hint="use left, right, both or changed")
-    store = _store(ctx, db)
-    parse = _date_parser(ctx, today)
-    day = reference_day(today or _settings(ctx).today).isoformat()
+    store = open_store(ctx, db)
+    parse = date_parser(ctx, today)
+    day = reference_day(today or settings(ctx).today).isoformat()
     left_view = resolve_view(store, left, parse, day, left_format)
     right_view = resolve_view(store, right, parse, day, right_format)
     given = (("--left-format", left_format, left_view), ("--right-format", right_format, right_view))
@@ -118,7 +119,7 @@ def diff(
                 f"{option} applies to a list file or folder, and {view.given!r} is a {view.type}"
             )
     result = run_diff(store, left_view, right_view)
-    with _writing(ctx, fmt, as_json, no_color, output) as out:
+    with writing(ctx, fmt, as_json, no_color, output) as out:
         if stat:
             _print_stat(result, part, out)
         else:
@@ -128,7 +129,7 @@ def diff(
 
 
 def _titles(result: dict) -> dict:
-    from .render import visible
+    from ..render import visible
 
     left, right = visible(result["left"]["view"]), visible(result["right"]["view"])
     return {
@@ -143,7 +144,7 @@ def _lags(result: dict) -> bool:
 
 def _print_summary_line(result: dict, out) -> None:
     """The lag sentence: with the data in a table, on stderr beside plain lines, CSV or TSV."""
-    from .render import message, visible
+    from ..render import message, visible
 
     text = result["summary"].get("text")
     if not text:
@@ -155,7 +156,7 @@ def _print_summary_line(result: dict, out) -> None:
 
 
 def _print_stat(result: dict, part: str | None, out) -> None:
-    from .render import dump_json, emit_rows
+    from ..render import dump_json, emit_rows
 
     summary = result["summary"]
     parts = [part] if part else ["only_left", "only_right", "both", "changed"]
@@ -247,7 +248,7 @@ def _row(item: dict, part: str, lags: bool, table: bool) -> dict:
 
 
 def _print_diff(result: dict, part: str | None, out) -> None:
-    from .render import emit_rows, large_json_lines, write_large_json
+    from ..render import emit_rows, large_json_lines, write_large_json
 
     if out.format == "json":
         shown = {k: v for k, v in result.items() if part is None or k not in PARTS or k == part}
@@ -283,6 +284,6 @@ def _print_diff(result: dict, part: str | None, out) -> None:
         emit_rows(lines, columns, out)
     _print_summary_line(result, out)
     if not table and not any(result[name] for name in parts) and out.format == "plain":
-        from .render import message
+        from ..render import message
 
         message("no differences" if part is None else f"nothing in {part}")

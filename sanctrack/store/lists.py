@@ -57,7 +57,7 @@ class ListQueries:
         cur = self.conn.execute(
             "SELECT * FROM listings WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)
         )
-        from .store import _decode
+        from .db import _decode
 
         columns = [d[0] for d in cur.description]
         for row in cur:

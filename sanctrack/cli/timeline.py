@@ -1,4 +1,4 @@
-"""`sanctrack timeline`: registered on the main app (see the end of cli.py).
+"""`sanctrack timeline`.
 
 Thin on purpose: options are read here, the timeline is computed by `timeline.py` and drawn by
 `timeline_render.py`. No `from __future__ import annotations`: Typer would compile the annotation
@@ -12,20 +12,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import (
-    DbOption,
-    JsonOption,
-    NoColorOption,
-    SinceOption,
-    TodayOption,
-    UntilOption,
-    _date_parser,
-    _output,
-    _store,
-    _write_atomically,
-    app,
-)
-from .errors import UsageError
+from .common import (
+    DbOption, JsonOption, NoColorOption, SinceOption, TodayOption, UntilOption, date_parser, output, open_store, write_atomically,
+)  # fmt: skip
+from ..errors import UsageError
+
+app = typer.Typer()
 
 TIMELINE_FORMATS = ("table", "plain", "markdown", "json", "jsonl", "csv", "tsv", "svg")
 FORMAT_ALIASES = {"md": "markdown", "txt": "plain", "text": "plain"}
@@ -122,9 +114,9 @@ def timeline(
     \b
       sanctrack timeline en-0141 -o integrity.svg
     """
-    from . import timeline as core
-    from .render import message, visible
-    from .timeline_render import emit_timeline
+    from .. import timeline as core
+    from ..render import message, visible
+    from ..render.timeline import emit_timeline
 
     forced = [name for name, on in (("entity", entity), ("jurisdiction", jurisdiction),
                                     ("program", program), ("tag", tag)) if on]  # fmt: skip
@@ -136,11 +128,11 @@ def timeline(
         fmt = FORMAT_BY_EXTENSION.get(Path(output_path).suffix.lower(), "plain")
     if fmt is not None:
         fmt = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
-    out = _output(ctx, fmt, as_json, no_color, TIMELINE_FORMATS)
-    parse = _date_parser(ctx, today)
+    out = output(ctx, fmt, as_json, no_color, TIMELINE_FORMATS)
+    parse = date_parser(ctx, today)
     since_day = parse(since).start.isoformat() if since else None
     until_day = parse(until).end.isoformat() if until else None
-    store = _store(ctx, db)
+    store = open_store(ctx, db)
     chosen = core.resolve_subject(store, subject, forced[0] if forced else None)
     if chosen.note:
         message(f"note: {visible(chosen.note)}")
@@ -163,13 +155,13 @@ def timeline(
 
 def _write_to(path: Path, result, out) -> None:
     """Write the timeline to a file, whole or not at all."""
-    from .render import message, visible
-    from .timeline_render import emit_timeline
+    from ..render import message, visible
+    from ..render.timeline import emit_timeline
 
     def write(stream) -> None:
         out.stream = stream
         emit_timeline(result, out)
 
-    _write_atomically(path, write)
+    write_atomically(path, write)
     if sys.stderr.isatty():
         message(f"wrote {visible(path)} ({out.format})")

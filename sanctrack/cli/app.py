@@ -1,0 +1,202 @@
+"""The root command: its options, the lazy map from command names to the modules that define them,
+and the one place where errors become an `Error: …` line and an exit code.
+
+A run imports and builds only the command it names (Click's lazy-group pattern): Typer turns a
+command's signature into Click parameters when it is built, and building all of them costs a
+lookup about 25 ms. Help lists every command, and so builds them all.
+"""
+
+import importlib
+import os
+import sqlite3
+import sys
+from difflib import get_close_matches
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..errors import ExitCode, SanctrackError, StoreError
+from .common import DbOption, NoColorOption, Settings, TodayOption
+
+# Every command, in the order help lists them (by task), with the module of this package that
+# defines it.
+COMMANDS = {
+    # record and fix
+    "add": "records",
+    "edit": "records",
+    "delete": "records",
+    "undo": "records",
+    "log": "records",
+    # look up
+    "show": "records",
+    "search": "lookup",
+    "check": "lookup",
+    "timeline": "timeline",
+    "diff": "diff",
+    # official lists
+    "sources": "lists",
+    "fetch": "lists",
+    # interchange
+    "import": "interchange",
+    "export": "interchange",
+    "browse": "interop",
+    "completion": "interop",
+    "__complete": "interop",
+}
+
+
+def build_command(name: str):
+    """The Click command `name`, built from the Typer registry of the module that defines it."""
+    module_name = COMMANDS.get(name)
+    if module_name is None:
+        return None
+    module = importlib.import_module(f"{__package__}.{module_name}")
+    for info in module.app.registered_groups:
+        if info.name == name:
+            return typer.main.get_command(info.typer_instance)
+    for info in module.app.registered_commands:
+        if (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
+            return typer.main.get_command_from_info(
+                info, pretty_exceptions_short=True, rich_markup_mode=None
+            )
+    raise LookupError(f"{module.__name__} defines no command {name!r}")
+
+
+class SanctrackGroup(TyperGroup):
+    """The root group: commands loaded on demand, and every error turned into an exit code here."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name: str):
+        command = self.commands.get(name)
+        if command is None:
+            command = build_command(name)
+            if command is not None:
+                self.commands[name] = command
+        return command
+
+    def resolve_command(self, ctx, args):
+        # Typer suggests from the commands already built, and a run builds none before this.
+        try:
+            return super().resolve_command(ctx, args)
+        except _click_exception_class() as err:
+            typed = args[0] if args else ""
+            if typed not in COMMANDS and "Did you mean" not in err.message:
+                public = [name for name in COMMANDS if not name.startswith("_")]
+                matches = get_close_matches(typed, public)
+                if matches:
+                    suggestions = ", ".join(repr(name) for name in matches)
+                    err.message = f"{err.message.rstrip('.')}. Did you mean {suggestions}?"
+            raise
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from ..render import error_line
+
+        # Kept so that options whose order matters (--alias after its --target) can be regrouped.
+        self.argv = list(args) if args is not None else sys.argv[1:]
+        click_exception = _click_exception_class()
+        try:
+            result = super().main(
+                args=args,
+                prog_name="sanctrack",  # also under test runners, which pass their own
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+            code = result if isinstance(result, int) else 0
+            if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into Exit(130) on its own
+                raise KeyboardInterrupt
+        except SanctrackError as err:
+            error_line(err.message, err.hint)
+            code = int(err.exit_code)
+        except click_exception as err:
+            if type(err).__name__ == "NoArgsIsHelpError":
+                # `sanctrack` or `sanctrack add` alone: the overview is what was asked for.
+                sys.stdout.write(err.format_message() + "\n")
+                code = 0
+            else:
+                hint = None
+                ctx = getattr(err, "ctx", None)
+                if ctx is not None:
+                    hint = f"see '{ctx.command_path} --help'"
+                error_line(err.format_message(), hint)
+                code = err.exit_code
+        except (KeyboardInterrupt, typer.Abort):
+            sys.stderr.write("Interrupted: nothing was written by the unfinished command.\n")
+            code = int(ExitCode.INTERRUPTED)
+        except BrokenPipeError:
+            # The reader went away (`| head`): say nothing more, and keep Python from complaining.
+            sys.stdout = open(os.devnull, "w")
+            code = 1
+        except sqlite3.DatabaseError as err:
+            if os.environ.get("SANCTRACK_DEBUG"):
+                raise
+            error_line(f"the store cannot be used: {err}", "restore it from a backup")
+            code = int(StoreError.exit_code)
+        except Exception as err:
+            if os.environ.get("SANCTRACK_DEBUG"):
+                raise
+            error_line(
+                f"unexpected {type(err).__name__}: {err}",
+                "this is a bug in sanctrack; rerun with SANCTRACK_DEBUG=1 for the traceback",
+            )
+            code = int(ExitCode.BUG)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _click_exception_class() -> type:
+    """Click's base exception, reached through Typer's public `BadParameter` (one of its
+    subclasses): Typer 0.28 vendors Click under a private name, older releases use Click itself."""
+    return next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "ClickException")
+
+
+app = typer.Typer(
+    cls=SanctrackGroup,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"sanctrack {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: DbOption = None,
+    today: TodayOption = None,
+    no_color: NoColorOption = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Record sanctions events and the official responses to them; look them up offline.
+
+    Examples:
+
+    
+      sanctrack add event --date 2025-01-03 --authority "US Department of the Treasury, OFAC" \\
+        --jurisdiction US --target "Integrity Technology Group" \\
+        --alias "Yongxin Zhicheng Technology Group"
+
+    
+      sanctrack show ev-ed50 --json
+    """
+    ctx.obj = Settings(db=db, today=today, no_color=no_color)
+
+
+def main() -> None:
+    """The console script: `sanctrack`."""
+    typer.main.get_command(app).main(prog_name="sanctrack")

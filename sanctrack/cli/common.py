@@ -1,0 +1,170 @@
+"""What every command shares: the options defined once, the settings of the root options, and the
+helpers that open the store, read dates and write output.
+
+Nothing here computes or speaks SQL; heavy modules are imported inside the helpers that need them.
+"""
+
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import SanctrackError
+
+# -- options defined once ---------------------------------------------------------------------------
+
+DbOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--db",
+        metavar="PATH",
+        help="The store (default: $SANCTRACK_DB, else sanctrack.db in the user data folder).",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, plain, json, jsonl, csv or tsv (default: table on a terminal, plain when piped).",
+        show_default=False,
+    ),
+]
+RecordFormatOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, plain, json or jsonl (default: table on a terminal, plain when piped).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colour (as NO_COLOR does).")]
+TodayOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--today",
+        metavar="DATE",
+        help="The reference day for relative dates (default: $SANCTRACK_TODAY, else today).",
+        show_default=False,
+    ),
+]
+OutputOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE, whole or not at all; its extension (.json, .jsonl, .csv, .tsv, .md, .svg) names the format.",
+        show_default=False,
+    ),
+]
+SinceOption = Annotated[
+    Optional[str],
+    typer.Option(metavar="DATE", help="From this date on (inclusive; 2025 = from 2025-01-01).", show_default=False),
+]
+UntilOption = Annotated[
+    Optional[str],
+    typer.Option(metavar="DATE", help="Up to this date (inclusive; 2025-06 = to 2025-06-30).", show_default=False),
+]
+ListOption = Annotated[Optional[list[str]], typer.Option(show_default=False)]
+TextOption = Annotated[Optional[str], typer.Option(show_default=False)]
+
+
+@dataclass
+class Settings:
+    db: Path | None = None
+    today: str | None = None
+    no_color: bool = False
+
+
+def settings(ctx: typer.Context) -> Settings:
+    root = ctx.find_root()
+    if not isinstance(root.obj, Settings):
+        root.obj = Settings()
+    return root.obj
+
+
+def open_store(ctx: typer.Context, db: Path | None):
+    from ..store import Store
+
+    store = Store.open(db or settings(ctx).db)
+    ctx.call_on_close(store.close)
+    return store
+
+
+def date_parser(ctx: typer.Context, today: str | None):
+    """A date reader bound to the reference day, which is looked up only if a date is relative."""
+    from ..dates import PartialDate, parse_date, reference_day
+
+    reference = None
+
+    def parse(text: str):
+        nonlocal reference
+        try:
+            return PartialDate.from_iso(text.strip())
+        except SanctrackError:
+            if reference is None:
+                reference = reference_day(today or settings(ctx).today)
+            return parse_date(text, today=reference)
+
+    return parse
+
+
+def output(ctx: typer.Context, fmt: str | None, as_json: bool, no_color: bool, allowed=None):
+    from ..render import LISTING_FORMATS, output
+
+    return output(fmt, as_json, no_color or settings(ctx).no_color, allowed or LISTING_FORMATS)
+
+
+@contextmanager
+def writing(ctx: typer.Context, fmt, as_json: bool, no_color: bool, path, allowed=None):
+    """The Output of a listing command: stdout, or with --output a file written atomically in
+    the format its extension names (unless --format says otherwise)."""
+    from ..render import LISTING_FORMATS, atomic_file, format_for_path
+
+    allowed = allowed or LISTING_FORMATS
+    if path is None or str(path) == "-":
+        yield output(ctx, fmt, as_json, no_color, allowed)
+        return
+    chosen = "json" if as_json else format_for_path(path, fmt, allowed)
+    out = output(ctx, chosen, False, True, allowed)
+    with atomic_file(path) as stream:
+        out.stream = stream
+        yield out
+
+
+
+def record_filter(ctx: typer.Context, today, types: tuple[str, ...], **given):
+    """The RecordFilter of export's and search's options, each value checked (exit 2 naming the
+    allowed values) and dates read inclusively."""
+    from ..records import ACTIONS, STANCES, clean_choice, clean_code
+    from ..store import RecordFilter
+
+    parse = date_parser(ctx, today)
+    return RecordFilter(
+        type=clean_choice(given["record_type"], types, "--type"),
+        jurisdiction=clean_code(given["jurisdiction"], "--jurisdiction"),
+        authority=given["authority"],
+        program=given["program"],
+        action=clean_choice(given["action"], ACTIONS, "--action"),
+        stance=clean_choice(given["stance"], STANCES, "--stance"),
+        since=parse(given["since"]).start.isoformat() if given["since"] else None,
+        until=parse(given["until"]).end.isoformat() if given["until"] else None,
+    )
+
+
+def write_atomically(path: Path, write) -> None:
+    """Write a file whole or not at all (see render.atomic_file)."""
+    from ..render import atomic_file
+
+    with atomic_file(path) as stream:
+        write(stream)
+

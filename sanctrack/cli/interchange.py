@@ -1,0 +1,214 @@
+"""Interchange: `import` (sanctrack's own files and official lists) and `export`."""
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import UsageError
+from .common import (
+    DbOption, JsonOption, SinceOption, TextOption, TodayOption, UntilOption, date_parser, open_store,
+    record_filter, settings, write_atomically,
+)  # fmt: skip
+
+app = typer.Typer()
+
+# -- import and export --------------------------------------------------------------------------------
+
+
+@app.command("import")
+def import_command(
+    ctx: typer.Context,
+    files: Annotated[list[str], typer.Argument(metavar="FILE...", help="Files or list folders to load; - reads stdin.")],
+    fmt: Annotated[
+        Optional[str],
+        typer.Option("--format", "-f", metavar="FORMAT", help="json, jsonl, csv (sanctrack's own) or a list format (ofac-csv, ofac-xml, ofac-advanced, uk-xml, uk-csv, uk-ofsi-csv, eu-xml, un-xml, us-csl, ftm); detected when absent.", show_default=False),
+    ] = None,
+    source: Annotated[Optional[str], typer.Option(help="For an official list: its source name (see 'sanctrack sources').")] = None,
+    published: Annotated[Optional[str], typer.Option(help="For an official list: its publication date, when the file carries none.")] = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Load records or official lists: each input lands whole or not at all.
+
+    sanctrack's own files (all of them in one transaction) keep the ids they carry, and
+    re-importing them changes nothing. Each official list file or folder (such as OFAC's sdn.csv
+    set) becomes an immutable snapshot; an identical re-import changes nothing.
+
+    Examples:
+
+      sanctrack import fixtures/seed.json
+
+      sanctrack import ofac-2024-04-12/ --source ofac-sdn --published 2024-04-12 --json
+
+      sanctrack export --format jsonl | sanctrack --db other.db import - --format jsonl
+    """
+    from .. import core
+    from ..render import dump_json, message
+
+    if files.count("-") > 1:
+        raise UsageError("stdin (-) can be read only once")
+    parse = date_parser(ctx, today)
+    published_iso = parse(published).iso if published else None
+    own_inputs, list_inputs = _sort_inputs(files, fmt.lower() if fmt else None, source)
+    if (source or published) and not list_inputs:
+        raise UsageError("--source and --published apply to official lists only")
+    store = open_store(ctx, db)
+    summary = core.ImportSummary()
+    for path, importer in list_inputs:
+        snapshot = import_one_list(ctx, store, path, importer, source, published_iso, today)
+        summary.snapshots.append(snapshot)
+        if not snapshot.get("unchanged"):
+            summary.listings += snapshot["listings"]
+    if own_inputs:
+        from ..ownformat import read_records
+
+        from ..render import progress_counter
+
+        with progress_counter("importing records") as progress:
+            own = core.import_records(store, [read_records(n, k) for n, k in own_inputs], progress)
+        summary.events, summary.responses = own.events, own.responses
+        summary.already_present = own.already_present
+    if as_json:
+        sys.stdout.write(dump_json(summary.as_dict()) + "\n")
+        return
+    if own_inputs:
+        message(
+            f"imported {summary.events} event(s) and {summary.responses} response(s)"
+            + (f"; {summary.already_present} already present, left as they were" if summary.already_present else "")
+        )
+    for snapshot in summary.snapshots:
+        if not snapshot.get("unchanged"):
+            message(
+                f"snapshot {snapshot['id']}: {snapshot['listings']} listings"
+                + (f" ({snapshot['added']} new, {snapshot['removed']} gone, {snapshot['changed']} changed since {snapshot['previous']})" if snapshot.get("previous") else "")
+            )
+
+
+def _sort_inputs(files: list[str], fmt: str | None, source: str | None):
+    """Split the inputs into own-format files and official lists (with their importer), checking
+    every path before anything is read."""
+    from ..importers import importer_for, list_formats
+    from ..ownformat import OWN_FORMATS
+
+    if fmt is not None and fmt not in OWN_FORMATS and fmt not in list_formats():
+        raise UsageError(
+            f"unknown import format {fmt!r}",
+            hint=f"use one of: {', '.join(OWN_FORMATS + tuple(list_formats()))}",
+        )
+    if source is not None:
+        from ..sources import source_named
+
+        source_named(source)
+    own, lists = [], []
+    for name in files:
+        if name == "-":
+            if fmt is None or fmt in OWN_FORMATS:
+                own.append((name, fmt))
+            else:
+                lists.append((_stdin_to_file(), importer_for(Path("-"), fmt)))
+            continue
+        path = Path(name)
+        if not path.exists():
+            raise UsageError(f"no such file or folder: {name}")
+        if fmt in OWN_FORMATS:
+            own.append((name, fmt))
+            continue
+        importer = importer_for(path, fmt)
+        if importer is not None:
+            lists.append((path, importer))
+        elif path.is_dir():
+            raise UsageError(
+                f"{name} is a folder holding no list file set sanctrack knows",
+                hint="give the list's files, or --format",
+            )
+        else:
+            own.append((name, None))
+    return own, lists
+
+
+def _stdin_to_file() -> Path:
+    """A list read from stdin goes to a temporary file first: importers read files (twice for
+    some formats) and the snapshot's hash covers the whole content."""
+    import atexit
+    import shutil
+    import tempfile
+
+    handle = tempfile.NamedTemporaryFile(prefix="sanctrack-stdin-", delete=False)
+    with handle:
+        shutil.copyfileobj(sys.stdin.buffer, handle)
+    atexit.register(lambda: os.path.exists(handle.name) and os.unlink(handle.name))
+    return Path(handle.name)
+
+
+def import_one_list(ctx, store, path, importer, source, published, today) -> dict:
+    from ..dates import reference_day
+    from ..lists import import_list
+    from ..render import message, progress_counter
+
+    def day() -> str:
+        return reference_day(today or settings(ctx).today).isoformat()
+
+    with progress_counter(f"importing {path.name}") as progress:
+        return import_list(store, path, importer, source, published, day, message, progress)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="json, jsonl, csv, or ftm (FollowTheMoney entities as JSON lines).")
+    ] = "json",
+    output_path: Annotated[
+        Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.", show_default=False)
+    ] = None,
+    record_type: Annotated[Optional[str], typer.Option("--type", help="event or response.")] = None,
+    jurisdiction: TextOption = None,
+    authority: Annotated[Optional[str], typer.Option(help="Authority containing this text.")] = None,
+    program: TextOption = None,
+    action: TextOption = None,
+    stance: TextOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Write records in sanctrack's own format (`sanctrack import` reads it back unchanged), or as
+    FollowTheMoney entities (--format ftm).
+
+    Examples:
+
+    
+      sanctrack export --format jsonl > all.jsonl
+
+    
+      sanctrack export --jurisdiction GB --since 2025 --format csv -o gb-2025.csv
+
+    
+      sanctrack export --format ftm -o sanctrack.ftm.json
+    """
+    from .. import core
+    from ..ownformat import OWN_FORMATS, write_records
+    from ..records import RECORD_TYPES
+
+    fmt = fmt.lower()
+    if fmt not in OWN_FORMATS and fmt != "ftm":
+        raise UsageError(f"unknown export format {fmt!r}", hint=f"use one of: {', '.join(OWN_FORMATS)}, ftm")
+    filters = record_filter(
+        ctx, today, RECORD_TYPES, record_type=record_type, jurisdiction=jurisdiction,
+        authority=authority, program=program, action=action, stance=stance, since=since, until=until,
+    )  # fmt: skip
+    store = open_store(ctx, db)
+    records = core.iter_export(store, filters)
+    if fmt == "ftm":  # FollowTheMoney entities, written by ftm_export in place of write_records
+        from ..ftm_export import ftm_writer
+
+        write_records = ftm_writer(store)
+    if output_path is None or output_path == "-":
+        write_records(records, fmt, sys.stdout)
+        return
+    write_atomically(Path(output_path), lambda stream: write_records(records, fmt, stream))
+

@@ -1,0 +1,421 @@
+"""Recording and fixing records: `add event`, `add response`, `show`, `edit`, `delete`, `undo`, `log`."""
+
+import sys
+from typing import Annotated, Any, Optional
+
+import typer
+
+from ..errors import UsageError
+from .common import (
+    DbOption, FormatOption, JsonOption, ListOption, NoColorOption, OutputOption, RecordFormatOption,
+    TextOption, TodayOption, date_parser, open_store, output, writing,
+)  # fmt: skip
+
+app = typer.Typer()
+add_app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    help="Record a sanctions event or a response to one.",
+)
+app.add_typer(add_app, name="add")
+
+# -- add ----------------------------------------------------------------------------------------------
+
+
+def _targets_from_argv(argv: list[str]) -> list[dict]:
+    """Group --alias/--target-kind/--target-country with the --target before them, in argv order."""
+    targets: list[dict] = []
+    options = {
+        "--target": "name",
+        "--alias": "aliases",
+        "--target-kind": "kind",
+        "--target-country": "country",
+    }
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        option, value = arg, None
+        if arg.startswith("--") and "=" in arg:
+            option, value = arg.split("=", 1)
+        if option in options:
+            if value is None:
+                i += 1
+                value = argv[i] if i < len(argv) else ""
+            field = options[option]
+            if field == "name":
+                targets.append({"name": value, "aliases": []})
+            elif not targets:
+                raise UsageError(f"{option} must follow the --target it describes")
+            elif field == "aliases":
+                targets[-1]["aliases"].append(value)
+            else:
+                if targets[-1].get(field) is not None:
+                    raise UsageError(f"{option} given twice for the target {targets[-1]['name']!r}")
+                targets[-1][field] = value
+        elif arg == "--":
+            break
+        i += 1
+    return targets
+
+
+def _print_added(ctx: typer.Context, result, what: str, fmt, as_json, no_color) -> None:
+    from ..render import RECORD_FORMATS, emit_record, message, visible
+
+    record = result.record
+    if not result.created:
+        message(f"{what} {record['id']} is already recorded; nothing changed")
+    if as_json or fmt is not None:
+        emit_record(record, output(ctx, fmt, as_json, no_color, RECORD_FORMATS))
+    else:
+        sys.stdout.write(record["id"] + "\n")
+        if result.created and sys.stderr.isatty():
+            message(f"recorded {what} {record['id']} ({visible(record['date'])})")
+
+
+@add_app.command("event", context_settings={"allow_interspersed_args": True})
+def add_event(
+    ctx: typer.Context,
+    date: Annotated[str, typer.Option(help="When: 2025-01-03, 2025-01, 3 Jan 2025, friday…")],
+    authority: Annotated[str, typer.Option(help="The imposing body, as written.")],
+    jurisdiction: Annotated[str, typer.Option(help="Code of the sender: US, GB (UK), EU, UN, CN…")],
+    target: Annotated[list[str], typer.Option(help="A target's name (repeatable).")],
+    alias: Annotated[Optional[list[str]], typer.Option(help="Another name of the target before it (repeatable).")] = None,
+    target_kind: Annotated[
+        Optional[list[str]],
+        typer.Option(help="Kind of the target before it: person, company, organization, vessel, aircraft, government-body, group."),
+    ] = None,
+    target_country: Annotated[Optional[list[str]], typer.Option(help="Country code of the target before it.")] = None,
+    action: Annotated[str, typer.Option(help="designation, delisting, amendment, renewal or other.")] = "designation",
+    program: TextOption = None,
+    legal_basis: TextOption = None,
+    reason: TextOption = None,
+    summary: TextOption = None,
+    source: Annotated[Optional[list[str]], typer.Option(help="A source URL (repeatable).")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option(help="A tag (repeatable).")] = None,
+    in_response_to: Annotated[Optional[str], typer.Option(help="The event this one answers (a counter-sanction).")] = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """Record a sanctions event; prints its id.
+
+    Each --alias, --target-kind and --target-country applies to the --target before it.
+
+    Examples:
+
+    
+      sanctrack add event --date 2025-01-03 \\
+        --authority "US Department of the Treasury, OFAC" --jurisdiction US \\
+        --target "Integrity Technology Group" \\
+        --alias "Yongxin Zhicheng Technology Group" \\
+        --target-kind company --target-country CN
+
+    
+      sanctrack add event --date "9 Dec 2025" --authority "UK FCDO" --jurisdiction UK \\
+        --target "Sichuan Anxun Information Technology" \\
+        --target "Integrity Technology Group Incorporated" --json
+    """
+    from .. import core
+
+    targets = _grouped_targets(ctx, target, bool(alias or target_kind or target_country))
+    values = {
+        "date": date,
+        "authority": authority,
+        "jurisdiction": jurisdiction,
+        "action": action,
+        "program": program,
+        "legal_basis": legal_basis,
+        "targets": targets,
+        "reason": reason,
+        "summary": summary,
+        "sources": source or [],
+        "tags": tag or [],
+        "in_response_to": in_response_to,
+    }
+    store = open_store(ctx, db)
+    result = core.add_event(store, values, date_parser(ctx, today))
+    _print_added(ctx, result, "event", fmt, as_json, no_color)
+
+
+def _grouped_targets(ctx: typer.Context, names: list[str], described: bool) -> list[dict]:
+    """The targets with their aliases, kinds and countries, grouped as they were typed."""
+    argv = getattr(ctx.find_root().command, "argv", None)
+    targets = _targets_from_argv(argv) if argv is not None else []
+    if [t["name"] for t in targets] == list(names):
+        return targets
+    if described:
+        raise UsageError(
+            "cannot tell which --target each --alias, --target-kind or --target-country describes",
+            hint="write each as --option=VALUE right after its --target",
+        )
+    return [{"name": name, "aliases": []} for name in names]
+
+
+@add_app.command("response")
+def add_response(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help="The event answered (id or unambiguous prefix).")],
+    date: Annotated[str, typer.Option(help="When: 2025-01-06, 2025-01, monday…")],
+    actor: Annotated[str, typer.Option(help="The responding body.")],
+    speaker: TextOption = None,
+    country: Annotated[Optional[str], typer.Option(help="Code of the responder: CN, RU…")] = None,
+    kind: Annotated[
+        str,
+        typer.Option(help="statement, press-conference, diplomatic-protest, filing, legal-challenge, countermeasure or other."),
+    ] = "statement",
+    stance: Annotated[
+        Optional[str],
+        typer.Option(help="rejects, denies, condemns, threatens, complies, welcomes or neutral."),
+    ] = None,
+    quote: Annotated[Optional[str], typer.Option(help="The words, verbatim.")] = None,
+    summary: TextOption = None,
+    source: Annotated[Optional[list[str]], typer.Option(help="A source URL (repeatable).")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option(help="A tag (repeatable).")] = None,
+    counter_event: Annotated[
+        Optional[str], typer.Option(help="For a countermeasure: the event that carries it out.")
+    ] = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """Record an official response to an event; prints its id.
+
+    Examples:
+
+    
+      sanctrack add response --to ev-ed50 --date 2025-01-06 \\
+        --actor "Integrity Technology Group" --kind filing --stance denies \\
+        --quote "The company firmly opposes…"
+
+    
+      sanctrack add response --to ev-de2b --date 2025-12-10 \\
+        --actor "PRC Ministry of Foreign Affairs" --speaker "Guo Jiakun" --country CN \\
+        --kind press-conference --stance rejects --json
+    """
+    from .. import core
+
+    values = {
+        "event_id": to,
+        "date": date,
+        "actor": actor,
+        "speaker": speaker,
+        "country": country,
+        "kind": kind,
+        "stance": stance,
+        "quote": quote,
+        "summary": summary,
+        "sources": source or [],
+        "tags": tag or [],
+        "counter_event_id": counter_event,
+    }
+    store = open_store(ctx, db)
+    result = core.add_response(store, values, date_parser(ctx, today))
+    _print_added(ctx, result, "response", fmt, as_json, no_color)
+
+
+# -- show, edit, delete, undo, log ---------------------------------------------------------------------
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="An ev-, rs- or en- id, or an unambiguous prefix.")],
+    db: DbOption = None,
+    fmt: RecordFormatOption = None,
+    as_json: JsonOption = False,
+    no_color: NoColorOption = False,
+    output: OutputOption = None,
+) -> None:
+    """Show one record whole: an event with its targets and responses, a response with its
+    event, an entity with its names and events.
+
+    Examples:
+
+    
+      sanctrack show ev-ed50
+
+    
+      sanctrack show en-0141 --json
+    """
+    from .. import core
+    from ..render import RECORD_FORMATS, emit_record
+
+    record = core.show(open_store(ctx, db), record_id)
+    with writing(ctx, fmt, as_json, no_color, output, RECORD_FORMATS) as out:
+        emit_record(record, out)
+
+
+@app.command(context_settings={"allow_interspersed_args": True})
+def edit(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="The event or response to change.")],
+    date: TextOption = None,
+    authority: TextOption = None,
+    jurisdiction: TextOption = None,
+    action: TextOption = None,
+    program: TextOption = None,
+    legal_basis: TextOption = None,
+    target: Annotated[Optional[list[str]], typer.Option(help="Replace the targets (with --alias, --target-kind, --target-country).")] = None,
+    alias: ListOption = None,
+    target_kind: ListOption = None,
+    target_country: ListOption = None,
+    reason: TextOption = None,
+    summary: TextOption = None,
+    source: Annotated[Optional[list[str]], typer.Option(help="Replace the sources (repeatable).")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option(help="Replace the tags (repeatable).")] = None,
+    in_response_to: TextOption = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="A response's event.")] = None,
+    actor: TextOption = None,
+    speaker: TextOption = None,
+    country: TextOption = None,
+    kind: TextOption = None,
+    stance: TextOption = None,
+    quote: TextOption = None,
+    counter_event: TextOption = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+    fmt: RecordFormatOption = None,
+    as_json: JsonOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """Change fields of an event or a response (the old values are logged; `undo` restores them).
+
+    An empty value clears an optional field; --source, --tag and --target replace the whole list.
+
+    Examples:
+
+    
+      sanctrack edit ev-ed50 --program CYBER2 --legal-basis "E.O. 13694, as amended"
+
+    
+      sanctrack edit rs-1723 --date 2025-01-06 --stance rejects
+    """
+    from .. import core
+    from ..render import RECORD_FORMATS, emit_record
+
+    given = {
+        "date": date, "authority": authority, "jurisdiction": jurisdiction, "action": action,
+        "program": program, "legal_basis": legal_basis, "reason": reason, "summary": summary,
+        "in_response_to": in_response_to, "event_id": to, "actor": actor, "speaker": speaker,
+        "country": country, "kind": kind, "stance": stance, "quote": quote,
+        "counter_event_id": counter_event,
+    }  # fmt: skip
+    changes: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    if source is not None:
+        changes["sources"] = source
+    if tag is not None:
+        changes["tags"] = tag
+    if target:
+        changes["targets"] = _grouped_targets(ctx, target, bool(alias or target_kind or target_country))
+    elif alias or target_kind or target_country:
+        raise UsageError("--alias, --target-kind and --target-country follow a --target")
+    out = output(ctx, fmt, as_json, no_color, RECORD_FORMATS)
+    store = open_store(ctx, db)
+    record = core.edit(store, record_id, changes, date_parser(ctx, today))
+    if as_json or fmt is not None:
+        emit_record(record, out)
+    else:
+        sys.stdout.write(record["id"] + "\n")
+
+
+@app.command()
+def delete(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="The event or response to remove.")],
+    cascade: Annotated[bool, typer.Option("--cascade", help="Also delete the event's responses.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Remove an event (with its targets) or a response; `undo` brings it back.
+
+    Examples:
+
+    
+      sanctrack delete rs-1723
+
+    
+      sanctrack delete ev-ed50 --cascade
+    """
+    from .. import core
+    from ..render import dump_json, message
+
+    store = open_store(ctx, db)
+    result = core.delete(store, record_id, cascade=cascade)
+    if as_json:
+        sys.stdout.write(dump_json(result) + "\n")
+    else:
+        sys.stdout.write("\n".join(result["deleted"]) + "\n")
+        message(f"deleted {len(result['deleted'])} record(s); 'sanctrack undo' restores them")
+
+
+@app.command()
+def undo(
+    ctx: typer.Context,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Revert the latest change not yet undone (run it again to go further back).
+
+    Examples:
+
+    
+      sanctrack undo
+
+    
+      sanctrack undo --json
+    """
+    from .. import core
+    from ..render import dump_json, visible
+
+    store = open_store(ctx, db)
+    result = core.undo(store)
+    if as_json:
+        sys.stdout.write(dump_json(result) + "\n")
+    else:
+        undone = result["undone"]
+        sys.stdout.write(f"undid change #{undone['id']}: {visible(undone['summary'])}\n")
+
+
+@app.command("log")
+def log_command(
+    ctx: typer.Context,
+    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Show at most N changes.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also the old values each change replaced or removed.")] = False,
+    db: DbOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    no_color: NoColorOption = False,
+    output: OutputOption = None,
+) -> None:
+    """The change history: every add, edit, delete, import and undo, newest first.
+
+    Examples:
+
+    
+      sanctrack log -n 10
+
+    
+      sanctrack log -v -n 1
+
+    
+      sanctrack log --json
+    """
+    from .. import core
+    from ..render import emit_rows
+
+    changes = core.history(open_store(ctx, db), limit, with_rows=verbose)
+    columns = ("id", "at", "user", "command", "summary", "undoes", "undone_by")
+    with writing(ctx, fmt, as_json, no_color, output) as out:
+        if verbose and out.format not in ("json", "jsonl"):
+            changes = [
+                {"change": c["id"], "command": c["command"], **row}
+                for c in changes for row in c["rows"]
+            ]  # fmt: skip
+            columns = ("change", "command", "table", "op", "key", "old", "new")
+        emit_rows(changes, columns, out)
+
