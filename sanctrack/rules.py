@@ -1,4 +1,13 @@
-"""When a recorded sanction is in force: the one rule `check`, `diff` and the store share.
+"""The rules every view shares: the lag from an event to a later record, and when a recorded
+sanction is in force (`check`, `diff` and the store).
+
+Lag: days from the first day of an event's period to the first day of the later record's period
+(dates may be partial: 2025-01 runs from 2025-01-01 to 2025-01-31). A record whose period holds
+the event's first day (a response dated only 2025-01 to an event of 2025-01-03) is on the day,
+never before it. `lag_days` is the rule in Python, `LAG_DAYS_SQL` the same rule for the store's
+views.
+
+Sanctions in force:
 
 Sanctions are kept per (entity, jurisdiction, authority, program). A designation, renewal or
 amendment imposes one; a delisting ends it. A *period* runs from the event that imposed a sanction
@@ -17,7 +26,24 @@ Only the standard library: the store imports this module on every write.
 
 from __future__ import annotations
 
+import datetime
 from typing import Iterable, Iterator
+
+
+def lag_days(event_start: str, start: str, end: str) -> int:
+    """Days from an event whose period starts on `event_start` to a record whose period runs from
+    `start` to `end` (ISO days), as the module's docstring says."""
+    days = (datetime.date.fromisoformat(start) - datetime.date.fromisoformat(event_start)).days
+    if days < 0 and end >= event_start:
+        return 0
+    return days
+
+
+# The same rule in SQL, over tables aliased `{event}` and `{later}` with date_start/date_end columns.
+LAG_DAYS_SQL = (
+    "CASE WHEN {later}.date_start < {event}.date_start AND {later}.date_end >= {event}.date_start"
+    " THEN 0 ELSE CAST(julianday({later}.date_start) - julianday({event}.date_start) AS INTEGER) END"
+)
 
 IMPOSING = ("designation", "renewal", "amendment")
 ENDING = "delisting"
