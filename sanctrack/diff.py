@@ -404,8 +404,9 @@ def _snapshot_side(store, view: View) -> Side:
 
 def _file_side(store, view: View) -> Side:
     from .errors import BadDataError
-    from .lists import _entity_kind, listing_digest
+    from .lists import listing_digest
     from .names import is_weak_key, kinds_compatible, name_keys
+    from .vocabulary import known_target_kind
 
     assert view.path is not None
     read = view.importer.read(view.path)
@@ -424,7 +425,7 @@ def _file_side(store, view: View) -> Side:
         if listing.list_id in listings:
             raise BadDataError(f"{view.given}: the list id {listing.list_id} appears twice")
         listings[listing.list_id] = listing
-        kind = _entity_kind(listing.kind)
+        kind = known_target_kind(listing.kind)
         names = [listing.name, *listing.aliases]
         keys = [k for n in names for k in sorted(name_keys(n, kind)) if not is_weak_key(k)]
         keys_of.append(keys)

@@ -47,18 +47,10 @@ from dataclasses import dataclass, field
 from typing import IO, Callable, Iterable, Iterator
 from urllib.parse import urlparse
 
+from .vocabulary import FTM_SCHEMA_OF_KIND
+
 ID_PREFIX = "sanctrack-"
 
-SCHEMA_OF_KIND = {
-    "person": "Person",
-    "company": "Company",
-    "organization": "Organization",
-    "group": "Organization",
-    "government-body": "PublicBody",
-    "vessel": "Vessel",
-    "aircraft": "Airplane",
-    None: "LegalEntity",
-}
 # Schemata that are FtM LegalEntities: only these can be an Event's `involved` or `organizer`
 # (a Vessel or an Airplane is an asset).
 LEGAL_ENTITIES = ("Person", "Company", "Organization", "PublicBody", "LegalEntity")
@@ -299,7 +291,7 @@ class FtmBuilder:
 
     def _add_target(self, target: dict) -> _Entity:
         entity_id = entity_ftm_id(target)
-        schema = SCHEMA_OF_KIND.get(target.get("kind"), "LegalEntity")
+        schema = FTM_SCHEMA_OF_KIND.get(target.get("kind"), "LegalEntity")
         entity = self.targets.get(entity_id)
         if entity is None:
             entity = self.targets[entity_id] = _Entity(entity_id, schema)

@@ -15,6 +15,7 @@ from typing import Callable
 from .errors import BadDataError, UsageError
 from .importers.base import ListImporter, Listing
 from .store import Store
+from .vocabulary import known_target_kind
 
 
 def content_hash(path: Path) -> str:
@@ -140,7 +141,7 @@ def import_list(
                 changed += 1
             row = listing.as_dict()
             entity_id = resolver.resolve(
-                {"name": listing.name, "aliases": listing.aliases, "kind": _entity_kind(listing.kind)},
+                {"name": listing.name, "aliases": listing.aliases, "kind": known_target_kind(listing.kind)},
                 known=known_entities.get(listing.list_id),
             )
             store.insert("listings", {"snapshot_id": snapshot_id, **row, "digest": digest, "entity_id": entity_id})
@@ -154,10 +155,6 @@ def import_list(
         store.insert("snapshots", snapshot)
         store.set_change_summary(f"{summary_text}: snapshot {snapshot_id}, {len(seen)} listings")
     return _summary(snapshot, added, removed, changed, previous=previous["id"] if previous else None)
-
-
-def _entity_kind(kind: str | None) -> str | None:
-    return kind if kind in ("person", "company", "organization", "vessel", "aircraft", "government-body", "group") else None
 
 
 def _now() -> str:

@@ -1,6 +1,7 @@
 """Name keys: when two names denote the same sanctioned party.
 
-Two names belong to one entity when their keys are equal (DESIGN.md, "Entity"). A key ignores case,
+Two names belong to one entity when their keys are equal and their kinds may be merged
+(`kind_class`, from vocabulary.KIND_CLASSES: a person never joins a company). A key ignores case,
 accents, punctuation and spacing, legal-form words (Inc., Ltd, LLC, GmbH, OOO, ООО, S.A., 有限公司…)
 and, for persons, the order of the name parts ("YAKUBETS, Maksim Viktorovich" is "Maksim
 Viktorovich Yakubets"). Names in other scripts keep their script, casefolded: "奇安信科技集团" is a
@@ -19,6 +20,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+
+from .vocabulary import KIND_CLASSES
 
 __all__ = [
     "is_weak_key",
@@ -328,22 +331,6 @@ def is_weak_key(key: str) -> bool:
     return True
 
 
-_KIND_CLASSES = {
-    "person": "person",
-    "individual": "person",
-    "vessel": "vessel",
-    "ship": "vessel",
-    "aircraft": "aircraft",
-    "airplane": "aircraft",
-    "company": "organization",
-    "organization": "organization",
-    "organisation": "organization",
-    "government-body": "organization",
-    "public-body": "organization",
-    "group": "organization",
-    "entity": "organization",
-}
-
 
 def kind_class(kind: str | None) -> str | None:
     """What a kind can be merged with: "person", "vessel", "aircraft", "organization" (company,
@@ -351,7 +338,7 @@ def kind_class(kind: str | None) -> str | None:
     lists are understood too: "Individual", "Entity", "Organisation", "public_body", "Airplane"."""
     if not kind:
         return None
-    return _KIND_CLASSES.get(kind.strip().lower().replace("_", "-").replace(" ", "-"))
+    return KIND_CLASSES.get(kind.strip().lower().replace("_", "-").replace(" ", "-"))
 
 
 def kinds_compatible(a: str | None, b: str | None) -> bool:

@@ -1,4 +1,5 @@
-"""Records as DESIGN.md defines them: validation, canonical form and identity-derived ids.
+"""Records (events and responses, docs/FORMAT.md): validation, canonical form and identity-derived
+ids. The words a record may use (actions, kinds, stances) are vocabulary.py's.
 
 Both `add` (values from options) and `import` (values from files) go through `clean_event` and
 `clean_response`, so a record is checked the same way whichever door it comes in by.
@@ -11,20 +12,12 @@ from typing import Any, Callable
 
 from .dates import PartialDate
 from .errors import UsageError
+from .vocabulary import EVENT_ACTIONS, RESPONSE_KINDS, STANCES, TARGET_KINDS
+from .vocabulary import RECORD_TYPES as RECORD_TYPES  # re-exported: cli/interchange.py reads it here
 
-ACTIONS = ("designation", "delisting", "amendment", "renewal", "other")
-TARGET_KINDS = ("person", "company", "organization", "vessel", "aircraft", "government-body", "group")
-RESPONSE_KINDS = (
-    "statement",
-    "press-conference",
-    "diplomatic-protest",
-    "filing",
-    "legal-challenge",
-    "countermeasure",
-    "other",
-)
-STANCES = ("rejects", "denies", "condemns", "threatens", "complies", "welcomes", "neutral")
-RECORD_TYPES = ("event", "response")
+# The CLI (cli/common.py, cli/interop.py) reads the vocabulary from this module; its home is
+# vocabulary.py, where this tuple is EVENT_ACTIONS.
+ACTIONS = EVENT_ACTIONS
 
 EVENT_FIELDS = (
     "id", "date", "authority", "jurisdiction", "action", "program", "legal_basis", "targets",
@@ -44,7 +37,7 @@ ID_HEX_LENGTH = 12
 
 
 class InvalidRecord(UsageError):
-    """A record value that breaks the rules of DESIGN.md (bad code, unknown kind, …)."""
+    """A record value that breaks the rules of a record (bad code, unknown kind, …)."""
 
 
 def clean_text(value: Any, field: str) -> str | None:
@@ -154,7 +147,7 @@ def clean_event(values: dict, parse_date: Callable[[str], PartialDate]) -> dict:
         **_date_fields(clean_date(values.get("date"), "date", parse_date)),
         "authority": required_text(values.get("authority"), "authority"),
         "jurisdiction": clean_code(values.get("jurisdiction"), "jurisdiction"),
-        "action": clean_choice(values.get("action"), ACTIONS, "action", default="designation"),
+        "action": clean_choice(values.get("action"), EVENT_ACTIONS, "action", default="designation"),
         "program": clean_text(values.get("program"), "program"),
         "legal_basis": clean_text(values.get("legal_basis"), "legal_basis"),
         "targets": [clean_target(t) for t in targets],
@@ -230,7 +223,8 @@ def response_id_for(response: dict) -> str:
 
 
 def event_as_record(row: dict, targets: list[dict]) -> dict:
-    """The public shape of an event (DESIGN.md's fields, targets with entity ids)."""
+    """The public shape of an event (its fields as docs/FORMAT.md lists them, targets with entity
+    ids)."""
     record = {"type": "event"}
     for field in EVENT_FIELDS:
         if field == "targets":

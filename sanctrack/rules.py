@@ -29,6 +29,8 @@ from __future__ import annotations
 import datetime
 from typing import Iterable, Iterator
 
+from .vocabulary import ENDING_ACTION, IMPOSING_ACTIONS, SANCTION_ACTIONS
+
 
 def lag_days(event_start: str, start: str, end: str) -> int:
     """Days from an event whose period starts on `event_start` to a record whose period runs from
@@ -45,9 +47,10 @@ LAG_DAYS_SQL = (
     " THEN 0 ELSE CAST(julianday({later}.date_start) - julianday({event}.date_start) AS INTEGER) END"
 )
 
-IMPOSING = ("designation", "renewal", "amendment")
-ENDING = "delisting"
-ACTIONS = (*IMPOSING, ENDING)
+# The store reads the sanction actions from here under these names (store/db.py); their home is
+# vocabulary.py.
+ACTIONS = SANCTION_ACTIONS
+ENDING = ENDING_ACTION
 
 # An event row as `periods` reads it: a tuple, in this order (a jurisdiction has a hundred
 # thousand rows, and a tuple is read several times faster than a mapping). `program` is None or
@@ -84,11 +87,11 @@ def periods(rows: Iterable[tuple]) -> Iterator[list]:
             done = []
             running = None
             key = (entity_id, jurisdiction, authority, program or "")
-        if action == ENDING:
+        if action == ENDING_ACTION:
             if running is not None:
                 running[_UNTIL:] = [date or date_start, date_start, event_id]  # until, its start, ended_by
                 running = None
-        elif running is None and action in IMPOSING:
+        elif running is None and action in IMPOSING_ACTIONS:
             running = [
                 entity_id, jurisdiction, authority, program or "", date or date_start, date_start,
                 event_id, named_as, None, None, None,

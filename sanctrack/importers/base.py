@@ -20,8 +20,6 @@ from typing import IO, Iterable, Iterator
 from ..errors import BadDataError
 from ..limits import bounded_lines
 
-KINDS = ("person", "company", "organization", "vessel", "aircraft", "government-body", "group")
-
 
 @dataclass
 class Listing:
@@ -30,7 +28,7 @@ class Listing:
     list_id: str  # the list's own id: OFAC ent_num, UK Unique ID, EU logicalId, UN DATAID…
     name: str  # the primary name, as written
     aliases: list[str] = field(default_factory=list)  # every other name (a.k.a., f.k.a., scripts)
-    kind: str | None = None  # one of KINDS, or None when the list does not say
+    kind: str | None = None  # one of vocabulary.TARGET_KINDS, or None when the list does not say
     programs: list[str] = field(default_factory=list)  # program / regime codes or names
     countries: list[str] = field(default_factory=list)  # ISO 3166 alpha-2 where known, else as written
     listed_on: str | None = None  # ISO date (partial allowed) the list itself gives, else None

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import BadDataError
+from ..vocabulary import KIND_OF_FTM_SCHEMA
 from .base import ListImporter, ListRead, Listing, clean
 from .uk import (
     birth_date,
@@ -41,15 +42,6 @@ from .uk import (
     unique_dicts,
 )
 
-TARGET_KINDS = {
-    "Person": "person",
-    "Company": "company",
-    "Organization": "organization",
-    "LegalEntity": "organization",
-    "PublicBody": "government-body",
-    "Vessel": "vessel",
-    "Airplane": "aircraft",
-}
 _IDENTIFIER_PROPERTIES = {
     "idNumber": "id number",
     "passportNumber": "passport",
@@ -207,7 +199,7 @@ def _listings(path: Path, name: str, delta: bool) -> Iterator[Listing]:
             label = clean(entity.get("caption")) or next(iter(unique(names)), entity["id"])
             yield Listing(list_id=entity["id"], name=label, raw=entity, op=op)
             continue
-        kind = TARGET_KINDS.get(entity["schema"])
+        kind = KIND_OF_FTM_SCHEMA.get(entity["schema"])
         if kind is not None and entity.get("target") is not False:
             yield _entity_listing(entity, kind, joins, op)
 
@@ -278,7 +270,7 @@ def _simple_listings(path: Path, name: str) -> Iterator[Listing]:
             list_id=list_id,
             name=entity_name,
             aliases=[alias for alias in split_list(row["aliases"]) if alias != entity_name],
-            kind=TARGET_KINDS.get(clean(row["schema"]) or ""),
+            kind=KIND_OF_FTM_SCHEMA.get(clean(row["schema"]) or ""),
             programs=split_list(row.get("program_ids")),
             countries=[country.upper() for country in split_list(row.get("countries"))],
             birth_dates=unique(map(birth_date, split_list(row.get("birth_date")))),
