@@ -13,6 +13,7 @@ from typing import Callable, Iterable, Iterator
 from . import records as rec
 from .dates import PartialDate
 from .errors import NotFound, UsageError
+from .rules import lag_days
 from .store import RecordFilter, Store, resolve_id
 
 DateParser = Callable[[str], PartialDate]
@@ -243,17 +244,9 @@ def add_response(store: Store, values: dict, parse_date: DateParser) -> AddResul
 # -- reading records -----------------------------------------------------------------------------
 
 
-def lag_days(event_date: str, response_date: str) -> int:
-    """Days from an event to a response, counting partial dates from the start of their period.
-
-    A response whose period holds the event's day (a response dated only `2025-01` to an event of
-    2025-01-03) is counted as on the day, never as before it.
-    """
-    event, response = PartialDate.from_iso(event_date), PartialDate.from_iso(response_date)
-    days = (response.start - event.start).days
-    if days < 0 and response.end >= event.start:
-        return 0
-    return days
+def _lag(event: dict, later: dict) -> int:
+    """rules.lag_days from a stored event to a later stored record (a response)."""
+    return lag_days(event["date_start"], later["date_start"], later["date_end"])
 
 
 def _event_record(store: Store, row: dict) -> dict:
@@ -266,7 +259,7 @@ def show_event(store: Store, event_id: str) -> dict:
         raise NotFound(f"no event {event_id}")
     record = _event_record(store, row)
     record["responses"] = [
-        rec.response_as_record(r) | {"lag_days": lag_days(row["date"], r["date"])}
+        rec.response_as_record(r) | {"lag_days": _lag(row, r)}
         for r in store.responses_to(event_id)
     ]
     record["counter_events"] = [
@@ -282,7 +275,7 @@ def show_response(store: Store, response_id: str) -> dict:
         raise NotFound(f"no response {response_id}")
     event = store.event(row["event_id"])
     record = rec.response_as_record(row)
-    record["lag_days"] = lag_days(event["date"], row["date"]) if event else None
+    record["lag_days"] = _lag(event, row) if event else None
     record["event"] = _event_record(store, event) if event else None
     return record
 

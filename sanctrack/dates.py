@@ -73,7 +73,7 @@ class PartialDate:
     """A date known to the year, quarter, month or day; never padded into a more precise one.
 
     Not orderable on purpose: "2025-01" is neither before nor after "2025-01-03". Sort by
-    `sort_key`, which places a partial date at the start of its period.
+    `start`, which places a partial date at the start of its period.
     """
 
     year: int
@@ -142,11 +142,6 @@ class PartialDate:
         if self.quarter is not None:
             return 3 * self.quarter - 2, 3 * self.quarter
         return 1, 12
-
-    @property
-    def sort_key(self) -> str:
-        """Sorts chronologically as text; a partial date sorts at the start of its period."""
-        return self.start.isoformat()
 
     @classmethod
     def from_iso(cls, text: str) -> PartialDate:
@@ -463,7 +458,8 @@ _READERS: list[tuple[_LazyPattern, Reader]] = [
 
 
 def parse_date(text: str, today: datetime.date | None = None) -> PartialDate:
-    """Read a date as a user writes it (see DESIGN.md, "Dates"); relative forms count from `today`.
+    """Read a date as a user writes it (the forms ACCEPTED_FORMS_HINT lists); relative forms count
+    from `today`.
 
     `today` defaults to `reference_day()`. Raises DateError, and nothing else, for any text that
     is not a date, is ambiguous or names a day that does not exist.
@@ -507,17 +503,3 @@ def reference_day(option: str | None = None) -> datetime.date:
         )
     return day.start
 
-
-def lag_days(earlier: PartialDate, later: PartialDate) -> int:
-    """Days from `earlier` to `later`, each taken at the start of its period."""
-    return (later.start - earlier.start).days
-
-
-def parse_since(text: str, today: datetime.date | None = None) -> datetime.date:
-    """The first day `--since TEXT` includes: `--since 2025` is from 2025-01-01."""
-    return parse_date(text, today).start
-
-
-def parse_until(text: str, today: datetime.date | None = None) -> datetime.date:
-    """The last day `--until TEXT` includes: `--until 2025-06` is up to 2025-06-30."""
-    return parse_date(text, today).end

@@ -1,6 +1,7 @@
-"""`sanctrack diff LEFT RIGHT`: computed here as plain data, rendered by the CLI (cli_diff.py).
+"""`sanctrack diff LEFT RIGHT`: views resolved, their items read and matched, and the differences,
+all as plain data (the CLI renders them).
 
-A *view* is one of (DESIGN.md, "Diff views"):
+A *view* is one of:
 
 * `US`, `GB`/`UK`, `US@2025-06-30`, `*@2025`: the entities under sanctions of that jurisdiction
   (`*`: of any) on the day, each with its `since`; matched with the other side by entity;
@@ -8,12 +9,12 @@ A *view* is one of (DESIGN.md, "Diff views"):
   matched by list id against a list of the same source, else by entity;
 * a path to a list file or folder: its listings, read now and stored nowhere; matched the same way.
 
-A jurisdiction view says what is in force on its day exactly as `check` does: from the recorded
-events (sanctions.py's periods, which the store keeps for every entity) and from the lists of the
-jurisdiction's sources (the latest snapshot of each source published on or before the day decides).
-`decisive_snapshot`, `listing_since` and `listed_in_force` are check's logic for lists written for
-many entities at once. A view without a date is as of the reference day; a partial date means the
-end of its period (`US@2025` is US on 2025-12-31).
+A jurisdiction view says what is in force on its day exactly as `check` does, by the rules of
+rules.py: from the recorded events (the periods, which the store keeps for every entity) and from
+the lists of the jurisdiction's sources (the latest snapshot of each source published on or before
+the day decides); `listed_in_force` applies the lists' rules to many entities at once. A view
+without a date is as of the reference day; a partial date means the last day of its period
+(`rules.diff_view_day`: `US@2025` is US on 2025-12-31).
 
 Listings of lists are compared by digest first (equal digests: no change; the digest already
 ignores row order, letter case and spacing) and field by field only where the digests differ, with
@@ -95,6 +96,7 @@ def resolve_view(
     view; `SOURCE/WHICH` with a known source a snapshot; anything else an existing path (`./US`
     reads a file named US)."""
     from .records import CODE_ALIASES
+    from .rules import diff_view_day
     from .sources import SOURCES
 
     raw = text.strip()
@@ -113,7 +115,7 @@ def resolve_view(
             day, name = today, code
         else:
             date = parse_date(match["date"])
-            day, name = date.end.isoformat(), f"{code}@{date.iso}"
+            day, name = diff_view_day(date), f"{code}@{date.iso}"
         return View("jurisdiction", raw, name, jurisdiction=code, as_of=day)
     if fmt is None and "/" in raw and not raw.startswith(("/", "./", "../", "~")):
         source, _, which = raw.partition("/")
@@ -208,23 +210,7 @@ def _file_view(path: Path, given: str, fmt: str | None) -> View:
     return View("file", given, given, path=path, format=importer.format, importer=importer)
 
 
-# -- in force on a day: check's logic, for many entities at once -------------------------------------
-
-
-def decisive_snapshot(snapshots: list[dict], as_of: str) -> tuple[dict | None, bool]:
-    """(the snapshot that says what a source lists on `as_of`, whether it was published by then):
-    the latest one published on or before the day; before the first, the first (whose listings
-    then count from their own listing dates). `snapshots` oldest first."""
-    decisive = [s for s in snapshots if s["published"] <= as_of]
-    if decisive:
-        return decisive[-1], True
-    return (snapshots[0] if snapshots else None), False
-
-
-def listing_since(listed_on: str | None, first_seen: str) -> str:
-    """Since when a listing counts: the list's own listing date when it is no later than the first
-    snapshot holding it, else that snapshot's publication date."""
-    return listed_on if listed_on and listed_on <= first_seen else first_seen
+# -- in force on a day, by the lists: rules.py's rules for many entities at once ---------------------
 
 
 def listed_in_force(rows: Iterable[Mapping], as_of: str) -> list[dict]:
@@ -232,8 +218,8 @@ def listed_in_force(rows: Iterable[Mapping], as_of: str) -> list[dict]:
 
     Each row: snapshot_id, list_id, source, name, programs (list), listed_on, entity_id and
     `first_seen` (the first publication date of a snapshot of that source holding the list id).
-    The dicts are `search._listing_sanction`'s, with `entity_id` and `programs` added."""
-    from .search import _listing_sanction
+    The dicts are `rules.listing_sanction`'s, with `entity_id`, `programs` and `list_id` added."""
+    from .rules import listing_sanction, listing_since
     from .sources import SOURCES
 
     found = []
@@ -241,7 +227,7 @@ def listed_in_force(rows: Iterable[Mapping], as_of: str) -> list[dict]:
         since = listing_since(row["listed_on"], row["first_seen"])
         if since > as_of:
             continue
-        sanction = _listing_sanction(dict(row), SOURCES.get(row["source"]), since, in_force=True)
+        sanction = listing_sanction(dict(row), SOURCES.get(row["source"]), since, in_force=True)
         sanction.update(
             entity_id=row["entity_id"], programs=list(row["programs"]), list_id=row["list_id"]
         )
@@ -305,6 +291,7 @@ class Side:
 def _jurisdiction_side(store, view: View, names: dict) -> Side:
     """The entities under sanctions of the view's jurisdiction (any, for `*`) on its day: one
     item each, `since` the earliest start of the sanctions in force, with their programs."""
+    from .rules import decisive_snapshot
     from .sources import SOURCES
 
     code = None if view.jurisdiction == "*" else view.jurisdiction
@@ -619,7 +606,7 @@ def _both_item(a: dict, b: dict, left: Side, right: Side) -> dict:
 
 
 def diff(store, left_view: View, right_view: View) -> dict:
-    """The diff of two resolved views, as DESIGN.md's `diff --json` has it, plus `summary`."""
+    """The diff of two resolved views, as `diff --json` gives it (docs/JSON.md), with `summary`."""
     import gc
 
     # Hundreds of thousands of rows stay alive until the end: the cyclic collector would walk

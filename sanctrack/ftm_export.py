@@ -6,7 +6,7 @@ are (cleaning them changes nothing); `write_ftm` writes them as JSON lines. The 
 package itself is not needed at run time: its rules for the few value types used here (dates,
 country codes, URLs, names) are mirrored below, and the tests check every entity with it.
 
-Mapping (DESIGN.md, `export --format ftm`):
+Mapping (`export --format ftm`; the kinds' schemata are vocabulary.FTM_SCHEMA_OF_KIND):
 - a target -> Person, Company, Organization (also `group`), PublicBody (`government-body`),
   Vessel, Airplane, or LegalEntity (kind unknown); one FtM entity per sanctrack entity
   (`sanctrack-en-…`) with every name and alias the exported events give it (`name` the first,

@@ -94,8 +94,8 @@ def import_list(
     notify: Callable[[str], None],
     progress: Callable[[int], None] | None = None,
 ) -> dict:
-    """Import one list file or folder as a snapshot; its summary as DESIGN.md's import --json has
-    it. An identical re-import changes nothing (its summary says `unchanged`)."""
+    """Import one list file or folder as a snapshot; its summary as `import --json` gives it
+    (docs/JSON.md). An identical re-import changes nothing (its summary says `unchanged`)."""
     from .core import EntityResolver
 
     read = importer.read(path)

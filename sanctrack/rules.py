@@ -1,5 +1,6 @@
-"""The rules every view shares: the lag from an event to a later record, and when a recorded
-sanction is in force (`check`, `diff` and the store).
+"""The rules every view shares, each written once: the lag from an event to a later record, when a
+sanction is in force (from recorded events and from official lists), and which day a partial date
+means where a view asks for one day.
 
 Lag: days from the first day of an event's period to the first day of the later record's period
 (dates may be partial: 2025-01 runs from 2025-01-01 to 2025-01-31). A record whose period holds
@@ -7,13 +8,14 @@ the event's first day (a response dated only 2025-01 to an event of 2025-01-03) 
 never before it. `lag_days` is the rule in Python, `LAG_DAYS_SQL` the same rule for the store's
 views.
 
-Sanctions in force:
+Sanctions in force, from events:
 
 Sanctions are kept per (entity, jurisdiction, authority, program). A designation, renewal or
-amendment imposes one; a delisting ends it. A *period* runs from the event that imposed a sanction
-not already in force to the delisting that ended it (or to now): a renewal during a period changes
-nothing, a designation after a delisting starts a new period, a delisting with nothing in force
-changes nothing. Events count in the order of their first day, then of their id.
+amendment imposes one; a delisting ends it (vocabulary.IMPOSING_ACTIONS, ENDING_ACTION). A
+*period* runs from the event that imposed a sanction not already in force to the delisting that
+ended it (or to now): a renewal during a period changes nothing, a designation after a delisting
+starts a new period, a delisting with nothing in force changes nothing. Events count in the order
+of their first day, then of their id.
 
 The store keeps every period of every entity in its `sanction_periods` table, recomputed for the
 entities each write touches, so a whole jurisdiction on a day is one indexed read (`diff`); `check`
@@ -21,15 +23,35 @@ computes the periods of the entities it looks at from their events. (For a key n
 rule reduces to one period from its first imposing event, which the store computes in SQL: most
 keys of a large store; its tests hold the table equal to `periods` of every event.)
 
+Sanctions in force, from official lists (`check` for one entity, `diff` for a jurisdiction):
+
+Per source, the latest snapshot published on or before the day decides (`decisive_snapshot`);
+before the first snapshot, the first one does, and its listings count from their own listing
+dates. A listing held by the decisive snapshot is in force since `listing_since`: the list's own
+listing date when it is no later than the first snapshot holding it, else that snapshot's
+publication date. A listing gone from the decisive snapshot was delisted when the first snapshot
+without it was published. `listing_sanction` states one listing as a sanction line, in the shape
+`as_of` gives a line from events.
+
+Partial dates in views: where a view asks for one day and is given a partial date (`2025`,
+`2025-06`, `2025-Q3`), each view reads it as one day of its period, named here: `since_day` and
+`until_day` for the `--since`/`--until` windows (of timeline, search and export: the whole period
+is inside the window), `check_as_of_day` for `check --as-of` (its first day) and `diff_view_day`
+for a `diff` view `CODE@DATE` (its last day).
+
 Only the standard library: the store imports this module on every write.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 from .vocabulary import ENDING_ACTION, IMPOSING_ACTIONS, SANCTION_ACTIONS
+
+if TYPE_CHECKING:
+    from .dates import PartialDate
+    from .sources import Source
 
 
 def lag_days(event_start: str, start: str, end: str) -> int:
@@ -124,3 +146,68 @@ def as_of(found: Iterable[list], day: str) -> list[dict]:
             "ended_by": ended_by if ended else None, "named_as": named_as,
         })  # fmt: skip
     return lines
+
+
+# -- sanctions in force, from official lists -------------------------------------------------------
+
+
+def decisive_snapshot(snapshots: list[dict], as_of: str) -> tuple[dict | None, bool]:
+    """(the snapshot that says what a source lists on `as_of`, whether it was published by then):
+    the latest one published on or before the day; before the first, the first (whose listings
+    then count from their own listing dates). `snapshots` oldest first."""
+    decisive = [s for s in snapshots if s["published"] <= as_of]
+    if decisive:
+        return decisive[-1], True
+    return (snapshots[0] if snapshots else None), False
+
+
+def listing_since(listed_on: str | None, first_seen: str) -> str:
+    """Since when a listing counts: the list's own listing date when it is no later than the first
+    snapshot holding it, else that snapshot's publication date."""
+    return listed_on if listed_on and listed_on <= first_seen else first_seen
+
+
+def listing_sanction(
+    row: Mapping, known: Source | None, since: str, in_force: bool, until: str | None = None
+) -> dict:
+    """The sanction a listing states, as a line of `as_of` (the fields but `entity_id`): `row` is
+    a stored listing (snapshot_id, list_id, source, name, programs), `known` its source (None when
+    sanctrack does not know it: the source's name is then the authority)."""
+    return {
+        "jurisdiction": known.jurisdiction if known else None,
+        "authority": known.authority if known else row["source"],
+        "program": "; ".join(row["programs"]) or None,
+        "since": since, "event_id": None, "listing": f"{row['snapshot_id']}/{row['list_id']}",
+        "in_force": in_force, "until": until, "ended_by": None, "named_as": row["name"],
+    }  # fmt: skip
+
+
+# -- which day a partial date means in a view ------------------------------------------------------
+# Each function takes a PartialDate and returns an ISO day. `check --as-of` and a `diff` view read
+# a partial date differently (first day against last day): the difference is kept as it is today,
+# and named, so that making them agree is a change of one line here.
+
+
+def since_day(date: PartialDate) -> str:
+    """The first day `--since DATE` keeps (timeline, search, export): the first day of its period
+    (`--since 2025` is from 2025-01-01)."""
+    return date.start.isoformat()
+
+
+def until_day(date: PartialDate) -> str:
+    """The last day `--until DATE` keeps (timeline, search, export): the last day of its period
+    (`--until 2025-06` is up to 2025-06-30)."""
+    return date.end.isoformat()
+
+
+def check_as_of_day(date: PartialDate) -> str:
+    """The day `check --as-of DATE` answers for: the FIRST day of its period (`--as-of 2020-Q3`
+    is 2020-07-01). Not the day `diff_view_day` reads from the same text, which is the last."""
+    return date.start.isoformat()
+
+
+def diff_view_day(date: PartialDate) -> str:
+    """The day a `diff` jurisdiction view `CODE@DATE` is as of: the LAST day of its period
+    (`EU@2020-Q3` is the EU on 2020-09-30). Not the day `check_as_of_day` reads from the same
+    text, which is the first."""
+    return date.end.isoformat()

@@ -263,10 +263,11 @@ def _sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction: str | 
 
 
 def _listed_sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction: str | None) -> list[dict]:
-    """What the official lists say of the entity on `as_of`: per source, the latest snapshot
-    published on or before that day decides (a listing gone from it was delisted when the first
-    snapshot without it was published); before the first snapshot, a listing counts from its own
-    listing date."""
+    """What the official lists say of the entity on `as_of`, by the rules of rules.py: per source,
+    the latest snapshot published on or before that day decides (a listing gone from it was
+    delisted when the first snapshot without it was published); before the first snapshot, a
+    listing counts from its own listing date."""
+    from .rules import decisive_snapshot, listing_sanction, listing_since
     from .sources import SOURCES
 
     by_source: dict[str, list[dict]] = {}
@@ -279,29 +280,18 @@ def _listed_sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction:
         if jurisdiction and source_jurisdiction != jurisdiction:
             continue
         snapshots = store.snapshots(source)
-        decisive = [s for s in snapshots if s["published"] <= as_of]
-        snapshot = decisive[-1] if decisive else snapshots[0]
+        snapshot, published_by_then = decisive_snapshot(snapshots, as_of)
         held = [r for r in rows if r["snapshot_id"] == snapshot["id"]]
         for row in held:
             first_seen = min(r["published"] for r in rows if r["list_id"] == row["list_id"])
-            since = row["listed_on"] if row["listed_on"] and row["listed_on"] <= first_seen else first_seen
+            since = listing_since(row["listed_on"], first_seen)
             if since > as_of:
                 continue
-            found.append(_listing_sanction(row, known, since, in_force=True))
-        if not held and decisive:
+            found.append(listing_sanction(row, known, since, in_force=True))
+        if not held and published_by_then:
             last = rows[-1]
             if last["published"] <= as_of:
                 later = [s for s in snapshots if s["published"] > last["published"]]
-                found.append(_listing_sanction(last, known, last["listed_on"] or last["published"],
-                                               in_force=False, until=later[0]["published"] if later else None))
+                found.append(listing_sanction(last, known, last["listed_on"] or last["published"],
+                                              in_force=False, until=later[0]["published"] if later else None))
     return found
-
-
-def _listing_sanction(row: dict, known, since: str, in_force: bool, until: str | None = None) -> dict:
-    return {
-        "jurisdiction": known.jurisdiction if known else None,
-        "authority": known.authority if known else row["source"],
-        "program": "; ".join(row["programs"]) or None,
-        "since": since, "event_id": None, "listing": f"{row['snapshot_id']}/{row['list_id']}",
-        "in_force": in_force, "until": until, "ended_by": None, "named_as": row["name"],
-    }  # fmt: skip

@@ -34,12 +34,12 @@ response has the fields of `show` (`event_id`, `actor`, `speaker`, `country`, `k
 
 from __future__ import annotations
 
-import datetime
 import json
 from typing import Any, Iterator
 
 from . import records as rec
 from .errors import NotFound, UsageError
+from .rules import lag_days
 from .store import Store
 
 SUBJECT_KINDS = ("entity", "jurisdiction", "program", "tag")
@@ -254,7 +254,7 @@ class _Node:
     """One event of the timeline, before its record is read: dates and chain links only."""
 
     __slots__ = ("id", "date", "start", "end", "in_response_to", "answers", "via", "shown",
-                 "nested", "children", "in_subject", "row")  # fmt: skip
+                 "children", "in_subject", "row")  # fmt: skip
 
     def __init__(self, row: tuple, in_subject: bool, whole: dict | None = None):
         self.id, self.date, self.start, self.end, self.in_response_to = row
@@ -262,7 +262,6 @@ class _Node:
         self.answers: str | None = None
         self.via: str | None = None
         self.shown = True
-        self.nested = False
         self.children: list[_Node] = []
         self.in_subject = in_subject
 
@@ -440,7 +439,6 @@ def _nest(nodes: dict[str, _Node]) -> list[_Node]:
             continue
         parent = nodes.get(node.answers) if node.answers else None
         if parent is not None and parent.shown and parent is not node:
-            node.nested = True
             parent.children.append(node)
         else:
             top.append(node)
@@ -461,7 +459,6 @@ def _nest(nodes: dict[str, _Node]) -> list[_Node]:
     for node in sorted((n for n in nodes.values() if n.shown), key=lambda n: (n.start, n.id)):
         if node.id not in reached:
             nodes[node.answers].children.remove(node)
-            node.nested = False
             top.append(node)
             walk(node)
     for node in nodes.values():
@@ -541,7 +538,7 @@ def _items(
             answered = dates.get(node.answers) if node.answers else None
             timeline_fields = {
                 "depth": depth,
-                "lag_days": _lag(answered[1], row["date_start"], row["date_end"]) if answered else None,
+                "lag_days": lag_days(answered[1], row["date_start"], row["date_end"]) if answered else None,
                 "answers": node.answers,
                 "via": node.via,
             }
@@ -607,16 +604,6 @@ def _event_item(row: dict, targets: list[dict], fields: dict) -> dict:
     }
 
 
-def _lag(event_start: str, start: str, end: str) -> int:
-    """Days from an event to a later record, as `core.lag_days` counts them, from the stored
-    first and last days of their periods: a record whose period holds the event's first day (a
-    response dated 2025-01 to an event of 2025-01-03) is on the day, never before it."""
-    days = (datetime.date.fromisoformat(start) - datetime.date.fromisoformat(event_start)).days
-    if days < 0 and end >= event_start:
-        return 0
-    return days
-
-
 def _first_designations(rows: Iterator[dict]) -> dict[str, tuple]:
     """{jurisdiction: (date_start, id, date)} of each jurisdiction's first designation among rows."""
     first: dict[str, tuple] = {}
@@ -632,7 +619,7 @@ def _first_designations(rows: Iterator[dict]) -> dict[str, tuple]:
 def _response_item(row: dict, event_start: str | None, depth: int, encoded: bool) -> dict | str:
     """A response's item: its fields (those of `show`, in the order of records.RESPONSE_FIELDS),
     then the timeline's (store.timeline.RESPONSE_JSON writes the same, as JSON)."""
-    lag = _lag(event_start, row["date_start"], row["date_end"]) if event_start else None
+    lag = lag_days(event_start, row["date_start"], row["date_end"]) if event_start else None
     if encoded:
         return _splice(row["json"], {"depth": depth, "lag_days": lag})
     return {
@@ -681,9 +668,7 @@ def _follows(row: dict, targets: list[dict], firsts: dict[str, dict[str, tuple]]
             if code != row["jurisdiction"] and (start, eid) < mine_key
         )
         for start, eid, date, code in earlier:
-            days = (
-                datetime.date.fromisoformat(row["date_start"]) - datetime.date.fromisoformat(start)
-            ).days
+            days = lag_days(start, row["date_start"], row["date_end"])  # `start` is no later
             found.append(
                 {
                     "entity_id": entity_id,

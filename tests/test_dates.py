@@ -10,15 +10,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from sanctrack.dates import (
-    PartialDate,
-    lag_days,
-    parse_date,
-    parse_since,
-    parse_until,
-    reference_day,
-)
+from sanctrack.dates import PartialDate, parse_date, reference_day
 from sanctrack.errors import DateError
+from sanctrack.rules import check_as_of_day, diff_view_day, lag_days, since_day, until_day
 
 # A Wednesday, so that weekday forms land on different sides of it.
 WEDNESDAY = date(2025, 1, 8)
@@ -304,25 +298,6 @@ def test_iso_str_and_precision(partial: PartialDate, iso: str, precision: str) -
     assert PartialDate.from_iso(iso) == partial
 
 
-def test_sort_key_places_partial_dates_at_the_start_of_their_period() -> None:
-    dates = [
-        PartialDate(2025, 1, 3),
-        PartialDate(2025, quarter=2),
-        PartialDate(2024, 12, 31),
-        PartialDate(2025, 1),
-        PartialDate(2025),
-        PartialDate(2025, 3, 31),
-    ]
-    assert PartialDate(2025).sort_key == "2025-01-01"
-    assert PartialDate(2025, quarter=2).sort_key == "2025-04-01"
-    assert PartialDate(2025, 1, 3).sort_key == "2025-01-03"
-    ordered = sorted(dates, key=lambda partial: partial.sort_key)
-    assert [partial.iso for partial in ordered][0] == "2024-12-31"
-    assert [partial.iso for partial in ordered][-2:] == ["2025-03-31", "2025-Q2"]
-    # 2025 and 2025-01 both start on 1 January; a stable sort keeps their input order.
-    assert [partial.iso for partial in ordered][1:3] == ["2025-01", "2025"]
-
-
 def test_partial_dates_are_equal_by_value_hashable_and_not_ordered() -> None:
     assert PartialDate(2025, 1) == PartialDate(2025, 1)
     assert PartialDate(2025, 1) != PartialDate(2025, 1, 1)
@@ -438,10 +413,14 @@ def test_absolute_dates_do_not_need_a_valid_reference_day(monkeypatch) -> None:
         (PartialDate(2024), PartialDate(2025, 1), 366),
         (PartialDate(2025, quarter=1), PartialDate(2025, quarter=2), 90),
         (PartialDate(2025, 2, 1), PartialDate(2025, 1, 3), -29),
+        (PartialDate(2025, 1, 3), PartialDate(2025, 1), 0),  # its period holds the day: on the day
+        (PartialDate(2025, 1, 3), PartialDate(2024, 12), -33),
     ],
 )
 def test_lag_days(earlier: PartialDate, later: PartialDate, days: int) -> None:
-    assert lag_days(earlier, later) == days
+    """rules.lag_days, from dates as the store keeps them (first and last day of each period)."""
+    start, end = later.start.isoformat(), later.end.isoformat()
+    assert lag_days(earlier.start.isoformat(), start, end) == days
 
 
 @pytest.mark.parametrize(
@@ -456,15 +435,22 @@ def test_lag_days(earlier: PartialDate, later: PartialDate, days: int) -> None:
     ],
 )
 def test_since_and_until_are_inclusive_bounds(text: str, since: date, until: date) -> None:
-    assert parse_since(text, today=WEDNESDAY) == since
-    assert parse_until(text, today=WEDNESDAY) == until
+    assert since_day(parse_date(text, today=WEDNESDAY)) == since.isoformat()
+    assert until_day(parse_date(text, today=WEDNESDAY)) == until.isoformat()
+
+
+def test_check_and_a_diff_view_read_a_partial_date_at_opposite_ends() -> None:
+    """Kept as it is, and named: `check --as-of` takes the first day, `diff CODE@DATE` the last."""
+    quarter = parse_date("2020q3", today=WEDNESDAY)
+    assert check_as_of_day(quarter) == "2020-07-01"
+    assert diff_view_day(quarter) == "2020-09-30"
 
 
 def test_since_and_until_refuse_bad_dates() -> None:
     with pytest.raises(DateError):
-        parse_since("03/04/2025", today=WEDNESDAY)
+        parse_date("03/04/2025", today=WEDNESDAY)
     with pytest.raises(DateError):
-        parse_until("2025-13", today=WEDNESDAY)
+        parse_date("2025-13", today=WEDNESDAY)
 
 
 def test_importing_dates_does_not_import_dateutil() -> None:
@@ -521,9 +507,8 @@ def test_partial_dates_round_trip_and_span_their_period(partial: PartialDate) ->
     assert PartialDate.from_iso(partial.iso) == partial
     assert parse_date(partial.iso, today=WEDNESDAY) == partial
     assert partial.start <= partial.end
-    assert partial.sort_key == partial.start.isoformat()
-    assert parse_since(partial.iso, today=WEDNESDAY) == partial.start
-    assert parse_until(partial.iso, today=WEDNESDAY) == partial.end
+    assert since_day(parse_date(partial.iso, today=WEDNESDAY)) == partial.start.isoformat()
+    assert until_day(parse_date(partial.iso, today=WEDNESDAY)) == partial.end.isoformat()
 
 
 @SETTINGS

@@ -146,6 +146,7 @@ def record_filter(ctx: typer.Context, today, types: tuple[str, ...], **given):
     """The RecordFilter of export's and search's options, each value checked (exit 2 naming the
     allowed values) and dates read inclusively."""
     from ..records import ACTIONS, STANCES, clean_choice, clean_code
+    from ..rules import since_day, until_day
     from ..store import RecordFilter
 
     parse = date_parser(ctx, today)
@@ -156,8 +157,8 @@ def record_filter(ctx: typer.Context, today, types: tuple[str, ...], **given):
         program=given["program"],
         action=clean_choice(given["action"], ACTIONS, "--action"),
         stance=clean_choice(given["stance"], STANCES, "--stance"),
-        since=parse(given["since"]).start.isoformat() if given["since"] else None,
-        until=parse(given["until"]).end.isoformat() if given["until"] else None,
+        since=since_day(parse(given["since"])) if given["since"] else None,
+        until=until_day(parse(given["until"])) if given["until"] else None,
     )
 
 

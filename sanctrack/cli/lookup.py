@@ -100,7 +100,9 @@ def check(
 
     code = clean_code(jurisdiction, "--jurisdiction")
     if as_of:
-        day = date_parser(ctx, today)(as_of).start.isoformat()
+        from ..rules import check_as_of_day
+
+        day = check_as_of_day(date_parser(ctx, today)(as_of))
     else:
         from .common import settings
 

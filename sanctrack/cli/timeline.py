@@ -114,7 +114,7 @@ def timeline(
     \b
       sanctrack timeline en-0141 -o integrity.svg
     """
-    from .. import timeline as core
+    from .. import rules, timeline as core
     from ..render import message, visible
     from ..render.timeline import emit_timeline
 
@@ -130,8 +130,8 @@ def timeline(
         fmt = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
     out = output(ctx, fmt, as_json, no_color, TIMELINE_FORMATS)
     parse = date_parser(ctx, today)
-    since_day = parse(since).start.isoformat() if since else None
-    until_day = parse(until).end.isoformat() if until else None
+    since_day = rules.since_day(parse(since)) if since else None
+    until_day = rules.until_day(parse(until)) if until else None
     store = open_store(ctx, db)
     chosen = core.resolve_subject(store, subject, forced[0] if forced else None)
     if chosen.note:
