@@ -1,4 +1,5 @@
-"""Reading dates: the one place in sanctrack where text becomes a date.
+"""Reading dates: the one place in sanctrack where text becomes a date (and where the clock is
+read for a timestamp: `utc_timestamp`).
 
 Dates in sanctions work are often partial ("in January 2025", "in 2024"), so a date here is a
 `PartialDate` that keeps its precision (year, quarter, month or day) instead of padding it into a
@@ -503,3 +504,9 @@ def reference_day(option: str | None = None) -> datetime.date:
         )
     return day.start
 
+
+
+def utc_timestamp() -> str:
+    """Now, in UTC to the second (`2025-01-03T10:00:00+00:00`): when an import or a change was
+    made. The wall clock, never the reference day: it records when, not what day a view is of."""
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")

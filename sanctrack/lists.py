@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Callable
 
+from .dates import utc_timestamp
 from .errors import BadDataError, UsageError
 from .importers.base import ListImporter, Listing
 from .store import Store
@@ -150,17 +151,11 @@ def import_list(
         removed = len(set(before) - seen)
         snapshot = {
             "id": snapshot_id, "source": read.source, "published": date, "format": importer.format,
-            "file_hash": file_hash, "listings": len(seen), "imported_at": _now(),
+            "file_hash": file_hash, "listings": len(seen), "imported_at": utc_timestamp(),
         }  # fmt: skip
         store.insert("snapshots", snapshot)
         store.set_change_summary(f"{summary_text}: snapshot {snapshot_id}, {len(seen)} listings")
     return _summary(snapshot, added, removed, changed, previous=previous["id"] if previous else None)
-
-
-def _now() -> str:
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _summary(snapshot: dict, added: int, removed: int, changed: int, **extra) -> dict:

@@ -1,6 +1,6 @@
 """Importers of official sanctions lists, one module per list family, all `ListImporter`s.
 
-`IMPORTERS` lists them in detection order (more specific first). Modules are imported only when
+`IMPORTER_CLASSES` lists them in detection order (more specific first). Modules are imported only when
 an import or a diff of a list file runs, never by lookups.
 """
 

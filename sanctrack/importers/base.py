@@ -1,24 +1,35 @@
 """The one interface every official-list importer implements, and the helpers they share.
 
 An importer module (one per list family) defines a subclass of `ListImporter` and lists it in
-`sanctrack.importers.IMPORTERS`. Adding a list is one new module: nothing else changes.
+`sanctrack.importers.IMPORTER_CLASSES`. Adding a list is one new module: nothing else changes.
 
 An importer only reads: it never touches the store. `read(inputs)` returns a `ListRead`: the source
 name, the publication date read from the file (or None), and an iterator of `Listing`s, streamed so
 that a whole list is never held in memory twice. Every malformed input raises `BadDataError` with
 the file and, where known, the line or record.
+
+The helpers every list family shares are here, by what they read: values (cleaning, deduplicating,
+identifiers, a list's word for a kind), dates (partial ISO dates from the forms lists write), text
+and CSV (encodings, headers found below a preamble), and XML (safe streaming parse, records freed
+as they are read, `XmlListImporter` for a list whose records are elements). What only one family's
+importers share stays with them: OFAC's conventions in ofac_csv.py and ofac_xml.py.
 """
 
 from __future__ import annotations
 
 import codecs
+import csv
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ..errors import BadDataError
 from ..limits import bounded_lines
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 
 @dataclass
@@ -87,18 +98,175 @@ class ListImporter:
         raise NotImplementedError
 
 
-# -- shared helpers ---------------------------------------------------------------------------------
+# -- values ----------------------------------------------------------------------------------------
 
 
-def decode_text(data: bytes, name: str, encodings: Iterable[str] = ("utf-8-sig", "cp1252")) -> str:
-    """Bytes of a text file in the first encoding that reads them whole (official CSVs are often
-    Windows-1252), or BadDataError."""
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise BadDataError(f"{name}: not text in any of {', '.join(encodings)}")
+_SPACES = re.compile(r"\s+")
+
+
+def clean(value: str | None) -> str | None:
+    """Whitespace folded; OFAC's `-0-` null and empty strings become None."""
+    if value is None:
+        return None
+    value = _SPACES.sub(" ", value).strip()
+    if not value or value == "-0-":
+        return None
+    return value
+
+
+def unique_cleaned(values: Iterable[str | None]) -> list[str]:
+    """The values `clean`ed, the empty ones left out, each once, in first-seen order."""
+    return list(dict.fromkeys(value for value in map(clean, values) if value))
+
+
+def unique_nonempty(values: Iterable[str | None]) -> list[str]:
+    """The non-empty values as they are (not cleaned: the OFAC importers clean as they read),
+    each once, in first-seen order."""
+    return list(dict.fromkeys(value for value in values if value))
+
+
+def unique_dicts(values: Iterable[dict | None]) -> list[dict]:
+    """Dicts (identifiers) in first-seen order, each once; None skipped."""
+    seen: dict[tuple, dict] = {}
+    for value in values:
+        if value is not None:
+            seen.setdefault(tuple(value.items()), value)
+    return list(seen.values())
+
+
+def joined(parts: Iterable[str | None], separator: str = ", ") -> str | None:
+    """The non-empty parts (of an address, of a name) on one line, or None."""
+    return separator.join(part for part in map(clean, parts) if part) or None
+
+
+def split_list(value: str | None, separators: str = ";") -> list[str]:
+    """A cell holding several values ("IFSR; NPWMD") as a list."""
+    return unique_cleaned(re.split(f"[{re.escape(separators)}]", value or ""))
+
+
+_KIND_OF_WORD = {
+    "individual": "person",
+    "person": "person",
+    "entity": "organization",  # UK, UN and CSL do not tell companies from other bodies
+    "enterprise": "organization",  # EU: companies, but also armed groups and state bodies
+    "organization": "organization",
+    "company": "company",
+    "ship": "vessel",
+    "vessel": "vessel",
+    "aircraft": "aircraft",
+}
+
+
+def kind_of(word: str | None) -> str | None:
+    """A Listing kind from a list's own word for it (Individual, Entity, Ship, enterprise…)."""
+    return _KIND_OF_WORD.get((clean(word) or "").lower())
+
+
+def identifier(id_type: str | None, value: str | None, country: str | None = None) -> dict | None:
+    """An identifier dict, its type named alike across lists (passport, national id, registration
+    number); None when there is no value."""
+    value = clean(value)
+    if not value:
+        return None
+    id_type = clean(id_type) or "id"
+    lowered = id_type.lower()
+    if "passport" in lowered:
+        id_type = "passport"
+    elif "national id" in lowered:  # "National Identification Number" (UN), "… card" (EU)
+        id_type = "national id"
+    elif "registration n" in lowered:  # "Registration Number" (EU), "Business registration …" (UK)
+        id_type = "registration number"
+    return {"type": id_type, "value": value, "country": clean(country)}
+
+
+def check_unique(seen: dict[str, str], list_id: str, where: str, name: str) -> None:
+    """BadDataError when list_id was already read (a snapshot holds each id once); else records
+    where it was read, in `seen`."""
+    if list_id in seen:
+        raise BadDataError(f"{name}: {where}: id {list_id} already given at {seen[list_id]}")
+    seen[list_id] = where
+
+
+# -- dates -----------------------------------------------------------------------------------------
+# Lists write dd/mm/yyyy (UK, with dd or 00 for an unknown day or month) or ISO, sometimes
+# with a time or a time zone after it (UN "2015-04-07-04:00"). Partial dates stay partial.
+
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2}|dd|DD)/(\d{1,2}|mm|MM)/(\d{4})")
+_ISO_PREFIX = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?=$|[T \-+Z])")
+
+
+def partial_iso(year: int, month: int | None, day: int | None) -> str:
+    """'1958-05-12', '1958-05' or '1958' from the parts, unchecked (see `checked_partial_iso`)."""
+    if month is None:
+        return f"{year:04d}"
+    return f"{year:04d}-{month:02d}" if day is None else f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def checked_partial_iso(year: int, month: int | None, day: int | None) -> str | None:
+    """`partial_iso` when the parts make a real (partial) date, else None."""
+    if month == 0 or day == 0:
+        return None
+    try:
+        datetime.date(year, month or 1, day or 1)
+    except ValueError:
+        return None
+    return partial_iso(year, month, day)
+
+
+def dmy_date(text: str | None) -> str | None:
+    """ISO from dd/mm/yyyy ('12/05/1958' -> '1958-05-12'; 'dd/mm/1945', '00/00/1980' -> the
+    year alone) or from a bare year; None when the text is not of that form."""
+    text = clean(text) or ""
+    if re.fullmatch(r"\d{4}", text):
+        return checked_partial_iso(int(text), None, None)
+    match = _DAY_MONTH_YEAR.fullmatch(text)
+    if not match:
+        return None
+    day, month, year = match.groups()
+    month_number = int(month) if month.isdigit() and int(month) else None
+    day_number = int(day) if day.isdigit() and int(day) and month_number else None
+    return checked_partial_iso(int(year), month_number, day_number)
+
+
+def iso_date(text: str | None) -> str | None:
+    """The ISO (partial) date at the start of `text` ('2026-02-27T00:00:09Z' -> '2026-02-27'),
+    or None when it does not start with one."""
+    match = _ISO_PREFIX.match(clean(text) or "")
+    if not match:
+        return None
+    year, month, day = match.groups()
+    return checked_partial_iso(int(year), month and int(month), day and int(day))
+
+
+def required_date(text: str | None, read: Callable[[str], str | None], where: str) -> str | None:
+    """A listing or publication date: None when absent, BadDataError when present but unreadable
+    (every record is dated from it, so a guess would be worse than a refusal)."""
+    text = clean(text)
+    if text is None:
+        return None
+    value = read(text)
+    if value is None:
+        raise BadDataError(f"{where}: unreadable date {text!r}")
+    return value
+
+
+def birth_date(text: str | None) -> str | None:
+    """A birth date as ISO where it reads as one (either order the lists use), else as written."""
+    text = clean(text)
+    return text and (dmy_date(text) or iso_date(text) or text)
+
+
+def year_range(start: str | None, end: str | None) -> str | None:
+    """A range of years as an ISO 8601 interval (`1960/1962`); one end alone when only one is
+    given."""
+    if start and end:
+        return f"{start}/{end}"
+    return start or end
+
+
+# -- text and CSV ----------------------------------------------------------------------------------
+# Official CSVs come in UTF-8 or Windows-1252, sometimes with a preamble line (a report date)
+# above the header; the header is found by the columns it must have.
 
 
 def text_lines(stream: IO[bytes], name: str, encodings=("utf-8-sig", "cp1252", "latin-1")) -> Iterator[str]:
@@ -118,17 +286,94 @@ def text_lines(stream: IO[bytes], name: str, encodings=("utf-8-sig", "cp1252", "
             raise BadDataError(f"{name}: line {number}: not text in any of {', '.join(encodings)}")
 
 
-_SPACES = re.compile(r"\s+")
+HeaderTest = Callable[[list[str]], bool]
 
 
-def clean(value: str | None) -> str | None:
-    """Whitespace folded; OFAC's `-0-` null and empty strings become None."""
-    if value is None:
-        return None
-    value = _SPACES.sub(" ", value).strip()
-    if not value or value == "-0-":
-        return None
-    return value
+def head_csv_rows(head: bytes, limit: int = 3) -> list[list[str]]:
+    """The first complete lines of a file's head read as CSV, for detection; never raises."""
+    text = head.decode("utf-8-sig", errors="replace")
+    lines = text.splitlines()
+    if len(head) >= 4096:  # the last line may be cut short
+        lines = lines[:-1]
+    try:
+        return [[cell.strip() for cell in row] for row in csv.reader(lines[:limit])]
+    except csv.Error:
+        return []
+
+
+def _csv_lines(path: Path, name: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of a CSV file, streamed; BadDataError on undecodable or bad CSV."""
+    with open(path, "rb") as stream:
+        reader = csv.reader(text_lines(stream, name))
+        try:
+            for row in reader:
+                yield reader.line_num, row
+        except csv.Error as err:
+            raise BadDataError(f"{name}: line {reader.line_num}: malformed CSV ({err})") from None
+        except UnicodeDecodeError:
+            raise BadDataError(
+                f"{name}: line {reader.line_num + 1}: not text (neither UTF-8 nor Windows-1252)"
+            ) from None
+
+
+def _find_header(
+    lines: Iterator[tuple[int, list[str]]], name: str, is_header: HeaderTest, what: str
+) -> tuple[list[list[str]], list[str]]:
+    """(preamble rows, header) at the start of a CSV; at most two preamble lines are allowed."""
+    preamble: list[list[str]] = []
+    for _number, row in lines:
+        cells = [cell.strip() for cell in row]
+        if is_header(cells):
+            return preamble, cells
+        preamble.append(cells)
+        if len(preamble) > 2:
+            break
+    raise BadDataError(f"{name}: not {what}: its header was not found in the first lines")
+
+
+def csv_preamble(path: Path, name: str, is_header: HeaderTest, what: str) -> list[list[str]]:
+    """The rows above the header (a report date), reading no further than the header."""
+    lines = _csv_lines(path, name)
+    try:
+        return _find_header(lines, name, is_header, what)[0]
+    finally:
+        lines.close()
+
+
+def csv_records(
+    path: Path, name: str, is_header: HeaderTest, what: str
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, {column: cell}) for each row below the header; blank rows are skipped.
+
+    A header with an empty first cell over rows one cell shorter is a stray leading comma (the
+    OFSI sample has one): the rows are read against the rest of the header."""
+    lines = _csv_lines(path, name)
+    header = _find_header(lines, name, is_header, what)[1]
+    stray = header[0] == ""
+    for number, row in lines:
+        if not any(cell.strip() for cell in row):
+            continue
+        columns = header
+        if stray and len(row) == len(header) - 1:
+            columns = header[1:]
+        elif len(row) > len(header) and not any(cell.strip() for cell in row[len(header) :]):
+            row = row[: len(header)]
+        if len(row) != len(columns):
+            expected = len(header) - 1 if stray else len(header)
+            raise BadDataError(
+                f"{name}: line {number}: {len(row)} fields where the header has {expected}"
+            )
+        yield number, dict(zip(columns, row))
+
+
+def row_raw(row: dict[str, str]) -> dict[str, str]:
+    """A CSV row's non-empty cells, stripped, for `Listing.raw`."""
+    return {column: cell.strip() for column, cell in row.items() if column and cell.strip()}
+
+
+# -- XML -------------------------------------------------------------------------------------------
+# Detection reads only the root element's name from the file's first bytes; reading streams the
+# records one by one and drops each after use, so memory stays flat on whole lists.
 
 
 def iterparse_safely(source: IO[bytes] | str, name: str, events=("end",)):
@@ -160,3 +405,139 @@ def iterparse_safely(source: IO[bytes] | str, name: str, events=("end",)):
 def local_name(tag: str) -> str:
     """An element's tag without its namespace: '{http://…}sdnEntry' -> 'sdnEntry'."""
     return tag.rsplit("}", 1)[-1]
+
+
+_XML_ROOT = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*"
+    rb"(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)*"
+    rb"<([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)",
+    re.DOTALL,
+)
+
+
+def xml_root_name(head: bytes) -> str | None:
+    """The local name of the root element of an XML file's head, or None if it is not XML.
+
+    A DOCTYPE is skipped, so a list file that declares entities is still recognised (and then
+    refused by the reader, rather than said to be of no known format)."""
+    match = _XML_ROOT.match(head)
+    return match and match.group(1).decode("ascii").rsplit(":", 1)[-1]
+
+
+def xml_preamble(
+    path: Path, name: str, root: str, what: str, wanted: str | None = None, stop: str | None = None
+) -> tuple[dict, str | None]:
+    """The root element's attributes and the text of the first `wanted` element, read from the
+    start of the file only (up to the first `stop` element), so `read()` learns the publication
+    date without parsing the list. BadDataError if the root is not `root`."""
+    with open(path, "rb") as stream:
+        events = iterparse_safely(stream, name, events=("start", "end"))
+        try:
+            event, element = next(events)
+            if local_name(element.tag) != root:
+                raise BadDataError(
+                    f"{name}: not {what}: the root element is <{local_name(element.tag)}>, "
+                    f"not <{root}>"
+                )
+            attributes = dict(element.attrib)
+            if wanted is not None:
+                for event, element in events:
+                    tag = local_name(element.tag)
+                    if event == "end" and tag == wanted:
+                        return attributes, element.text
+                    if event == "start" and tag == stop:
+                        break
+            return attributes, None
+        finally:
+            events.close()
+
+
+def xml_records(path: Path, name: str, tags: set[str]) -> Iterator[Element]:
+    """Each complete record element whose local name is in `tags`, with the namespaces stripped
+    from its tags; it is cleared and detached from its parent once the caller is done with it."""
+    local_names: dict[str, str] = {}  # a list has few distinct tags: strip each namespace once
+
+    def local(tag: str) -> str:
+        if tag not in local_names:
+            local_names[tag] = local_name(tag)
+        return local_names[tag]
+
+    with open(path, "rb") as stream:
+        open_elements: list[Element] = []
+        for event, element in iterparse_safely(stream, name, events=("start", "end")):
+            if event == "start":
+                open_elements.append(element)
+                continue
+            open_elements.pop()
+            if local(element.tag) in tags:
+                if "}" in element.tag:
+                    for node in element.iter():
+                        node.tag = local(node.tag)
+                yield element
+                element.clear()
+                if open_elements:  # the records done so far are its parent's only children
+                    open_elements[-1].remove(element)
+
+
+def element_record(element: Element) -> dict | str | None:
+    """A record element (tags already local) as plain data for `Listing.raw`: attributes and
+    children by name (a list where a name repeats), text stripped, empty values left out."""
+    attributes = {
+        local_name(key) if "}" in key else key: value.strip()
+        for key, value in element.attrib.items()
+        if value and not value.isspace()
+    }
+    text = element.text.strip() if element.text else ""
+    if len(element) == 0 and not attributes:
+        return text or None
+    record: dict = attributes
+    if text:
+        record["text"] = text
+    for child in element:
+        value = element_record(child)
+        if value is None or value == {}:
+            continue
+        key = child.tag
+        if key not in record:
+            record[key] = value
+        elif isinstance(record[key], list):
+            record[key].append(value)
+        else:
+            record[key] = [record[key], value]
+    return record
+
+
+def texts(element: Element, path: str) -> list[str]:
+    """The distinct texts of the elements at `path` below `element`."""
+    return unique_cleaned(node.text for node in element.iterfind(path))
+
+
+class XmlListImporter(ListImporter):
+    """An XML list: known by its root element, dated by an attribute of the root, streamed one
+    record element at a time. Subclasses name these and turn a record into a Listing."""
+
+    root: str = ""
+    what: str = ""  # "a UN Consolidated List XML", for messages
+    record_tags: frozenset[str] = frozenset()
+    date_attribute: str = ""  # the root's attribute holding the publication date
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        return xml_root_name(head) == self.root
+
+    def read(self, path: Path) -> ListRead:
+        name = str(path)
+        published = self.published(path, name)
+        return ListRead(self.sources[0], published, self._listings(path, name), format=self.format)
+
+    def published(self, path: Path, name: str) -> str | None:
+        """Read from the start of the file only, so `read()` returns before the list is parsed."""
+        attributes, _ = xml_preamble(path, name, self.root, self.what)
+        where = f"{name}: {self.date_attribute}"
+        return required_date(attributes.get(self.date_attribute), iso_date, where)
+
+    def listing(self, record: Element, where: str) -> Listing:
+        raise NotImplementedError
+
+    def _listings(self, path: Path, name: str) -> Iterator[Listing]:
+        for number, record in enumerate(xml_records(path, name, self.record_tags), start=1):
+            yield self.listing(record, f"{name}: {record.tag} {number}")

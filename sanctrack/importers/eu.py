@@ -11,17 +11,19 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from ..errors import BadDataError
-from .base import Listing, clean
-from .uk import (
+from .base import (
+    Listing,
     XmlListImporter,
+    clean,
     element_record,
     identifier,
     iso_date,
     joined,
     kind_of,
     required_date,
-    unique,
+    unique_cleaned,
     unique_dicts,
+    year_range,
 )
 
 _UNKNOWN_COUNTRY = "00"  # FSF's countryIso2Code for "UNKNOWN"
@@ -54,7 +56,7 @@ def _eu_listing(entity: Element, where: str) -> Listing:
     if not name_aliases:
         raise BadDataError(f"{where} ({list_id}): no nameAlias with a wholeName")
     name = clean(_main_name_alias(name_aliases).get("wholeName"))
-    aliases = unique(alias.get("wholeName") for alias in name_aliases)
+    aliases = unique_cleaned(alias.get("wholeName") for alias in name_aliases)
     subject = entity.find("subjectType")
     regulations = entity.findall("regulation")
     # The designation date where the entity has one, else the earliest regulation naming it.
@@ -68,14 +70,14 @@ def _eu_listing(entity: Element, where: str) -> Listing:
         name=name,
         aliases=[alias for alias in aliases if alias != name],
         kind=kind_of(subject.get("code") if subject is not None else None),
-        programs=unique(regulation.get("programme") for regulation in regulations),
-        countries=unique(
+        programs=unique_cleaned(regulation.get("programme") for regulation in regulations),
+        countries=unique_cleaned(
             code
             for node in (*entity.iterfind("citizenship"), *entity.iterfind("address"))
             if (code := node.get("countryIso2Code")) != _UNKNOWN_COUNTRY
         ),
         listed_on=listed_on or min(filter(None, publication_dates), default=None),
-        birth_dates=unique(map(_gregorian_birth_date, entity.iterfind("birthdate"))),
+        birth_dates=unique_cleaned(map(_gregorian_birth_date, entity.iterfind("birthdate"))),
         identifiers=unique_dicts(
             [
                 identifier("UN reference", entity.get("unitedNationId")),
@@ -90,8 +92,8 @@ def _eu_listing(entity: Element, where: str) -> Listing:
                 ),
             ]
         ),
-        addresses=unique(map(_address_line, entity.iterfind("address"))),
-        remarks=joined(unique(node.text for node in entity.iterfind("remark")), "\n"),
+        addresses=unique_cleaned(map(_address_line, entity.iterfind("address"))),
+        remarks=joined(unique_cleaned(node.text for node in entity.iterfind("remark")), "\n"),
         raw=element_record(entity) or {},
     )
 
@@ -123,10 +125,7 @@ def _gregorian_birth_date(birthdate: Element) -> str | None:
     year, month = clean(birthdate.get("year")), clean(birthdate.get("monthOfYear")) or ""
     if year:
         return iso_date(f"{year}-{int(month):02d}" if month.isdigit() and int(month) else year)
-    start, end = clean(birthdate.get("yearRangeFrom")), clean(birthdate.get("yearRangeTo"))
-    if start and end:
-        return f"{start}/{end}"  # an ISO 8601 interval of years
-    return start or end
+    return year_range(clean(birthdate.get("yearRangeFrom")), clean(birthdate.get("yearRangeTo")))
 
 
 def _country(code: str | None) -> str | None:

@@ -28,9 +28,12 @@ from typing import Iterator
 
 from ..errors import BadDataError
 from ..vocabulary import KIND_OF_FTM_SCHEMA
-from .base import ListImporter, ListRead, Listing, clean
-from .uk import (
+from .base import (
+    ListImporter,
+    ListRead,
+    Listing,
     birth_date,
+    clean,
     csv_records,
     head_csv_rows,
     identifier,
@@ -38,7 +41,7 @@ from .uk import (
     joined,
     row_raw,
     split_list,
-    unique,
+    unique_cleaned,
     unique_dicts,
 )
 
@@ -196,7 +199,7 @@ def _listings(path: Path, name: str, delta: bool) -> Iterator[Listing]:
     for _number, op, entity in _entities(path, name, delta):
         if op == "DEL":
             names = _values(entity.get("properties") or {}, "name")
-            label = clean(entity.get("caption")) or next(iter(unique(names)), entity["id"])
+            label = clean(entity.get("caption")) or next(iter(unique_cleaned(names)), entity["id"])
             yield Listing(list_id=entity["id"], name=label, raw=entity, op=op)
             continue
         kind = KIND_OF_FTM_SCHEMA.get(entity["schema"])
@@ -206,7 +209,7 @@ def _listings(path: Path, name: str, delta: bool) -> Iterator[Listing]:
 
 def _entity_listing(entity: dict, kind: str, joins: _Joins, op: str | None) -> Listing:
     entity_id, properties = entity["id"], entity.get("properties") or {}
-    names = unique(value for key in _ALIAS_PROPERTIES for value in _values(properties, key))
+    names = unique_cleaned(value for key in _ALIAS_PROPERTIES for value in _values(properties, key))
     name = clean(entity.get("caption")) or next(iter(names), entity_id)
     sanctions = joins.sanctions.get(entity_id, [])
     listing_dates = [
@@ -232,12 +235,12 @@ def _entity_listing(entity: dict, kind: str, joins: _Joins, op: str | None) -> L
         name=name,
         aliases=[alias for alias in names if alias != name],
         kind=kind,
-        programs=unique(_values(properties, "programId") + sanction_programs),
-        countries=unique(
+        programs=unique_cleaned(_values(properties, "programId") + sanction_programs),
+        countries=unique_cleaned(
             value.upper() for key in _COUNTRY_PROPERTIES for value in _values(properties, key)
         ),
         listed_on=min(filter(None, listing_dates), default=None),
-        birth_dates=unique(map(birth_date, _values(properties, "birthDate"))),
+        birth_dates=unique_cleaned(map(birth_date, _values(properties, "birthDate"))),
         identifiers=unique_dicts(
             [
                 *(
@@ -248,8 +251,8 @@ def _entity_listing(entity: dict, kind: str, joins: _Joins, op: str | None) -> L
                 *joins.documents.get(entity_id, []),
             ]
         ),
-        addresses=unique(_values(properties, "address") + address_entities),
-        remarks=joined(unique(_values(properties, "notes")), "\n"),
+        addresses=unique_cleaned(_values(properties, "address") + address_entities),
+        remarks=joined(unique_cleaned(_values(properties, "notes")), "\n"),
         raw=raw,
         op=op,
     )
@@ -273,7 +276,7 @@ def _simple_listings(path: Path, name: str) -> Iterator[Listing]:
             kind=KIND_OF_FTM_SCHEMA.get(clean(row["schema"]) or ""),
             programs=split_list(row.get("program_ids")),
             countries=[country.upper() for country in split_list(row.get("countries"))],
-            birth_dates=unique(map(birth_date, split_list(row.get("birth_date")))),
+            birth_dates=unique_cleaned(map(birth_date, split_list(row.get("birth_date")))),
             identifiers=unique_dicts(
                 identifier("id", value) for value in split_list(row["identifiers"])
             ),

@@ -25,18 +25,25 @@ from typing import Iterator
 from xml.etree.ElementTree import Element
 
 from ..errors import BadDataError
-from .base import ListImporter, Listing, ListRead, clean, local_name
+from .base import (
+    ListImporter,
+    ListRead,
+    Listing,
+    check_unique,
+    clean,
+    joined,
+    local_name,
+    partial_iso,
+    unique_dicts,
+    unique_nonempty,
+)
 from .ofac_csv import (
     OFAC_SOURCES,
-    check_unique,
     is_identifier_type,
-    join_address,
     ofac_country,
     ofac_identifier,
     ofac_kind,
     ofac_source,
-    unique,
-    unique_identifiers,
 )
 from .ofac_xml import Tags, iter_records, ofac_name, require_file, root_element, text_of
 
@@ -72,25 +79,18 @@ def _ymd(elem: Element | None, tags: Tags) -> Ymd | None:
         raise _Malformed(f"date {year}-{month}-{day} is not a date") from None
 
 
-def _iso(ymd: Ymd) -> str:
-    year, month, day = ymd
-    if month is None:
-        return f"{year:04d}"
-    return f"{year:04d}-{month:02d}" if day is None else f"{year:04d}-{month:02d}-{day:02d}"
-
-
 def _span(low: Ymd, high: Ymd) -> str:
     """The shortest ISO form of a date range: one day, a whole year (`1991`), a whole month
     (`1991-03`), or an ISO interval of whole years (`1960/1962`), whole months, or days."""
     if low == high:
-        return _iso(low)
+        return partial_iso(*low)
     (y1, m1, d1), (y2, m2, d2) = low, high
     if None not in (m1, d1, m2, d2):
         if (m1, d1, m2, d2) == (1, 1, 12, 31):
             low, high = (y1, None, None), (y2, None, None)
         elif d1 == 1 and d2 == calendar.monthrange(y2, m2)[1]:
             low, high = (y1, m1, None), (y2, m2, None)
-    return _iso(low) if low == high else f"{_iso(low)}/{_iso(high)}"
+    return partial_iso(*low) if low == high else f"{partial_iso(*low)}/{partial_iso(*high)}"
 
 
 def _period(period: Element | None, tags: Tags) -> str | None:
@@ -165,7 +165,7 @@ def _read_location(location: Element, tags: Tags, lookups: Lookups) -> Place:
         area = location.find(tags("LocationAreaCode"))
         area_id = area.get("AreaCodeID") if area is not None else None
         country = lookups.country(lookups.attribute("AreaCode", area_id, "CountryID"))
-    return Place(join_address([text for _, text in parts] + [country]), country)
+    return Place(joined([text for _, text in parts] + [country]), country)
 
 
 def _read_document(document: Element, tags: Tags, lookups: Lookups) -> dict:
@@ -191,7 +191,7 @@ def _read_sanctions_entry(entry: Element, tags: Tags, lookups: Lookups) -> dict:
         when = _ymd(event.find(tags("Date")), tags)
         events.append({
             "type": lookups.value("EntryEventType", event.get("EntryEventTypeID")),
-            "date": _iso(when) if when else None,
+            "date": partial_iso(*when) if when else None,
             "legal_basis": lookups.attribute("LegalBasis", event.get("LegalBasisID"),
                                              "LegalBasisShortRef"),
         })
@@ -207,7 +207,7 @@ def _read_sanctions_entry(entry: Element, tags: Tags, lookups: Lookups) -> dict:
     return {
         "list": lookups.value("List", entry.get("ListID")),
         # A measure of type "Program" carries the program code (CUBA, SDGT…) as its comment.
-        "programs": unique(m["comment"] for m in measures if m["type"] == "Program"),
+        "programs": unique_nonempty(m["comment"] for m in measures if m["type"] == "Program"),
         "listed_on": min(created) if created else (dated[0]["date"] if dated else None),
         "events": events,
         "measures": measures,
@@ -373,20 +373,20 @@ def _party_listing(party: Element, lookups: Lookups) -> Listing:
     return Listing(
         list_id=list_id,
         name=names.primary,
-        aliases=unique(names.aliases),
+        aliases=unique_nonempty(names.aliases),
         kind=kind,
         programs=list(entry.get("programs", ())),
-        countries=unique(address_countries + nationalities),
+        countries=unique_nonempty(address_countries + nationalities),
         listed_on=entry.get("listed_on"),
-        birth_dates=unique(birth_dates),
-        identifiers=unique_identifiers(identifiers),
-        addresses=unique(addresses),
+        birth_dates=unique_nonempty(birth_dates),
+        identifiers=unique_dicts(identifiers),
+        addresses=unique_nonempty(addresses),
         remarks=text_of(party, "Comment", tags),
         raw={
             "FixedRef": list_id,
             "party_type": party_type,
             "aliases": names.raw,
-            "weak_aliases": unique(names.weak_aliases),
+            "weak_aliases": unique_nonempty(names.weak_aliases),
             "features": features,
             "id_documents": documents,
             "sanctions_entry": entry or None,
@@ -422,7 +422,7 @@ def _date_of_issue(path: Path) -> str | None:
                 issued = _ymd(elem, Tags.of(elem))
             except _Malformed as err:
                 raise BadDataError(f"{path}: DateOfIssue: {err}") from None
-            return _iso(issued) if issued else None
+            return partial_iso(*issued) if issued else None
     return None
 
 

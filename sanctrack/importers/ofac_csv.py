@@ -17,10 +17,20 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import Iterator
 
 from ..errors import BadDataError, UsageError
-from .base import ListImporter, Listing, ListRead, clean
+from .base import (
+    ListImporter,
+    Listing,
+    ListRead,
+    check_unique,
+    clean,
+    joined,
+    text_lines,
+    unique_dicts,
+    unique_nonempty,
+)
 
 # -- shared by the three OFAC importers ------------------------------------------------------------
 
@@ -57,16 +67,6 @@ def ofac_country(name: str | None) -> str | None:
     """A country as OFAC writes it (`Iran`, `Korea, North`), or None for its placeholder."""
     name = clean(name)
     return None if name is None or name.lower() == _NO_COUNTRY else name
-
-
-def unique(values: Iterable[str | None]) -> list[str]:
-    """The non-empty values, first occurrence kept, in order."""
-    return list(dict.fromkeys(value for value in values if value))
-
-
-def join_address(parts: Iterable[str | None]) -> str | None:
-    """One address line from its parts (street, city, …, country), nulls left out."""
-    return ", ".join(part for part in (clean(p) for p in parts) if part) or None
 
 
 _MONTHS = {m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
@@ -222,21 +222,6 @@ def parse_remarks(remarks: str | None) -> RemarkFacts:
     return facts
 
 
-def unique_identifiers(identifiers: Iterable[dict]) -> list[dict]:
-    seen: dict[tuple, dict] = {}
-    for identifier in identifiers:
-        key = (identifier["type"], identifier["value"], identifier["country"])
-        seen.setdefault(key, identifier)
-    return list(seen.values())
-
-
-def check_unique(seen: dict[str, str], list_id: str, where: str, name: str) -> None:
-    """BadDataError when list_id was already read (a snapshot holds each id once)."""
-    if list_id in seen:
-        raise BadDataError(f"{name}: {where}: id {list_id} already given at {seen[list_id]}")
-    seen[list_id] = where
-
-
 # -- the CSV set -----------------------------------------------------------------------------------
 
 MAIN_COLUMNS = (
@@ -299,20 +284,6 @@ def locate_set(path: Path) -> CsvSet:
     return CsvSet(source, main, add, alt, comments)
 
 
-def _decoded_lines(stream: IO[bytes]) -> Iterator[str]:
-    """Lines as text, each in the first encoding that reads it: UTF-8 (a Windows-1252 line with
-    accents is never valid UTF-8), else Windows-1252, else Latin-1 (which reads any byte)."""
-    for number, raw in enumerate(stream):
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                text = raw.decode("cp1252")
-            except UnicodeDecodeError:
-                text = raw.decode("latin-1")
-        yield text.removeprefix("\ufeff") if number == 0 else text
-
-
 def read_rows(
     path: Path, columns: tuple[str, ...], numbers: int = 1
 ) -> Iterator[tuple[int, list[str]]]:
@@ -322,7 +293,7 @@ def read_rows(
     integers, is BadDataError."""
     name = str(path)
     with open(path, "rb") as stream:
-        reader = csv.reader(_decoded_lines(stream))
+        reader = csv.reader(text_lines(stream, name))
         try:
             for row in reader:
                 if not row or row == [_EOF_MARKER]:
@@ -369,7 +340,7 @@ def _programs(value: str | None) -> list[str]:
     brackets)."""
     if not value:
         return []
-    return unique(clean(part.strip("[] ")) for part in value.split("] ["))
+    return unique_nonempty(clean(part.strip("[] ")) for part in value.split("] ["))
 
 
 def _null_to_empty(value: str) -> str:
@@ -403,21 +374,21 @@ def iter_listings(files: CsvSet) -> Iterator[Listing]:
         yield Listing(
             list_id=list_id,
             name=fields["SDN_Name"],
-            aliases=unique(alt["alt_name"] for alt in alt_rows),
+            aliases=unique_nonempty(alt["alt_name"] for alt in alt_rows),
             kind=ofac_kind(fields["SDN_Type"]),
             programs=_programs(fields["Program"]),
-            countries=unique([ofac_country(add["Country"]) for add in add_rows] + facts.countries),
-            birth_dates=unique(facts.birth_dates),
-            identifiers=unique_identifiers(facts.identifiers),
-            addresses=unique(
-                join_address((add["Address"], add["City/State/Province/Postal Code"],
+            countries=unique_nonempty([ofac_country(add["Country"]) for add in add_rows] + facts.countries),
+            birth_dates=unique_nonempty(facts.birth_dates),
+            identifiers=unique_dicts(facts.identifiers),
+            addresses=unique_nonempty(
+                joined((add["Address"], add["City/State/Province/Postal Code"],
                               ofac_country(add["Country"])))
                 for add in add_rows
             ),
             remarks=remarks,
             raw={
                 **fields, "add": add_rows, "alt": alt_rows,
-                "weak_aliases": unique(facts.weak_aliases),
+                "weak_aliases": unique_nonempty(facts.weak_aliases),
             },
         )
 

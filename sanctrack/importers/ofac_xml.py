@@ -18,19 +18,26 @@ from typing import Iterator
 from xml.etree.ElementTree import Element
 
 from ..errors import BadDataError, UsageError
-from .base import ListImporter, Listing, ListRead, clean, iterparse_safely, local_name
+from .base import (
+    ListImporter,
+    ListRead,
+    Listing,
+    check_unique,
+    clean,
+    iterparse_safely,
+    joined,
+    local_name,
+    unique_dicts,
+    unique_nonempty,
+)
 from .ofac_csv import (
     OFAC_SOURCES,
-    check_unique,
     is_identifier_type,
-    join_address,
     ofac_country,
     ofac_date,
     ofac_identifier,
     ofac_kind,
     ofac_source,
-    unique,
-    unique_identifiers,
 )
 
 # -- XML helpers shared with ofac_advanced ---------------------------------------------------------
@@ -175,7 +182,7 @@ def _entry_listing(entry: Element, where: str, name: str) -> Listing:
     for address in entry.iterfind(tags("addressList/address")):
         parts = ("address1", "address2", "address3", "city", "stateOrProvince", "postalCode")
         country = ofac_country(text_of(address, "country", tags))
-        addresses.append(join_address([text_of(address, part, tags) for part in parts] + [country]))
+        addresses.append(joined([text_of(address, part, tags) for part in parts] + [country]))
         address_countries.append(country)
     nationalities = [
         ofac_country(item.findtext(tags("country")))
@@ -191,20 +198,20 @@ def _entry_listing(entry: Element, where: str, name: str) -> Listing:
             identifiers.append(ofac_identifier(id_type, number, country))
 
     raw = as_data(entry)
-    raw["weak_aliases"] = unique(weak_aliases)
+    raw["weak_aliases"] = unique_nonempty(weak_aliases)
     return Listing(
         list_id=uid,
         name=primary,
-        aliases=unique(aliases),
+        aliases=unique_nonempty(aliases),
         kind=ofac_kind(text_of(entry, "sdnType", tags)),
-        programs=unique(clean(p.text) for p in entry.iterfind(tags("programList/program"))),
-        countries=unique(address_countries + nationalities),
-        birth_dates=unique(
+        programs=unique_nonempty(clean(p.text) for p in entry.iterfind(tags("programList/program"))),
+        countries=unique_nonempty(address_countries + nationalities),
+        birth_dates=unique_nonempty(
             ofac_date(item.findtext(tags("dateOfBirth")))
             for item in entry.iterfind(tags("dateOfBirthList/dateOfBirthItem"))
         ),
-        identifiers=unique_identifiers(identifiers),
-        addresses=unique(addresses),
+        identifiers=unique_dicts(identifiers),
+        addresses=unique_nonempty(addresses),
         remarks=text_of(entry, "remarks", tags),
         raw=raw,
     )

@@ -9,17 +9,19 @@ from __future__ import annotations
 from xml.etree.ElementTree import Element
 
 from ..errors import BadDataError
-from .base import Listing, clean
-from .uk import (
+from .base import (
+    Listing,
     XmlListImporter,
+    clean,
     element_record,
     identifier,
     iso_date,
     joined,
     required_date,
     texts,
-    unique,
+    unique_cleaned,
     unique_dicts,
+    year_range,
 )
 
 _NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
@@ -54,21 +56,21 @@ def _un_listing(record: Element, where: str) -> Listing:
     return Listing(
         list_id=list_id,
         name=name,
-        aliases=[alias for alias in unique(aliases) if alias != name],
+        aliases=[alias for alias in unique_cleaned(aliases) if alias != name],
         kind=kind,
         programs=texts(record, "UN_LIST_TYPE"),
-        countries=unique(
+        countries=unique_cleaned(
             [*texts(record, "NATIONALITY/VALUE"), *(a.findtext("COUNTRY") for a in addresses)]
         ),
         listed_on=required_date(record.findtext("LISTED_ON"), iso_date, f"{where}: LISTED_ON"),
-        birth_dates=unique(map(_birth_date, record.iterfind("INDIVIDUAL_DATE_OF_BIRTH"))),
+        birth_dates=unique_cleaned(map(_birth_date, record.iterfind("INDIVIDUAL_DATE_OF_BIRTH"))),
         identifiers=unique_dicts(
             [
                 identifier("UN reference", record.findtext("REFERENCE_NUMBER")),
                 *map(_document, record.iterfind("INDIVIDUAL_DOCUMENT")),
             ]
         ),
-        addresses=unique(
+        addresses=unique_cleaned(
             joined(address.findtext(part) for part in _ADDRESS_PARTS) for address in addresses
         ),
         remarks=clean(record.findtext("COMMENTS1")),
@@ -84,9 +86,7 @@ def _birth_date(date: Element) -> str | None:
     if year := clean(date.findtext("YEAR")):
         return year
     start, end = clean(date.findtext("FROM_YEAR")), clean(date.findtext("TO_YEAR"))
-    if start and end:
-        return f"{start}/{end}"
-    return start or end or clean(date.findtext("NOTE"))
+    return year_range(start, end) or clean(date.findtext("NOTE"))
 
 
 def _document(document: Element) -> dict | None:

@@ -19,9 +19,12 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import BadDataError
-from .base import ListImporter, ListRead, Listing, clean
-from .uk import (
+from .base import (
+    ListImporter,
+    ListRead,
+    Listing,
     birth_date,
+    clean,
     csv_records,
     head_csv_rows,
     identifier,
@@ -30,7 +33,7 @@ from .uk import (
     required_date,
     row_raw,
     split_list,
-    unique,
+    unique_cleaned,
     unique_dicts,
 )
 
@@ -79,8 +82,8 @@ def _csl_listing(row: dict[str, str], where: str) -> Listing:
         name=name,
         aliases=[alias for alias in split_list(row.get("alt_names")) if alias != name],
         kind=kind_of(cell("type")),
-        programs=split_list(row.get("programs")) or unique([source]),
-        countries=unique(
+        programs=split_list(row.get("programs")) or unique_cleaned([source]),
+        countries=unique_cleaned(
             [
                 *split_list(row.get("citizenships"), ";,"),
                 *split_list(row.get("nationalities"), ";,"),
@@ -88,7 +91,7 @@ def _csl_listing(row: dict[str, str], where: str) -> Listing:
             ]
         ),
         listed_on=required_date(cell("start_date"), iso_date, f"{where}: start_date"),
-        birth_dates=unique(map(birth_date, split_list(row.get("dates_of_birth")))),
+        birth_dates=unique_cleaned(map(birth_date, split_list(row.get("dates_of_birth")))),
         identifiers=unique_dicts(
             _identifier(item, new_layout) for item in split_list(row.get("ids"))
         ),
