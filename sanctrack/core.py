@@ -1,4 +1,8 @@
-"""What sanctrack does, as plain functions over a `Store`: no Typer, no Rich, no printing.
+"""The records' commands as plain functions over a `Store`: no Typer, no Rich, no printing.
+
+It owns linking target names to entities (`EntityResolver`), adding, showing, editing, deleting
+and undoing records, the change history, and importing and exporting sanctrack's own format. The
+rules it applies are elsewhere: records.py validates, rules.py gives the lag of a response.
 
 Each function takes an open store and plain values and returns plain data (dicts and lists) for a
 renderer, or raises a `SanctrackError`.

@@ -5,9 +5,10 @@ and then every event naming those entities and every response to those events, b
 and responses whose own text matches. Hits are ranked: whole-name matches and what concerns them
 first, then by bm25.
 
-check: is a name (or any name of the same entity) under sanctions on a day, by whom, since when.
-A partial date counts from the first day of its period: an event dated `2025-01` is in effect from
-2025-01-01 on.
+check: is a name (or any name of the same entity) under sanctions on a day, by whom, since when,
+by the rules of rules.py for recorded events (periods) and for official lists (decisive snapshot,
+listing date). A partial date counts from the first day of its period: an event dated `2025-01` is
+in effect from 2025-01-01 on.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Importers of official sanctions lists, one module per list family, all `ListImporter`s.
 
-`IMPORTER_CLASSES` lists them in detection order (more specific first). Modules are imported only when
-an import or a diff of a list file runs, never by lookups.
+`IMPORTER_CLASSES` lists them in detection order (more specific first). Modules are imported only
+when an import or a diff of a list file runs, never by lookups.
 """
 
 from __future__ import annotations
