@@ -210,7 +210,7 @@ def _file_view(path: Path, given: str, fmt: str | None) -> View:
     return View("file", given, given, path=path, format=importer.format, importer=importer)
 
 
-# -- in force on a day, by the lists: rules.py's rules for many entities at once ---------------------
+# -- in force on a day, by the lists: rules.py's rules for many entities at once -----------------
 
 
 def listed_in_force(rows: Iterable[Mapping], as_of: str) -> list[dict]:

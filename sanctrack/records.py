@@ -13,10 +13,11 @@ from typing import Any, Callable
 from .dates import PartialDate
 from .errors import UsageError
 from .vocabulary import EVENT_ACTIONS, RESPONSE_KINDS, STANCES, TARGET_KINDS
-from .vocabulary import RECORD_TYPES as RECORD_TYPES  # re-exported: cli/interchange.py reads it here
 
-# The CLI (cli/common.py, cli/interop.py) reads the vocabulary from this module; its home is
-# vocabulary.py, where this tuple is EVENT_ACTIONS.
+# The CLI (cli/common.py, cli/interop.py, cli/interchange.py) reads the vocabulary from this module
+# under these names; its home is vocabulary.py, where ACTIONS is EVENT_ACTIONS.
+from .vocabulary import RECORD_TYPES as RECORD_TYPES
+
 ACTIONS = EVENT_ACTIONS
 
 EVENT_FIELDS = (

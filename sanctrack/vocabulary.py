@@ -24,11 +24,13 @@ SANCTION_ACTIONS = (*IMPOSING_ACTIONS, ENDING_ACTION)
 
 # -- target kinds ----------------------------------------------------------------------------------
 
-TARGET_KINDS = ("person", "company", "organization", "vessel", "aircraft", "government-body", "group")
+TARGET_KINDS = (
+    "person", "company", "organization", "vessel", "aircraft", "government-body", "group",
+)  # fmt: skip
 
 
 def known_target_kind(kind: str | None) -> str | None:
-    """`kind` when it is one of TARGET_KINDS, else None (a list's kind that no record could hold)."""
+    """`kind` when it is one of TARGET_KINDS, else None (a list's kind no record could hold)."""
     return kind if kind in TARGET_KINDS else None
 
 

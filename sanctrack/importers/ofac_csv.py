@@ -377,7 +377,9 @@ def iter_listings(files: CsvSet) -> Iterator[Listing]:
             aliases=unique_nonempty(alt["alt_name"] for alt in alt_rows),
             kind=ofac_kind(fields["SDN_Type"]),
             programs=_programs(fields["Program"]),
-            countries=unique_nonempty([ofac_country(add["Country"]) for add in add_rows] + facts.countries),
+            countries=unique_nonempty(
+                [ofac_country(add["Country"]) for add in add_rows] + facts.countries
+            ),
             birth_dates=unique_nonempty(facts.birth_dates),
             identifiers=unique_dicts(facts.identifiers),
             addresses=unique_nonempty(

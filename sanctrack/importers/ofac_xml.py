@@ -204,7 +204,9 @@ def _entry_listing(entry: Element, where: str, name: str) -> Listing:
         name=primary,
         aliases=unique_nonempty(aliases),
         kind=ofac_kind(text_of(entry, "sdnType", tags)),
-        programs=unique_nonempty(clean(p.text) for p in entry.iterfind(tags("programList/program"))),
+        programs=unique_nonempty(
+            clean(p.text) for p in entry.iterfind(tags("programList/program"))
+        ),
         countries=unique_nonempty(address_countries + nationalities),
         birth_dates=unique_nonempty(
             ofac_date(item.findtext(tags("dateOfBirth")))

@@ -104,7 +104,9 @@ class _UkDesignation:
         return Listing(
             list_id=self.list_id,
             name=names[0],
-            aliases=[alias for alias in unique_cleaned(names[1:] + self.script_names) if alias != names[0]],
+            aliases=[
+                alias for alias in unique_cleaned(names[1:] + self.script_names) if alias != names[0]
+            ],
             kind=next(filter(None, map(kind_of, self.kinds)), None),
             programs=unique_cleaned(self.regimes),
             countries=unique_cleaned(self.nationalities + self.address_countries + self.flags),
