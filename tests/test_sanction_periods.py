@@ -12,7 +12,7 @@ import pytest
 
 from conftest import SEED
 from sanctrack.rules import PERIOD, as_of, periods
-from sanctrack.store.db import sanction_event_rows
+from sanctrack.store.periods import sanction_event_rows
 
 OFAC = ("--authority", "US Department of the Treasury, OFAC", "--jurisdiction", "US")
 FCDO = ("--authority", "UK FCDO", "--jurisdiction", "GB")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from conftest import OFAC_EVENT, run_process, store_digest
-from sanctrack.store.db import APPLICATION_ID, SCHEMA_VERSION
+from sanctrack.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 
 def test_store_is_created_on_first_write_only(cli, db):
