@@ -389,7 +389,7 @@ class Store:
 
 @dataclass
 class RecordFilter:
-    """Filters shared by export (and, later, search): each None means 'any'."""
+    """Filters shared by export and search: each None means 'any'."""
 
     type: str | None = None
     jurisdiction: str | None = None

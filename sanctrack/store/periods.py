@@ -10,7 +10,7 @@ from typing import Any, Iterable
 from ..rules import ACTIONS, ENDING, periods
 
 _SANCTION_ACTIONS_SQL = f"({', '.join(repr(action) for action in ACTIONS)})"
-# A sanction's key (sanctions.py) over targets `t` and events `e`.
+# A sanction's key (rules.py) over targets `t` and events `e`.
 _SANCTION_KEY_SQL = "t.entity_id, e.jurisdiction, e.authority, coalesce(e.program, '')"
 
 
@@ -19,7 +19,7 @@ def sanction_event_rows(
 ) -> sqlite3.Cursor:
     """The designations, renewals, amendments and delistings of the targets matching `where` (on
     `t`, the targets, and `e`, the events), one row per target, as tuples in
-    `sanctions.EVENT_ROW`'s order, sorted as `sanctions.periods` reads them: by sanction key, then
+    `rules.EVENT_ROW`'s order, sorted as `rules.periods` reads them: by sanction key, then
     date_start and id. `date` is None where it equals date_start (as most do: one string less per
     row); `named_as` is None unless `named`. A cursor: the whole store can stream through."""
     return conn.execute(
@@ -82,7 +82,7 @@ def _compute_sanction_periods(
 ) -> None:
     """Insert the periods of the targets matching `scope` (on `t` and `e`), read through `joined`."""
     # A sanction never delisted (nine keys in ten) has one period, from its first imposing event:
-    # sanctions.py's rule reduced to a GROUP BY, which SQLite runs over a whole store in about half
+    # rules.py's rule reduced to a GROUP BY, which SQLite runs over a whole store in about half
     # the time the rows would take through Python (2.8 s against 5.2 s for 200,000 events). The
     # minimum of date_start, id and date joined is the first event, by date then id; the tests
     # hold the result equal to `periods`.

@@ -150,7 +150,7 @@ class SearchQueries:
 
     def sanction_events(self, entity_ids: list[str]) -> list[tuple]:
         """The designations, renewals, amendments and delistings naming `entity_ids`, for `check`:
-        tuples in `sanctions.EVENT_ROW`'s order, as `sanctions.periods` reads them."""
+        tuples in `rules.EVENT_ROW`'s order, as `rules.periods` reads them."""
         if not entity_ids:
             return []
         # every column read is in the covering index of targets: one seek per event, no table row
