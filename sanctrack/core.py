@@ -145,7 +145,7 @@ class EntityResolver:
                 if target["entity_id"] == other:
                     key = {"event_id": target["event_id"], "position": target["position"]}
                     self.store.update("targets", key, {"entity_id": into})
-        for snapshot_id, list_id in self.store.entity_listing_keys(other):
+        for snapshot_id, list_id in self.store.lists.entity_listing_keys(other):
             key = {"snapshot_id": snapshot_id, "list_id": list_id}
             self.store.update("listings", key, {"entity_id": into})
         self.store.delete("entities", {"id": other})
@@ -159,7 +159,7 @@ class EntityResolver:
     def prune(self, entity_ids: Iterable[str]) -> None:
         """Delete entities no target or listing names any more (after a delete or an edit)."""
         for entity_id in set(entity_ids):
-            if not self.store.entity_has_targets(entity_id) and not self.store.entity_listing_keys(entity_id):
+            if not self.store.entity_has_targets(entity_id) and not self.store.lists.entity_listing_keys(entity_id):
                 for row in self.store.entity_names(entity_id):
                     key = {"entity_id": entity_id, "key": row["key"], "name": row["name"]}
                     self.store.delete("entity_names", key)
@@ -321,7 +321,7 @@ def show_entity(store: Store, entity_id: str) -> dict:
                 "programs": row["programs"],
                 "listed_on": row["listed_on"],
             }
-            for row in store.listings_of_entities([entity_id])
+            for row in store.lists.listings_of_entities([entity_id])
         ],
     }
 
@@ -329,13 +329,13 @@ def show_entity(store: Store, entity_id: str) -> dict:
 def show_listing(store: Store, text: str) -> dict:
     """A list entry by its id SNAPSHOT/LIST_ID (e.g. ofac-sdn/2024-04-12/48239), whole."""
     snapshot_id, _, list_id = text.strip().rpartition("/")
-    row = store.listing(snapshot_id, list_id) if snapshot_id else None
+    row = store.lists.listing(snapshot_id, list_id) if snapshot_id else None
     if row is None:
-        if snapshot_id and store.snapshot(snapshot_id) is None:
-            known = ", ".join(s["id"] for s in store.snapshots()) or "none yet"
+        if snapshot_id and store.lists.snapshot(snapshot_id) is None:
+            known = ", ".join(s["id"] for s in store.lists.snapshots()) or "none yet"
             raise UsageError(f"no snapshot {snapshot_id!r}", hint=f"snapshots: {known}")
         raise UsageError(f"no listing {text!r}", hint="a listing's id is SNAPSHOT/LIST_ID")
-    snapshot = store.snapshot(snapshot_id)
+    snapshot = store.lists.snapshot(snapshot_id)
     record = {"type": "listing", "id": f"{snapshot_id}/{list_id}", "source": snapshot["source"],
               "published": snapshot["published"]}  # fmt: skip
     record.update({k: v for k, v in row.items() if k not in ("change_id", "snapshot_id", "digest")})
@@ -460,11 +460,11 @@ def delete(store: Store, text: str, cascade: bool = False) -> dict:
 
 def undo(store: Store) -> dict:
     """Revert the latest change not yet undone; repeated, it walks back through the history."""
-    target = store.last_undoable_change()
+    target = store.log.last_undoable_change()
     if target is None:
         raise NotFound("nothing to undo")
     with store.change("undo", f"undo #{target.id}: {target.summary}") as change_id:
-        store.revert(target)
+        store.log.revert(target)
     return {"undone": change_dict(target), "change": change_id}
 
 
@@ -475,10 +475,10 @@ def change_dict(change) -> dict:
 def history(store: Store, limit: int | None = None, with_rows: bool = False) -> list[dict]:
     """Changes newest first; `with_rows` adds the old values each one replaced or removed (rows a
     change inserted are known by their change_id and not repeated here)."""
-    changes = [change_dict(c) for c in store.changes(limit)]
+    changes = [change_dict(c) for c in store.log.changes(limit)]
     if with_rows:
         for change in changes:
-            change["rows"] = store.change_rows(change["id"])
+            change["rows"] = store.log.change_rows(change["id"])
     return changes
 
 
@@ -555,7 +555,7 @@ def import_records(
             )
         for record_id, link, missing in store.dangling_event_links(change_id):
             raise BadDataError(f"{record_id}: {link} {missing} is neither stored nor imported")
-        store.set_change_summary(
+        store.log.set_change_summary(
             f"import {', '.join(summary.sources)}: {summary.events} events, "
             f"{summary.responses} responses"
         )

@@ -119,7 +119,7 @@ def resolve_view(
         return View("jurisdiction", raw, name, jurisdiction=code, as_of=day)
     if fmt is None and "/" in raw and not raw.startswith(("/", "./", "../", "~")):
         source, _, which = raw.partition("/")
-        stored = {s["source"] for s in store.snapshots()}
+        stored = {s["source"] for s in store.lists.snapshots()}
         if source.lower() in SOURCES or source.lower() in stored:
             return _snapshot_view(store, source.lower(), which, raw)
     path = Path(raw).expanduser()
@@ -134,9 +134,9 @@ def resolve_view(
 def _jurisdiction_known(store, code: str) -> bool:
     from .sources import SOURCES
 
-    if store.diff_has_jurisdiction(code):
+    if store.diff.has_jurisdiction(code):
         return True
-    listed = {s["source"] for s in store.snapshots()}
+    listed = {s["source"] for s in store.lists.snapshots()}
     return any(SOURCES[s].jurisdiction == code for s in listed if s in SOURCES)
 
 
@@ -144,8 +144,8 @@ def _what_exists(store) -> str:
     """The hint of a bad view: the jurisdictions and snapshots this store holds."""
     from .sources import SOURCES
 
-    snapshots = store.snapshots()
-    codes = set(store.diff_event_jurisdictions())
+    snapshots = store.lists.snapshots()
+    codes = set(store.diff.event_jurisdictions())
     codes |= {SOURCES[s["source"]].jurisdiction for s in snapshots if s["source"] in SOURCES}
     codes.discard(None)
     parts = []
@@ -168,12 +168,12 @@ def _snapshot_list(snapshots: list[dict], limit: int = 12) -> str:
 
 
 def _snapshot_view(store, source: str, which: str, given: str) -> View:
-    snapshots = store.snapshots(source)
+    snapshots = store.lists.snapshots(source)
     if not snapshots:
         raise UsageError(
             f"unknown view {given!r}: no snapshot of {source} is stored",
             hint=(
-                _what_exists(store) if store.snapshots()
+                _what_exists(store) if store.lists.snapshots()
                 else f"import one: sanctrack import FILE --source {source}"
             ),
         )
@@ -297,9 +297,9 @@ def _jurisdiction_side(store, view: View, names: dict) -> Side:
     code = None if view.jurisdiction == "*" else view.jurisdiction
     as_of = view.as_of
     assert as_of is not None
-    rows = store.diff_sanctions_in_force(code, as_of)
+    rows = store.diff.sanctions_in_force(code, as_of)
     if len(rows) > 2000 and not names:
-        names.update(store.diff_entity_names(()))  # every name, read once: the other side shares it
+        names.update(store.diff.entity_names(()))  # every name, read once: the other side shares it
     every = view.jurisdiction == "*"
     # The items are built as they will be shown; `starts` holds each one's first day (ISO). An
     # entity's rows come together, its earliest sanction first: that one gives `since`.
@@ -326,7 +326,7 @@ def _jurisdiction_side(store, view: View, names: dict) -> Side:
             item["jurisdictions"].append(jurisdiction)
 
     by_source: dict[str, list[dict]] = {}
-    for snapshot in store.snapshots():
+    for snapshot in store.lists.snapshots():
         by_source.setdefault(snapshot["source"], []).append(snapshot)
     for source, snapshots in by_source.items():
         known = SOURCES.get(source)
@@ -335,7 +335,7 @@ def _jurisdiction_side(store, view: View, names: dict) -> Side:
         snapshot, _ = decisive_snapshot(snapshots, as_of)
         if snapshot is None:
             continue
-        for sanction in listed_in_force(store.diff_held_listings(snapshot["id"], source), as_of):
+        for sanction in listed_in_force(store.diff.held_listings(snapshot["id"], source), as_of):
             entity_id = sanction["entity_id"]
             start = _start(sanction["since"])
             start_text = start.isoformat() if start else sanction["since"]
@@ -360,7 +360,7 @@ def _jurisdiction_side(store, view: View, names: dict) -> Side:
 
     missing = [entity_id for entity_id, item in items.items() if item["name"] is None]
     if missing:
-        found = store.diff_entity_names(missing)
+        found = store.diff.entity_names(missing)
         names.update(found)
         for entity_id in missing:
             items[entity_id]["name"] = found.get(entity_id, entity_id)
@@ -384,9 +384,9 @@ def _snapshot_side(store, view: View) -> Side:
     items = [
         {"list_id": list_id, "name": name, "entity_id": entity_id, "kind": kind,
          "programs": programs_of(programs), "digest": digest}
-        for list_id, name, entity_id, kind, programs, digest in store.diff_listing_rows(snapshot_id)
+        for list_id, name, entity_id, kind, programs, digest in store.diff.listing_rows(snapshot_id)
     ]  # fmt: skip
-    return Side(view, items, by_list=True, full=lambda ids: store.diff_listings(snapshot_id, ids))
+    return Side(view, items, by_list=True, full=lambda ids: store.diff.listings(snapshot_id, ids))
 
 
 def _file_side(store, view: View) -> Side:
@@ -421,7 +421,7 @@ def _file_side(store, view: View) -> Side:
             "programs": list(listing.programs), "digest": listing_digest(listing), "_keys": keys,
             "_candidates": [],
         })  # fmt: skip
-    found = store.diff_entities_for_keys({k for keys in keys_of for k in keys})
+    found = store.diff.entities_for_keys({k for keys in keys_of for k in keys})
     for item in items:
         candidates: list[str] = []
         for key in item["_keys"]:
@@ -621,7 +621,7 @@ def diff(store, left_view: View, right_view: View) -> dict:
 
 
 def _diff(store, left_view: View, right_view: View) -> dict:
-    store.diff_begin()
+    store.diff.begin()
     names: dict[str, str] = {}
     left, right = read_side(store, left_view, names), read_side(store, right_view, names)
     lags = left.view.type == "jurisdiction" and right.view.type == "jurisdiction"

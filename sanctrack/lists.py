@@ -57,7 +57,7 @@ def listing_digest(listing: Listing) -> str:
 def _snapshot_id(store: Store, source: str, published: str) -> str:
     base = f"{source}/{published}"
     snapshot_id, n = base, 1
-    while store.snapshot(snapshot_id) is not None:  # another version published the same day
+    while store.lists.snapshot(snapshot_id) is not None:  # another version published the same day
         n += 1
         snapshot_id = f"{base}.{n}"
     return snapshot_id
@@ -70,7 +70,7 @@ def _apply_delta(store: Store, previous: dict | None, listings, source: str):
             f"a delta file changes an earlier snapshot of {source}, and none is stored",
             hint="import a full list of this source first",
         )
-    current = {row["list_id"]: row for row in store.listings_of(previous["id"])}
+    current = {row["list_id"]: row for row in store.lists.listings_of(previous["id"])}
     merged: dict[str, Listing] = {
         list_id: Listing(**{k: row[k] for k in Listing.__dataclass_fields__ if k in row and k != "op"})
         for list_id, row in current.items()
@@ -112,16 +112,16 @@ def import_list(
         date = reference_day()
         notify(f"{path}: the file carries no publication date; using {date} (set it with --published)")
     file_hash = content_hash(path)
-    known = store.snapshot_with_hash(read.source, file_hash)
+    known = store.lists.snapshot_with_hash(read.source, file_hash)
     if known is not None:
         notify(f"{path}: already imported as snapshot {known['id']}; nothing changed")
         return _summary(known, 0, 0, 0, unchanged=True)
 
     summary_text = f"import {read.source} list {path.name} ({date})"
     with store.change("import", summary_text), store.bulk():
-        previous = store.snapshot_before(read.source, date)
-        before = store.listing_digests(previous["id"]) if previous else {}
-        known_entities = store.listing_entities(previous["id"]) if previous else {}
+        previous = store.lists.snapshot_before(read.source, date)
+        before = store.lists.listing_digests(previous["id"]) if previous else {}
+        known_entities = store.lists.listing_entities(previous["id"]) if previous else {}
         snapshot_id = _snapshot_id(store, read.source, date)
         listings = read.listings
         if read.is_delta:
@@ -154,7 +154,7 @@ def import_list(
             "file_hash": file_hash, "listings": len(seen), "imported_at": utc_timestamp(),
         }  # fmt: skip
         store.insert("snapshots", snapshot)
-        store.set_change_summary(f"{summary_text}: snapshot {snapshot_id}, {len(seen)} listings")
+        store.log.set_change_summary(f"{summary_text}: snapshot {snapshot_id}, {len(seen)} listings")
     return _summary(snapshot, added, removed, changed, previous=previous["id"] if previous else None)
 
 

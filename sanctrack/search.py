@@ -79,11 +79,11 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
     exact = store.entity_ids_for_keys(exact_keys)
     prefix: dict[str, float] = {}
     if match is not None:
-        for entity_id, _, rank in store.search_target_entities(match, candidates) + store.search_listing_entities(match, candidates):
+        for entity_id, _, rank in store.search.target_entities(match, candidates) + store.search.listing_entities(match, candidates):
             if entity_id not in exact:
                 prefix[entity_id] = min(rank, prefix.get(entity_id, 0.0))
     if _has_unspaced_script(text):
-        for entity_id, _ in store.entities_with_name_containing(text, candidates):
+        for entity_id, _ in store.search.entities_with_name_containing(text, candidates):
             if entity_id not in exact:
                 prefix.setdefault(entity_id, 0.0)
 
@@ -91,7 +91,7 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
     response_where, response_params = filters.response_clause()
 
     if filters.wants("entity") and not filters.narrows_records():
-        entities = store.entities_by_ids(list(exact) + list(prefix))
+        entities = store.search.entities_by_ids(list(exact) + list(prefix))
         for entity_id, entity in entities.items():
             tier = 0 if entity_id in exact else 2
             add("entity", entity_id, (tier, prefix.get(entity_id, 0.0), entity["name"]), {
@@ -102,7 +102,7 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
 
     concerned: dict[str, tuple] = {}  # event id -> (tier, rank) of the entity it names
     for tier, ids in ((1, list(exact)), (3, list(prefix))):
-        for row in store.events_naming(ids, event_where, event_params, candidates):
+        for row in store.search.events_naming(ids, event_where, event_params, candidates):
             order = concerned.setdefault(row["id"], (tier, prefix.get(row["named_entity"], 0.0)))
             if filters.wants("event"):
                 add("event", row["id"], (*order, row["date_start"]), {
@@ -112,21 +112,21 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
                     "program": row["program"], "entity_id": row["named_entity"],
                 })  # fmt: skip
     if filters.wants("response") and concerned:
-        for row in store.responses_to_events(list(concerned), response_where, response_params, candidates):
+        for row in store.search.responses_to_events(list(concerned), response_where, response_params, candidates):
             order = concerned[row["event_id"]]
             add("response", row["id"], (*order, row["date_start"]), _response_hit(row, row.get("quote")))
 
     if filters.wants("listing") and not filters.narrows_records():
-        latest = set(store.latest_snapshot_ids().values())
+        latest = set(store.lists.latest_snapshot_ids().values())
         for tier, ids in ((1, list(exact)), (3, list(prefix))):
             # each entry once: as the most recent snapshot of its list holds it
-            last = {(row["source"], row["list_id"]): row for row in store.listings_of_entities(ids)}
+            last = {(row["source"], row["list_id"]): row for row in store.lists.listings_of_entities(ids)}
             for row in last.values():
                 add("listing", f"{row['snapshot_id']}/{row['list_id']}",
                     (tier, prefix.get(row["entity_id"], 0.0), row["listed_on"] or row["published"]),
                     _listing_hit(row))
         if match is not None and latest:
-            for row in store.search_listings(match, candidates):
+            for row in store.search.listings(match, candidates):
                 add("listing", f"{row['snapshot_id']}/{row['list_id']}",
                     (4, row["rank"], row["listed_on"] or row["published"]), _listing_hit(row))
 
@@ -134,14 +134,14 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
     # entities already fills the page, they could not be shown, and ranking them costs the most.
     if match is not None and len(hits) < limit:
         if filters.wants("event"):
-            for row in store.search_events(match, event_where, event_params, candidates):
+            for row in store.search.events(match, event_where, event_params, candidates):
                 add("event", row["id"], (4, row["rank"], row["date_start"]), {
                     "type": "event", "id": row["id"], "date": row["date"], "title": _event_title(row),
                     "snippet": _short(row["snippet"]), "jurisdiction": row["jurisdiction"],
                     "action": row["action"], "program": row["program"], "entity_id": None,
                 })  # fmt: skip
         if filters.wants("response"):
-            for row in store.search_responses(match, response_where, response_params, candidates):
+            for row in store.search.responses(match, response_where, response_params, candidates):
                 add("response", row["id"], (4, row["rank"], row["date_start"]), _response_hit(row, row["snippet"]))
 
     ranked = [hit for _, hit in sorted(hits.values(), key=lambda item: item[0])[:limit]]
@@ -178,7 +178,7 @@ def _near_entities(store: Store, name: str, already: set[str], threshold: float)
     """Entities with a name close to `name` (transliteration variants), with the best score."""
     from rapidfuzz import fuzz, process, utils
 
-    names = store.all_entity_names()
+    names = store.search.all_entity_names()
     choices = [n for _, n in names]
     found: dict[str, tuple[str, float]] = {}
     for matched, score, index in process.extract(
@@ -208,7 +208,7 @@ def check(
     keys = [k for k in name_keys(text, None) if not is_weak_key(k) or k == text.casefold()]
     exact = set(store.entity_ids_for_keys(keys))
     near = _near_entities(store, text, exact, threshold) if fuzzy else {}
-    entities = store.entities_by_ids(exact | set(near))
+    entities = store.search.entities_by_ids(exact | set(near))
 
     matches = []
     history = []
@@ -257,7 +257,7 @@ def _sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction: str | 
     in force when its latest action is not a delisting; `since` is the start of that run."""
     from .rules import as_of as on_day, periods
 
-    lines = on_day(periods(store.sanction_events([entity_id])), as_of)
+    lines = on_day(periods(store.search.sanction_events([entity_id])), as_of)
     for line in lines:
         del line["entity_id"]  # the match that shows a line names its entity first
     return [line for line in lines if not jurisdiction or line["jurisdiction"] == jurisdiction]
@@ -272,7 +272,7 @@ def _listed_sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction:
     from .sources import SOURCES
 
     by_source: dict[str, list[dict]] = {}
-    for row in store.listings_of_entities([entity_id]):
+    for row in store.lists.listings_of_entities([entity_id]):
         by_source.setdefault(row["source"], []).append(row)
     found = []
     for source, rows in by_source.items():
@@ -280,7 +280,7 @@ def _listed_sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction:
         source_jurisdiction = known.jurisdiction if known else None
         if jurisdiction and source_jurisdiction != jurisdiction:
             continue
-        snapshots = store.snapshots(source)
+        snapshots = store.lists.snapshots(source)
         snapshot, published_by_then = decisive_snapshot(snapshots, as_of)
         held = [r for r in rows if r["snapshot_id"] == snapshot["id"]]
         for row in held:

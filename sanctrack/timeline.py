@@ -98,7 +98,7 @@ def resolve_subject(store: Store, text: str | None, force: str | None = None) ->
     text = text.strip()
     if not text:
         raise UsageError("an empty SUBJECT names nothing", hint="leave it out for everything")
-    if not store.on_disk or not store.timeline_has_events():
+    if not store.on_disk or not store.timeline.has_events():
         raise NotFound(
             f"nothing recorded for {text!r}",
             hint="the store holds no events yet: add one with 'sanctrack add event' or load "
@@ -108,18 +108,18 @@ def resolve_subject(store: Store, text: str | None, force: str | None = None) ->
     entities: list[dict] = []
     if force in (None, "jurisdiction"):
         code = _code(text, forced=force == "jurisdiction")
-        if code is not None and store.timeline_jurisdiction_exists(code):
+        if code is not None and store.timeline.jurisdiction_exists(code):
             found.append(Subject("jurisdiction", code, code, text))
     if force in (None, "entity"):
         entities = _entities_named(store, text)
         if entities:
             found.append(_entity_subject(store, entities[0], text))
     if force in (None, "program"):
-        spellings = store.timeline_program_spellings(text)
+        spellings = store.timeline.program_spellings(text)
         if spellings:
             found.append(Subject("program", tuple(spellings), spellings[0], text))
     if force in (None, "tag"):
-        spellings = store.timeline_tag_spellings(text)
+        spellings = store.timeline.tag_spellings(text)
         if spellings:
             found.append(Subject("tag", tuple(spellings), spellings[0], text))
     note = None
@@ -165,7 +165,7 @@ def _entities_named(store: Store, text: str) -> list[dict]:
     """Entities this word names: an en- id (or its unambiguous prefix), else a name or alias."""
     if text[:3].lower() == "en-":
         prefix = text.lower()
-        ids = store.timeline_entity_ids_with_prefix(prefix)
+        ids = store.timeline.entity_ids_with_prefix(prefix)
         if prefix in ids:
             ids = [prefix]
         if len(ids) > 1:
@@ -174,7 +174,7 @@ def _entities_named(store: Store, text: str) -> list[dict]:
         return [{"id": i, "name": store.entity(i)["name"]} for i in ids]
     from .names import name_keys
 
-    return store.timeline_entities_for_keys(name_keys(text, None))
+    return store.timeline.entities_for_keys(name_keys(text, None))
 
 
 def _entities_by_prefix(store: Store, text: str) -> list[dict]:
@@ -183,7 +183,7 @@ def _entities_by_prefix(store: Store, text: str) -> list[dict]:
     key = normalize_name(text)
     if len(key) < 3:
         return []
-    entities = store.timeline_entities_for_key_prefix(key)
+    entities = store.timeline.entities_for_key_prefix(key)
     if len(entities) > 1:
         shown = ", ".join(f"{e['name']} ({e['id']})" for e in entities[:8])
         more = ", …" if len(entities) > 8 else ""
@@ -196,7 +196,7 @@ def _entities_by_prefix(store: Store, text: str) -> list[dict]:
 
 def _entity_subject(store: Store, entity: dict, text: str) -> Subject:
     return Subject(
-        "entity", entity["id"], entity["name"], text, names=store.timeline_entity_names(entity["id"])
+        "entity", entity["id"], entity["name"], text, names=store.timeline.entity_names(entity["id"])
     )
 
 
@@ -210,7 +210,7 @@ def _close_hint(store: Store, text: str) -> str | None:
     words = set(key.split())
     stems = sorted({w[:4] for w in words if len(w) >= 3})[:8]
     best: dict[str, tuple[float, str]] = {}
-    for entity_id, name in store.timeline_names_with_words(stems):
+    for entity_id, name in store.timeline.names_with_words(stems):
         other = normalize_name(name)
         score = difflib.SequenceMatcher(None, key, other).ratio()
         if words & set(other.split()):
@@ -221,9 +221,9 @@ def _close_hint(store: Store, text: str) -> str | None:
     if 2 <= len(text) <= 4:
         close += [
             f"{c} (jurisdiction)"
-            for c in difflib.get_close_matches(text.upper(), store.timeline_jurisdictions(), 2, 0.6)
+            for c in difflib.get_close_matches(text.upper(), store.timeline.jurisdictions(), 2, 0.6)
         ]
-    programs, tags = store.timeline_programs_and_tags()
+    programs, tags = store.timeline.programs_and_tags()
     for kind, values in (("program", programs), ("tag", tags)):
         folded = {v.casefold(): v for v in values}
         for match in difflib.get_close_matches(text.casefold(), list(folded), 2, 0.75):
@@ -310,7 +310,7 @@ def build_timeline(
         hidden = [n.id for n in nodes.values() if not n.shown]
         if hidden:
             asked = hidden if len(hidden) <= MANY else None  # else: every response in the window
-            for rid, event_id, date, start, _end in store.timeline_responses_in_window(
+            for rid, event_id, date, start, _end in store.timeline.responses_in_window(
                 asked, since, until
             ):
                 event = nodes.get(event_id)
@@ -373,12 +373,12 @@ def _chain_nodes(
                 True,
                 row,
             )
-            for row in store.timeline_subject_events(subject.kind, subject.value, encoded)
+            for row in store.timeline.subject_events(subject.kind, subject.value, encoded)
         }
         # Asked by id from here on: the ids are known, and looking them up again costs more.
         ids = list(nodes)
         responses = {}
-        for row in store.timeline_responses_to(ids, encoded):
+        for row in store.timeline.responses_to(ids, encoded):
             responses.setdefault(row["event_id"], []).append(row)
         carriers = [
             (r["id"], r["event_id"], r["counter_event_id"])
@@ -386,16 +386,16 @@ def _chain_nodes(
             for r in rows
             if r["counter_event_id"]
         ]
-        carriers += store.timeline_carriers(ids, answering=False)
-        counters = store.timeline_counter_events(ids)
+        carriers += store.timeline.carriers(ids, answering=False)
+        counters = store.timeline.counter_events(ids)
     else:
-        nodes = {row[0]: _Node(row, True) for row in store.timeline_skeleton(subject.kind, subject.value)}
+        nodes = {row[0]: _Node(row, True) for row in store.timeline.skeleton(subject.kind, subject.value)}
         if len(nodes) <= MANY:
-            carriers = store.timeline_carriers(list(nodes))
-            counters = store.timeline_counter_events(list(nodes))
+            carriers = store.timeline.carriers(list(nodes))
+            counters = store.timeline.counter_events(list(nodes))
         else:  # reading every link (few in any store) beats looking up so many ids
-            carriers = [c for c in store.timeline_carriers() if c[1] in nodes or c[2] in nodes]
-            counters = [row for row in store.timeline_counter_events() if row[4] in nodes]
+            carriers = [c for c in store.timeline.carriers() if c[1] in nodes or c[2] in nodes]
+            counters = [row for row in store.timeline.counter_events() if row[4] in nodes]
     carried: dict[str, list[tuple[str, str]]] = {}  # counter event -> [(response, its event)]
     while True:
         new: list[str] = []
@@ -410,14 +410,14 @@ def _chain_nodes(
                 pairs.append((rid, event_id))
             if event_id in nodes and counter_id not in nodes:
                 missing.append(counter_id)
-        for row in store.timeline_skeleton_for_ids(dict.fromkeys(missing)):
+        for row in store.timeline.skeleton_for_ids(dict.fromkeys(missing)):
             if row[0] not in nodes:
                 nodes[row[0]] = _Node(row, False)
                 new.append(row[0])
         if not new:
             break
-        counters = store.timeline_counter_events(new)
-        carriers = store.timeline_carriers(new)
+        counters = store.timeline.counter_events(new)
+        carriers = store.timeline.carriers(new)
     for node in nodes.values():
         pairs = sorted(carried.get(node.id, []))
         inside = [(rid, e) for rid, e in pairs if e in nodes and e != node.id]
@@ -492,11 +492,11 @@ def _items(
                     node = stack.pop()
                     event_ids.append(node.id)
                     stack.extend(node.children)
-        events = store.timeline_events([e for e in event_ids if nodes[e].row is None], encoded)
+        events = store.timeline.events([e for e in event_ids if nodes[e].row is None], encoded)
         events.update((e, nodes[e].row) for e in event_ids if nodes[e].row is not None)
         # Encoded records carry their targets; the others' are read here, and those of any
         # subject but an entity are needed for its "followed" lines.
-        targets = store.timeline_targets(event_ids) if not encoded or entity is None else {}
+        targets = store.timeline.targets(event_ids) if not encoded or entity is None else {}
         responses: dict[str, list[dict]] = {}
         if read_responses is None:
             unread = event_ids
@@ -505,18 +505,18 @@ def _items(
             for e in event_ids:
                 if nodes[e].in_subject and e in read_responses:
                     responses[e] = read_responses[e]
-        for row in store.timeline_responses_to(unread, encoded):
+        for row in store.timeline.responses_to(unread, encoded):
             responses.setdefault(row["event_id"], []).append(row)
         if not window.open:
             for e, rows in responses.items():
                 responses[e] = [r for r in rows if window.holds(r["date_start"], r["date_end"])]
-        orphans = store.timeline_responses([unit[2] for unit in chunk if unit[1] == 1], encoded)
+        orphans = store.timeline.responses([unit[2] for unit in chunk if unit[1] == 1], encoded)
         dates = {e: (row["date"], row["date_start"]) for e, row in events.items()}
         wanted = {r["event_id"] for r in orphans.values()}
         wanted |= {nodes[e].answers for e in event_ids if nodes[e].answers}
         wanted -= dates.keys()
         if wanted:
-            dates.update(store.timeline_event_dates(wanted))
+            dates.update(store.timeline.event_dates(wanted))
         if entity is not None:
             relevant = {entity}
         else:
@@ -528,7 +528,7 @@ def _items(
             }
             missing = relevant - firsts.keys()
             if missing:
-                for entity_id, rows in store.timeline_first_designations(sorted(missing)).items():
+                for entity_id, rows in store.timeline.first_designations(sorted(missing)).items():
                     firsts[entity_id] = {code: (start, eid, date) for code, start, eid, date in rows}
                     first_events.update(eid for _, _, eid, _ in rows)
         out: list[dict | str] = []

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import SEED
 from sanctrack.rules import PERIOD, as_of, periods
-from sanctrack.store.db import sanction_event_rows
+from sanctrack.store.periods import sanction_event_rows
 
 OFAC = ("--authority", "US Department of the Treasury, OFAC", "--jurisdiction", "US")
 FCDO = ("--authority", "UK FCDO", "--jurisdiction", "GB")
@@ -156,17 +156,9 @@ def test_every_kind_of_write_keeps_the_periods_in_step(cli, db, tmp_path):
 
 def test_a_store_of_schema_4_gains_its_periods(tmp_path, cli):
     """Upgrading computes the periods of every entity already recorded."""
-    from sanctrack.store import db as st
+    from test_schema import store_at_schema
 
-    old = tmp_path / "v4.db"
-    conn = sqlite3.connect(old, isolation_level=None)
-    conn.execute("BEGIN")
-    for migrate in st.MIGRATIONS[:4]:
-        migrate(conn)
-    conn.execute(f"PRAGMA application_id = {st.APPLICATION_ID}")
-    conn.execute("PRAGMA user_version = 4")
-    conn.execute("COMMIT")
-    conn.close()
+    old = store_at_schema(tmp_path / "v4.db", 4)
     # Records written by the old schema: imported through today's code, then the table dropped
     # as if it never existed.
     cli("--db", str(old), "import", str(SEED))

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from conftest import OFAC_EVENT, run_process, store_digest
-from sanctrack.store.db import APPLICATION_ID, SCHEMA_VERSION
+from sanctrack.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 
 def test_store_is_created_on_first_write_only(cli, db):
@@ -176,19 +176,12 @@ def test_ctrl_c_during_an_import_exits_130_and_writes_nothing(tmp_path):
 
 def test_an_old_store_is_upgraded_in_place(tmp_path, cli):
     """A store of schema 1 (before official lists) opens, migrates and keeps its records."""
-    from sanctrack.store import db as st
+    from test_schema import store_at_schema
 
-    old = tmp_path / "v1.db"
-    conn = sqlite3.connect(old, isolation_level=None)
-    conn.execute("BEGIN")
-    st._migrate_to_v1(conn)
-    conn.execute(f"PRAGMA application_id = {st.APPLICATION_ID}")
-    conn.execute("PRAGMA user_version = 1")
-    conn.execute("COMMIT")
-    conn.close()
+    old = store_at_schema(tmp_path / "v1.db", 1)
     event = cli.json("--db", str(old), *OFAC_EVENT)
     conn = sqlite3.connect(old)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == st.SCHEMA_VERSION
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert {"snapshots", "listings", "events_with_targets", "responses_with_lag"} <= tables
     [(lag_view_rows,)] = conn.execute("SELECT count(*) FROM events_with_targets").fetchall()

@@ -43,7 +43,7 @@ def sources(
     from ..sources import SOURCES
 
     snapshots: dict[str, list] = {}
-    for snapshot in open_store(ctx, db).snapshots():
+    for snapshot in open_store(ctx, db).lists.snapshots():
         snapshots.setdefault(snapshot["source"], []).append(snapshot["id"])
     rows = [
         {

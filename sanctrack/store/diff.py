@@ -1,5 +1,4 @@
-"""The queries of `sanctrack diff`: part of the store (the only code that speaks SQL), mixed into
-`Store`.
+"""The queries of `sanctrack diff`.
 
 A diff reads whole views at once (a jurisdiction's sanctions on a day, a snapshot's listings), so
 every method here fetches in bulk: one query per view, never one per item. Sets of ids or keys are
@@ -10,7 +9,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Callable, Iterable
+from typing import Iterable
+
+from .encoding import decoded_rows
 
 # What a snapshot's listings need for matching and for the fast path (equal digests: no change).
 _LIGHT_COLUMNS = "list_id, name, entity_id, kind, programs, digest"
@@ -22,12 +23,12 @@ _FULL_COLUMNS = (
 
 
 class DiffQueries:
-    """SQL for `sanctrack diff`; methods use `self.conn` and `self._rows` of `Store`."""
+    """SQL for `sanctrack diff` over one connection (`Store.diff`)."""
 
-    conn: sqlite3.Connection
-    _rows: Callable[..., list[dict]]
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
 
-    def diff_begin(self) -> None:
+    def begin(self) -> None:
         """Prepare the connection for reads scattered over the whole file (a jurisdiction's events
         lie everywhere in the events table): map it into memory, so pages already in the OS cache
         cost no system call and no copy."""
@@ -35,20 +36,20 @@ class DiffQueries:
 
     # -- what exists -----------------------------------------------------------------------------
 
-    def diff_has_jurisdiction(self, code: str) -> bool:
+    def has_jurisdiction(self, code: str) -> bool:
         """True when an event of jurisdiction `code` is recorded."""
         return (
             self.conn.execute("SELECT 1 FROM events WHERE jurisdiction = ? LIMIT 1", (code,)).fetchone()
             is not None
         )
 
-    def diff_event_jurisdictions(self) -> list[str]:
+    def event_jurisdictions(self) -> list[str]:
         """The jurisdictions of the recorded events, by code."""
         return [row[0] for row in self.conn.execute("SELECT DISTINCT jurisdiction FROM events ORDER BY 1")]
 
     # -- jurisdiction views ------------------------------------------------------------------------
 
-    def diff_sanctions_in_force(self, jurisdiction: str | None, as_of: str) -> list[tuple]:
+    def sanctions_in_force(self, jurisdiction: str | None, as_of: str) -> list[tuple]:
         """The sanctions of `jurisdiction` (None: of any) in force on `as_of` by the recorded
         events, from the store's sanction periods: one tuple per (entity, authority, program)
         (entity_id, program or "", since, since_start, event_id, jurisdiction), by entity, each
@@ -68,10 +69,11 @@ class DiffQueries:
             params,
         ).fetchall()
 
-    def diff_held_listings(self, snapshot_id: str, source: str) -> list[dict]:
+    def held_listings(self, snapshot_id: str, source: str) -> list[dict]:
         """The listings of one snapshot, each with its source and `first_seen`: the publication
         date of the first snapshot of `source` that held its list id."""
-        return self._rows(
+        return decoded_rows(
+            self.conn,
             "SELECT l.snapshot_id, l.list_id, l.name, l.aliases, l.kind, l.programs, l.listed_on, "
             "l.entity_id, ? AS source, (SELECT min(s.published) FROM listings x "
             "JOIN snapshots s ON s.id = x.snapshot_id WHERE x.list_id = l.list_id AND s.source = ?) "
@@ -79,7 +81,7 @@ class DiffQueries:
             (source, source, snapshot_id),
         )
 
-    def diff_entity_names(self, entity_ids: Iterable[str]) -> dict[str, str]:
+    def entity_names(self, entity_ids: Iterable[str]) -> dict[str, str]:
         """entity id -> name, for at least the entities asked for; no ids: of every entity. Many
         ids (a jurisdiction's thousands) are found by reading the whole table once, which costs
         less than as many lookups."""
@@ -95,24 +97,25 @@ class DiffQueries:
 
     # -- list views ------------------------------------------------------------------------------
 
-    def diff_listing_rows(self, snapshot_id: str) -> list[tuple]:
+    def listing_rows(self, snapshot_id: str) -> list[tuple]:
         """(list_id, name, entity_id, kind, programs as JSON, digest) of a snapshot's listings,
         in list order."""
         return self.conn.execute(
             f"SELECT {_LIGHT_COLUMNS} FROM listings WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)
         ).fetchall()
 
-    def diff_listings(self, snapshot_id: str, list_ids: Iterable[str]) -> dict[str, dict]:
+    def listings(self, snapshot_id: str, list_ids: Iterable[str]) -> dict[str, dict]:
         """list_id -> the listing whole (lists decoded), for the listings whose fields differ."""
         ids = json.dumps(list(list_ids))
-        rows = self._rows(
+        rows = decoded_rows(
+            self.conn,
             f"SELECT {_FULL_COLUMNS} FROM listings WHERE snapshot_id = ? "
             "AND list_id IN (SELECT value FROM json_each(?))",
             (snapshot_id, ids),
         )
         return {row["list_id"]: row for row in rows}
 
-    def diff_entities_for_keys(self, keys: Iterable[str]) -> dict[str, list[tuple[str, str | None]]]:
+    def entities_for_keys(self, keys: Iterable[str]) -> dict[str, list[tuple[str, str | None]]]:
         """name key -> [(entity id, kind)] of the entities having a name under it, oldest first:
         how a list read from a file (whose listings are in no snapshot) meets the store."""
         found: dict[str, list[tuple[str, str | None]]] = {}

@@ -1,40 +1,47 @@
-"""Snapshots of official lists and their listings: part of the store (the only code that speaks
-SQL), mixed into `Store`. Snapshots are immutable: triggers refuse any rewrite of one."""
+"""The queries of official lists' snapshots and their listings, for `import` of lists, `sources`,
+and the listings seen by show, search and check. Snapshots are immutable: triggers refuse any
+rewrite of one."""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Iterable
+
+from .encoding import decode, decoded_rows, first_row
 
 
 class ListQueries:
-    """SQL for `import` of lists, `sources`, and the listings seen by show, search and check."""
+    """SQL for snapshots and listings over one connection (`Store.lists`)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
 
     def snapshot_with_hash(self, source: str, file_hash: str) -> dict | None:
-        rows = self._rows(
+        return first_row(
+            self.conn,
             "SELECT * FROM snapshots WHERE source = ? AND file_hash = ?", (source, file_hash)
         )
-        return rows[0] if rows else None
 
     def snapshot(self, snapshot_id: str) -> dict | None:
-        rows = self._rows("SELECT * FROM snapshots WHERE id = ?", (snapshot_id,))
-        return rows[0] if rows else None
+        return first_row(self.conn, "SELECT * FROM snapshots WHERE id = ?", (snapshot_id,))
 
     def snapshots(self, source: str | None = None) -> list[dict]:
         """Snapshots oldest first (by publication date, then import order)."""
         if source is None:
-            return self._rows("SELECT * FROM snapshots ORDER BY source, published, rowid")
-        return self._rows(
+            return decoded_rows(self.conn, "SELECT * FROM snapshots ORDER BY source, published, rowid")
+        return decoded_rows(
+            self.conn,
             "SELECT * FROM snapshots WHERE source = ? ORDER BY published, rowid", (source,)
         )
 
     def snapshot_before(self, source: str, published: str) -> dict | None:
         """The latest snapshot of `source` published on or before `published`."""
-        rows = self._rows(
+        return first_row(
+            self.conn,
             "SELECT * FROM snapshots WHERE source = ? AND published <= ? "
             "ORDER BY published DESC, rowid DESC LIMIT 1",
             (source, published),
         )
-        return rows[0] if rows else None
 
     def listing_entities(self, snapshot_id: str) -> dict[str, str]:
         """list_id -> entity_id of every listing of a snapshot."""
@@ -57,17 +64,15 @@ class ListQueries:
         cur = self.conn.execute(
             "SELECT * FROM listings WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)
         )
-        from .db import _decode
-
         columns = [d[0] for d in cur.description]
         for row in cur:
-            yield _decode(dict(zip(columns, row)))
+            yield decode(dict(zip(columns, row)))
 
     def listing(self, snapshot_id: str, list_id: str) -> dict | None:
-        rows = self._rows(
+        return first_row(
+            self.conn,
             "SELECT * FROM listings WHERE snapshot_id = ? AND list_id = ?", (snapshot_id, list_id)
         )
-        return rows[0] if rows else None
 
     def listings_of_entities(self, entity_ids: list[str]) -> list[dict]:
         """Every listing (in any snapshot) linked to the entities, with its snapshot's source and
@@ -75,7 +80,8 @@ class ListQueries:
         if not entity_ids:
             return []
         marks = ", ".join("?" for _ in entity_ids)
-        return self._rows(
+        return decoded_rows(
+            self.conn,
             "SELECT l.snapshot_id, l.list_id, l.name, l.aliases, l.kind, l.programs, l.countries, "
             "l.listed_on, l.entity_id, s.source, s.published FROM listings l "
             f"JOIN snapshots s ON s.id = l.snapshot_id WHERE l.entity_id IN ({marks}) "
@@ -88,32 +94,9 @@ class ListQueries:
             "SELECT snapshot_id, list_id FROM listings WHERE entity_id = ?", (entity_id,)
         ).fetchall()
 
-    def search_listings(self, match: str, limit: int) -> list[dict]:
-        """Listings of the latest snapshot of each source whose names or programs match."""
-        return self._rows(
-            "SELECT l.snapshot_id, l.list_id, l.name, l.aliases, l.kind, l.programs, l.listed_on, "
-            "l.entity_id, s.source, s.published, bm25(listings_fts) AS rank FROM listings_fts "
-            "JOIN listings l ON l.rowid = listings_fts.rowid JOIN snapshots s ON s.id = l.snapshot_id "
-            "WHERE listings_fts MATCH ? AND s.rowid IN (SELECT rowid FROM snapshots x WHERE "
-            "x.published = (SELECT max(published) FROM snapshots y WHERE y.source = x.source)) "
-            "ORDER BY rank LIMIT ?",
-            (match, limit),
-        )
-
     def latest_snapshot_ids(self) -> dict[str, str]:
         """source -> id of its most recently published snapshot."""
         rows = self.conn.execute(
             "SELECT source, id FROM snapshots ORDER BY source, published, rowid"
         ).fetchall()
         return dict(rows)
-
-    def search_listing_entities(self, match: str, limit: int) -> list[tuple[str, str, float]]:
-        """(entity_id, listing name, bm25) of listings in any snapshot whose names match."""
-        return self.conn.execute(
-            "SELECT entity_id, name, min(rank) AS best FROM ("
-            "  SELECT l.entity_id, l.name, bm25(listings_fts) AS rank FROM listings_fts"
-            "  JOIN listings l ON l.rowid = listings_fts.rowid WHERE listings_fts MATCH ?"
-            "  ORDER BY rank LIMIT ?"
-            ") GROUP BY entity_id ORDER BY best LIMIT ?",
-            (match, limit * 20, limit),
-        ).fetchall()

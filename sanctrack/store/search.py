@@ -1,4 +1,5 @@
-"""Search and check queries: part of the store (the only code that speaks SQL), mixed into `Store`.
+"""The queries of `search` and `check`: full-text matches of records, targets and listings,
+entities by name, and the sanction events of entities.
 
 User text never reaches FTS5 as query syntax: `fts_match` quotes every word (a stray quote, `AND`,
 `NEAR(`, `*`, `-x`, `a:b` are all plain words) and only the prefix star is ours.
@@ -6,7 +7,11 @@ User text never reaches FTS5 as query syntax: `fts_match` quotes every word (a s
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Iterable
+
+from .encoding import decoded_rows
+from .periods import sanction_event_rows
 
 
 def fts_match(text: str) -> str | None:
@@ -29,25 +34,30 @@ def _marks(values: list) -> str:
 
 
 class SearchQueries:
-    """SQL for `search` and `check`; methods use `self.conn` and `self._rows` of `Store`."""
+    """SQL for `search` and `check` over one connection (`Store.search`)."""
 
-    def _has_table(self, name: str) -> bool:
-        return (
-            self.conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')", (name,)
-            ).fetchone()
-            is not None
-        )
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
 
-    def search_target_entities(self, match: str, limit: int) -> list[tuple[str, str, float]]:
+
+    def target_entities(self, match: str, limit: int) -> list[tuple[str, str, float]]:
         """(entity_id, target name, bm25) of targets whose name or aliases match, best first."""
-        if not self._has_table("targets_fts"):
-            return []
         # bm25() cannot be aggregated directly: rank the matching rows first, then group them.
         return self.conn.execute(
             "SELECT entity_id, name, min(rank) AS best FROM ("
             "  SELECT t.entity_id, t.name, bm25(targets_fts) AS rank FROM targets_fts"
             "  JOIN targets t ON t.rowid = targets_fts.rowid WHERE targets_fts MATCH ?"
+            "  ORDER BY rank LIMIT ?"
+            ") GROUP BY entity_id ORDER BY best LIMIT ?",
+            (match, limit * 20, limit),
+        ).fetchall()
+
+    def listing_entities(self, match: str, limit: int) -> list[tuple[str, str, float]]:
+        """(entity_id, listing name, bm25) of listings in any snapshot whose names match."""
+        return self.conn.execute(
+            "SELECT entity_id, name, min(rank) AS best FROM ("
+            "  SELECT l.entity_id, l.name, bm25(listings_fts) AS rank FROM listings_fts"
+            "  JOIN listings l ON l.rowid = listings_fts.rowid WHERE listings_fts MATCH ?"
             "  ORDER BY rank LIMIT ?"
             ") GROUP BY entity_id ORDER BY best LIMIT ?",
             (match, limit * 20, limit),
@@ -67,7 +77,7 @@ class SearchQueries:
         ids = list(ids)
         if not ids:
             return {}
-        rows = self._rows(f"SELECT * FROM entities WHERE id IN ({_marks(ids)})", ids)
+        rows = decoded_rows(self.conn, f"SELECT * FROM entities WHERE id IN ({_marks(ids)})", ids)
         names: dict[str, list[str]] = {}
         for entity_id, name in self.conn.execute(
             f"SELECT entity_id, name FROM entity_names WHERE entity_id IN ({_marks(ids)}) "
@@ -78,9 +88,10 @@ class SearchQueries:
                 names[entity_id].append(name)
         return {row["id"]: dict(row, names=names.get(row["id"], [])) for row in rows}
 
-    def search_events(self, match: str, where: str, params: list, limit: int) -> list[dict]:
+    def events(self, match: str, where: str, params: list, limit: int) -> list[dict]:
         """Events whose own text matches, with bm25 `rank` and a `snippet` of the best column."""
-        return self._rows(
+        return decoded_rows(
+            self.conn,
             f"SELECT {EVENT_HIT}, bm25(events_fts) AS rank, "
             "snippet(events_fts, -1, '', '', '…', 12) AS snippet FROM events_fts "
             f"JOIN events e ON e.rowid = events_fts.rowid WHERE events_fts MATCH ? "
@@ -88,8 +99,9 @@ class SearchQueries:
             [match, *params, limit],
         )
 
-    def search_responses(self, match: str, where: str, params: list, limit: int) -> list[dict]:
-        return self._rows(
+    def responses(self, match: str, where: str, params: list, limit: int) -> list[dict]:
+        return decoded_rows(
+            self.conn,
             f"SELECT {RESPONSE_HIT}, bm25(responses_fts) AS rank, "
             "snippet(responses_fts, -1, '', '', '…', 12) AS snippet FROM responses_fts "
             "JOIN responses r ON r.rowid = responses_fts.rowid JOIN events e ON e.id = r.event_id "
@@ -97,11 +109,25 @@ class SearchQueries:
             [match, *params, limit],
         )
 
+    def listings(self, match: str, limit: int) -> list[dict]:
+        """Listings of the latest snapshot of each source whose names or programs match."""
+        return decoded_rows(
+            self.conn,
+            "SELECT l.snapshot_id, l.list_id, l.name, l.aliases, l.kind, l.programs, l.listed_on, "
+            "l.entity_id, s.source, s.published, bm25(listings_fts) AS rank FROM listings_fts "
+            "JOIN listings l ON l.rowid = listings_fts.rowid JOIN snapshots s ON s.id = l.snapshot_id "
+            "WHERE listings_fts MATCH ? AND s.rowid IN (SELECT rowid FROM snapshots x WHERE "
+            "x.published = (SELECT max(published) FROM snapshots y WHERE y.source = x.source)) "
+            "ORDER BY rank LIMIT ?",
+            (match, limit),
+        )
+
     def events_naming(self, entity_ids: list[str], where: str, params: list, limit: int) -> list[dict]:
         """Events with a target linked to one of `entity_ids`, with that target as `named_as`."""
         if not entity_ids:
             return []
-        return self._rows(
+        return decoded_rows(
+            self.conn,
             f"SELECT {EVENT_HIT}, t.entity_id AS named_entity, t.name AS named_as FROM targets t "
             "JOIN events e ON e.id = t.event_id "
             f"WHERE t.entity_id IN ({_marks(entity_ids)}) {('AND ' + where) if where else ''} "
@@ -113,7 +139,8 @@ class SearchQueries:
         found: list[dict] = []
         for start in range(0, len(event_ids), 500):
             chunk = event_ids[start : start + 500]
-            found += self._rows(
+            found += decoded_rows(
+                self.conn,
                 f"SELECT {RESPONSE_HIT} FROM responses r JOIN events e ON e.id = r.event_id "
                 f"WHERE r.event_id IN ({_marks(chunk)}) {('AND ' + where) if where else ''} "
                 "ORDER BY r.date_start, r.id LIMIT ?",
@@ -123,9 +150,7 @@ class SearchQueries:
 
     def sanction_events(self, entity_ids: list[str]) -> list[tuple]:
         """The designations, renewals, amendments and delistings naming `entity_ids`, for `check`:
-        tuples in `sanctions.EVENT_ROW`'s order, as `sanctions.periods` reads them."""
-        from .db import sanction_event_rows
-
+        tuples in `rules.EVENT_ROW`'s order, as `rules.periods` reads them."""
         if not entity_ids:
             return []
         # every column read is in the covering index of targets: one seek per event, no table row

@@ -1,4 +1,4 @@
-"""The timeline's queries: part of the store (the only code that speaks SQL), mixed into `Store`.
+"""The queries of `sanctrack timeline`.
 
 A timeline's *subject* reaches this module as a pair (kind, value), as `timeline.Subject` holds it:
 
@@ -11,8 +11,8 @@ A timeline's *subject* reaches this module as a pair (kind, value), as `timeline
 | `tag` | the stored spellings of the tag (a tuple) | the events carrying one of them |
 
 Programs and tags are found through the events' full-text index (`events_fts`, kept by triggers) and
-checked exactly, so neither needs an index of its own; a store without that index (the empty
-in-memory view of a store not created yet) is searched by a plain scan.
+checked exactly, so neither needs an index of its own; text FTS5 cannot read as a phrase is
+searched by a plain scan.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from typing import Any, Iterable, Iterator
+
+from .encoding import decoded_rows
 
 # Ids per `IN (…)` list: well under SQLite's limit on bound parameters.
 CHUNK = 500
@@ -95,38 +97,28 @@ def _fts_phrase(column: str, text: str) -> str:
 
 
 class TimelineQueries:
-    """SQL for `sanctrack timeline`; methods use `self.conn` and `self._rows` of `Store`."""
+    """SQL for `sanctrack timeline` over one connection (`Store.timeline`)."""
 
-    conn: sqlite3.Connection
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        # (kind, value) -> the SQL selecting the subject's events: a timeline asks more than once.
+        self._subject_sql: dict[tuple[str, Any], tuple[str, list]] = {}
 
     # -- what a subject may be -------------------------------------------------------------------
 
-    def _has_events_fts(self) -> bool:
-        cached = getattr(self, "_timeline_fts", None)
-        if cached is None:
-            cached = (
-                self.conn.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events_fts'"
-                ).fetchone()
-                is not None
-            )
-            self._timeline_fts = cached
-        return cached
-
     def _events_matching_text(self, column: str, text: str, extra: str, params: list) -> list:
         """Rows of events whose `column` holds `text` as a phrase, narrowed by `extra` SQL."""
-        if self._has_events_fts():
-            try:
-                return self.conn.execute(
-                    f"SELECT {extra} FROM events e WHERE e.rowid IN "
-                    "(SELECT rowid FROM events_fts WHERE events_fts MATCH ?)",
-                    [_fts_phrase(column, text), *params],
-                ).fetchall()
-            except sqlite3.OperationalError:
-                pass  # text FTS5 cannot read as a phrase: fall back to the scan below
+        try:
+            return self.conn.execute(
+                f"SELECT {extra} FROM events e WHERE e.rowid IN "
+                "(SELECT rowid FROM events_fts WHERE events_fts MATCH ?)",
+                [_fts_phrase(column, text), *params],
+            ).fetchall()
+        except sqlite3.OperationalError:
+            pass  # text FTS5 cannot read as a phrase: fall back to the scan below
         return self.conn.execute(f"SELECT {extra} FROM events e", params).fetchall()
 
-    def timeline_program_spellings(self, text: str) -> list[str]:
+    def program_spellings(self, text: str) -> list[str]:
         """The stored spellings of the program named `text` (case and spacing aside)."""
         wanted = " ".join(text.casefold().split())
         rows = self._events_matching_text("program", text, "DISTINCT e.program", [])
@@ -134,7 +126,7 @@ class TimelineQueries:
             {p for (p,) in rows if p is not None and " ".join(p.casefold().split()) == wanted}
         )
 
-    def timeline_tag_spellings(self, text: str) -> list[str]:
+    def tag_spellings(self, text: str) -> list[str]:
         """The stored spellings of the tag `text` (case aside)."""
         wanted = text.strip().casefold()
         rows = self._events_matching_text("tags", text, "DISTINCT e.tags", [])
@@ -145,25 +137,26 @@ class TimelineQueries:
                     found.add(tag)
         return sorted(found)
 
-    def timeline_jurisdiction_exists(self, code: str) -> bool:
+    def jurisdiction_exists(self, code: str) -> bool:
         return (
             self.conn.execute("SELECT 1 FROM events WHERE jurisdiction = ? LIMIT 1", (code,))
             .fetchone()
             is not None
         )
 
-    def timeline_entities_for_keys(self, keys: Iterable[str]) -> list[dict]:
+    def entities_for_keys(self, keys: Iterable[str]) -> list[dict]:
         """Entities (id, name, kind) having a name under one of the name keys, oldest first."""
         keys = sorted(set(keys))
         if not keys:
             return []
-        return self._rows(
+        return decoded_rows(
+            self.conn,
             "SELECT id, name, kind, country FROM entities WHERE id IN "
             f"(SELECT entity_id FROM entity_names WHERE key IN ({_marks(keys)})) ORDER BY rowid",
             keys,
         )
 
-    def timeline_entities_for_key_prefix(self, prefix: str, limit: int = 50) -> list[dict]:
+    def entities_for_key_prefix(self, prefix: str, limit: int = 50) -> list[dict]:
         """Entities with a name key that starts with `prefix` (itself a name key), by their name."""
         if not prefix:
             return []
@@ -177,7 +170,7 @@ class TimelineQueries:
             found.setdefault(entity_id, {"id": entity_id, "name": name})
         return list(found.values())[:limit]
 
-    def timeline_entity_names(self, entity_id: str) -> list[str]:
+    def entity_names(self, entity_id: str) -> list[str]:
         names: list[str] = []
         for (name,) in self.conn.execute(
             "SELECT name FROM entity_names WHERE entity_id = ? ORDER BY rowid", (entity_id,)
@@ -186,7 +179,7 @@ class TimelineQueries:
                 names.append(name)
         return names
 
-    def timeline_entity_ids_with_prefix(self, prefix: str, limit: int = 20) -> list[str]:
+    def entity_ids_with_prefix(self, prefix: str, limit: int = 20) -> list[str]:
         return [
             row[0]
             for row in self.conn.execute(
@@ -197,7 +190,7 @@ class TimelineQueries:
 
     # -- hints for a subject that matches nothing ---------------------------------------------
 
-    def timeline_names_with_words(self, stems: list[str], per_stem: int = 400) -> list[tuple[str, str]]:
+    def names_with_words(self, stems: list[str], per_stem: int = 400) -> list[tuple[str, str]]:
         """(entity id, name) of names having a word that starts with one of `stems` (name keys),
         at most `per_stem` for each, so that a common word does not crowd out a rare one."""
         found: dict[tuple[str, str], None] = {}
@@ -211,10 +204,10 @@ class TimelineQueries:
                 found[row] = None
         return list(found)
 
-    def timeline_jurisdictions(self) -> list[str]:
+    def jurisdictions(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT jurisdiction FROM events")]
 
-    def timeline_programs_and_tags(self, limit: int = 5000) -> tuple[list[str], list[str]]:
+    def programs_and_tags(self, limit: int = 5000) -> tuple[list[str], list[str]]:
         programs = [
             r[0]
             for r in self.conn.execute(
@@ -231,17 +224,16 @@ class TimelineQueries:
         ]
         return programs, tags
 
-    def timeline_has_events(self) -> bool:
+    def has_events(self) -> bool:
         return self.conn.execute("SELECT 1 FROM events LIMIT 1").fetchone() is not None
 
     # -- the subject's events and their chains ---------------------------------------------------
 
     def _subject_ids_sql(self, kind: str, value: Any) -> tuple[str, list]:
         """SQL selecting the ids of the subject's events, with its params ("" for every event)."""
-        cache = self.__dict__.setdefault("_timeline_subject_sql", {})
-        if (kind, value) not in cache:
-            cache[(kind, value)] = self._subject_ids_sql_uncached(kind, value)
-        return cache[(kind, value)]
+        if (kind, value) not in self._subject_sql:
+            self._subject_sql[(kind, value)] = self._subject_ids_sql_uncached(kind, value)
+        return self._subject_sql[(kind, value)]
 
     def _subject_ids_sql_uncached(self, kind: str, value: Any) -> tuple[str, list]:
         if kind == "all":
@@ -260,22 +252,21 @@ class TimelineQueries:
             params, column = spellings, "tags"
         else:
             raise ValueError(f"unknown subject kind {kind!r}")
-        if self._has_events_fts():
-            phrases = " OR ".join(_fts_phrase(column, w) for w in spellings)
-            try:
-                self.conn.execute(
-                    "SELECT rowid FROM events_fts WHERE events_fts MATCH ? LIMIT 0", (phrases,)
-                ).fetchall()
-                return (
-                    "SELECT e.id FROM events e WHERE e.rowid IN (SELECT rowid FROM events_fts "
-                    f"WHERE events_fts MATCH ?) AND {where}",
-                    [phrases, *params],
-                )
-            except sqlite3.OperationalError:
-                pass  # a spelling FTS5 cannot read as a phrase: scan
+        phrases = " OR ".join(_fts_phrase(column, w) for w in spellings)
+        try:
+            self.conn.execute(
+                "SELECT rowid FROM events_fts WHERE events_fts MATCH ? LIMIT 0", (phrases,)
+            ).fetchall()
+            return (
+                "SELECT e.id FROM events e WHERE e.rowid IN (SELECT rowid FROM events_fts "
+                f"WHERE events_fts MATCH ?) AND {where}",
+                [phrases, *params],
+            )
+        except sqlite3.OperationalError:
+            pass  # a spelling FTS5 cannot read as a phrase: scan
         return f"SELECT e.id FROM events e WHERE {where}", params
 
-    def timeline_skeleton(self, kind: str, value: Any) -> list[tuple]:
+    def skeleton(self, kind: str, value: Any) -> list[tuple]:
         """(id, date, date_start, date_end, in_response_to) of the subject's events, in date order."""
         if kind == "all":
             sql, params = f"SELECT {SKELETON_COLUMNS} FROM events e", []
@@ -286,7 +277,7 @@ class TimelineQueries:
             sql = f"SELECT {SKELETON_COLUMNS} FROM events e WHERE e.id IN ({ids_sql})"
         return self.conn.execute(sql + " ORDER BY e.date_start, e.id", params).fetchall()
 
-    def timeline_skeleton_for_ids(self, ids: Iterable[str]) -> list[tuple]:
+    def skeleton_for_ids(self, ids: Iterable[str]) -> list[tuple]:
         rows: list[tuple] = []
         for chunk in _chunks(ids):
             rows += self.conn.execute(
@@ -294,7 +285,7 @@ class TimelineQueries:
             ).fetchall()
         return rows
 
-    def timeline_counter_events(self, ids: Iterable[str] | None = None) -> list[tuple]:
+    def counter_events(self, ids: Iterable[str] | None = None) -> list[tuple]:
         """Skeleton rows of the events answering (`in_response_to`) one of `ids`, or all such
         events when `ids` is None (a scan of the few events that answer another)."""
         if ids is None:
@@ -310,7 +301,7 @@ class TimelineQueries:
             ).fetchall()
         return rows
 
-    def timeline_carriers(
+    def carriers(
         self, ids: Iterable[str] | None = None, answering: bool = True
     ) -> list[tuple]:
         """(response id, event id, counter event id) of the responses that carry out a counter-
@@ -335,7 +326,7 @@ class TimelineQueries:
                 ).fetchall()
         return list(dict.fromkeys(rows))
 
-    def timeline_responses_in_window(
+    def responses_in_window(
         self, ids: Iterable[str] | None, since: str | None, until: str | None
     ) -> list[tuple]:
         """(id, event_id, date, date_start, date_end) of responses dated in the window (inclusive
@@ -365,7 +356,7 @@ class TimelineQueries:
     # -- whole records ------------------------------------------------------------------------
 
     def _records(self, sql: str, params: list) -> list[dict]:
-        """Rows as dicts, JSON list columns decoded (a quicker `Store._rows` for many rows)."""
+        """Rows as dicts, JSON list columns decoded (a quicker `decoded_rows` for many rows)."""
         cur = self.conn.execute(sql, params)
         names = [d[0] for d in cur.description]
         lists = [name for name in names if name in ("sources", "tags", "aliases")]
@@ -375,7 +366,7 @@ class TimelineQueries:
                 row[name] = _json_list(row[name])
         return rows
 
-    def timeline_subject_events(self, kind: str, value: Any, encoded: bool = False) -> list[dict]:
+    def subject_events(self, kind: str, value: Any, encoded: bool = False) -> list[dict]:
         """The subject's events whole, in date order (for subjects of a few thousand events); for
         an entity, each with `named_as`, the names its targets give the entity. `encoded`: the
         columns the timeline computes with and `json`, the record as JSON (see EVENT_JSON)."""
@@ -405,7 +396,7 @@ class TimelineQueries:
             params,
         )
 
-    def timeline_events(self, ids: Iterable[str], encoded: bool = False) -> dict[str, dict]:
+    def events(self, ids: Iterable[str], encoded: bool = False) -> dict[str, dict]:
         found: dict[str, dict] = {}
         columns = _event_columns(encoded)
         for chunk in _chunks(ids):
@@ -415,7 +406,7 @@ class TimelineQueries:
                 found[row["id"]] = row
         return found
 
-    def timeline_targets(self, event_ids: Iterable[str]) -> dict[str, list[dict]]:
+    def targets(self, event_ids: Iterable[str]) -> dict[str, list[dict]]:
         """Each event's targets, in order: {name, aliases, kind, country, entity_id}."""
         found: dict[str, list[dict]] = {}
         for chunk in _chunks(event_ids):
@@ -435,7 +426,7 @@ class TimelineQueries:
                 )
         return found
 
-    def timeline_responses_to(self, event_ids: Iterable[str], encoded: bool = False) -> list[dict]:
+    def responses_to(self, event_ids: Iterable[str], encoded: bool = False) -> list[dict]:
         """Whole responses to the events, each event's in date order (`encoded`: as for events)."""
         rows: list[dict] = []
         columns = _response_columns(encoded)
@@ -447,7 +438,7 @@ class TimelineQueries:
             )
         return rows
 
-    def timeline_responses(self, ids: Iterable[str], encoded: bool = False) -> dict[str, dict]:
+    def responses(self, ids: Iterable[str], encoded: bool = False) -> dict[str, dict]:
         found: dict[str, dict] = {}
         columns = _response_columns(encoded)
         for chunk in _chunks(ids):
@@ -457,7 +448,7 @@ class TimelineQueries:
                 found[row["id"]] = row
         return found
 
-    def timeline_event_dates(self, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    def event_dates(self, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
         """{event id: (date, date_start)}."""
         found: dict[str, tuple[str, str]] = {}
         for chunk in _chunks(ids):
@@ -467,7 +458,7 @@ class TimelineQueries:
                 found[event_id] = (date, start)
         return found
 
-    def timeline_first_designations(self, entity_ids: Iterable[str]) -> dict[str, list[tuple]]:
+    def first_designations(self, entity_ids: Iterable[str]) -> dict[str, list[tuple]]:
         """For each entity: (jurisdiction, date_start, event id, date) of the first designation of
         it by each jurisdiction (earliest start of period, then lowest id)."""
         found: dict[str, list[tuple]] = {}

@@ -1,0 +1,264 @@
+"""The change log: every write to the store is one *change*, a row of `changes`, with the rows it
+inserted marked by their `change_id` column and the rows it updated or deleted kept, old values
+as JSON, in `change_rows`. `undo` applies the inverse as a new change (`revert`).
+
+Every change is one transaction begun with `BEGIN IMMEDIATE` (parallel writers then wait on the
+busy timeout instead of failing on a read-to-write upgrade), and recomputes the sanction periods
+of the entities it touched before it commits.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Iterator
+
+from .encoding import encode_row, encode_values
+from .periods import refresh_sanction_periods
+from .schema import FTS_COLUMNS, FTS_TRIGGERS, STALE_ON_INSERT
+
+# Tables whose rows carry `change_id`, the change that inserted them; undo deletes those rows.
+RECORD_TABLES = ("events", "targets", "responses", "entities", "entity_names", "snapshots", "listings")
+PRIMARY_KEYS = {
+    "snapshots": ("id",),
+    "listings": ("snapshot_id", "list_id"),
+    "events": ("id",),
+    "targets": ("event_id", "position"),
+    "responses": ("id",),
+    "entities": ("id",),
+    "entity_names": ("entity_id", "key", "name"),
+}
+
+
+@dataclass
+class Change:
+    id: int
+    at: str
+    user: str | None
+    command: str
+    summary: str
+    undoes: int | None
+    undone_by: int | None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _user() -> str | None:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in this environment (e.g. a container without passwd)
+        return None
+
+
+@lru_cache(maxsize=64)
+def _insert_sql(table: str, columns: tuple[str, ...], unless_present: bool) -> str:
+    verb = "INSERT OR IGNORE" if unless_present else "INSERT"
+    return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+
+
+class ChangeLog:
+    """The writes of one connection, each logged as part of the current change, and the history
+    of changes."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._change_id: int | None = None
+        self._seq = 0
+        self._bulk = False
+
+    @contextmanager
+    def change(self, command: str, summary: str) -> Iterator[int]:
+        """One write transaction, logged as one change; yields the change id."""
+        if self._change_id is not None:
+            raise RuntimeError("changes do not nest")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            cur = self.conn.execute(
+                "INSERT INTO changes (at, user, command, summary) VALUES (?, ?, ?, ?)",
+                (_now(), _user(), command, summary),
+            )
+            self._change_id = cur.lastrowid
+            self._seq = 0
+            yield self._change_id
+            refresh_sanction_periods(self.conn)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._change_id = None
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Within a change: insert many rows and index their text once, at the end.
+
+        FTS5 fed row by row through triggers costs ten times one INSERT … SELECT of the same rows
+        (measured: 3.4 s against 0.3 s for 57,000 rows), so the triggers are dropped for the
+        duration and put back before the change commits; readers never see them missing. The
+        triggers marking stale sanction periods on every insert go too: the entities of the new
+        targets are marked at once at the end (a target is inserted with its event, so its new
+        targets name every entity new events touch). Updates and deletes keep their triggers.
+        """
+        assert self._change_id is not None, "bulk() runs inside a change"
+        dropped = [f"{table}_{suffix}" for table in FTS_COLUMNS for suffix in FTS_TRIGGERS]
+        dropped += STALE_ON_INSERT
+        triggers = self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
+            "(SELECT value FROM json_each(?))",
+            (json.dumps(dropped),),
+        ).fetchall()
+        for name, _ in triggers:
+            self.conn.execute(f"DROP TRIGGER [{name}]")
+        self._bulk = True
+        try:
+            yield
+            for table, columns in FTS_COLUMNS.items():
+                listed = ", ".join(f"[{c}]" for c in columns)
+                self.conn.execute(
+                    f"INSERT INTO [{table}_fts] (rowid, {listed}) "
+                    f"SELECT rowid, {listed} FROM [{table}] WHERE change_id = ?",
+                    (self._change_id,),
+                )
+            self.conn.execute(
+                "INSERT OR IGNORE INTO sanction_periods_stale SELECT entity_id FROM targets "
+                "WHERE change_id = ?",
+                (self._change_id,),
+            )
+        finally:
+            self._bulk = False
+            for _, sql in triggers:
+                self.conn.execute(sql)
+
+    def set_change_summary(self, summary: str) -> None:
+        self.conn.execute("UPDATE changes SET summary = ? WHERE id = ?", (summary, self._change_id))
+
+    def _log(self, table: str, op: str, key: dict, old: dict | None, new: dict | None) -> None:
+        self._seq += 1
+        self.conn.execute(
+            "INSERT INTO change_rows (change_id, seq, tbl, op, key, old, new) VALUES (?,?,?,?,?,?,?)",
+            (
+                self._change_id,
+                self._seq,
+                table,
+                op,
+                json.dumps(key, ensure_ascii=False),
+                None if old is None else json.dumps(old, ensure_ascii=False),
+                None if new is None else json.dumps(new, ensure_ascii=False),
+            ),
+        )
+
+    def insert(self, table: str, row: dict, *, unless_present: bool = False) -> bool:
+        """Insert a row marked with the current change (undo deletes it by that mark).
+
+        With `unless_present`, a row whose key is taken is left alone; returns whether it was new.
+        """
+        row = dict(row, change_id=self._change_id)
+        sql = _insert_sql(table, tuple(row), unless_present)
+        return self.conn.execute(sql, encode_row(row)).rowcount == 1
+
+    def _where_key(self, table: str, key: dict) -> tuple[str, list]:
+        columns = PRIMARY_KEYS[table]
+        return " AND ".join(f"{c} = ?" for c in columns), [key[c] for c in columns]
+
+    def _row_by_key(self, table: str, key: dict) -> dict | None:
+        where, params = self._where_key(table, key)
+        cur = self.conn.execute(f"SELECT * FROM {table} WHERE {where}", params)
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cur.description], row))
+
+    def update(self, table: str, key: dict, values: dict) -> None:
+        """Update one row, logging its old values (unless this change inserted it)."""
+        if self._bulk and set(values) & set(FTS_COLUMNS.get(table, ())):
+            raise RuntimeError(f"bulk(): an update of indexed text in {table} would not be indexed")
+        old = self._row_by_key(table, key)
+        if old is None:
+            raise KeyError((table, key))
+        values = encode_values(values)
+        if old["change_id"] != self._change_id:
+            self._log(table, "update", key, old, dict(old, **values))
+        where, params = self._where_key(table, key)
+        sets = ", ".join(f"{c} = ?" for c in values)
+        self.conn.execute(f"UPDATE {table} SET {sets} WHERE {where}", list(values.values()) + params)
+
+    def delete(self, table: str, key: dict) -> None:
+        """Delete one row, logging its old values (unless this change inserted it)."""
+        if self._bulk and table in FTS_COLUMNS:
+            raise RuntimeError(f"bulk(): a delete from {table} would stay in its text index")
+        old = self._row_by_key(table, key)
+        if old is None:
+            return
+        if old["change_id"] != self._change_id:
+            self._log(table, "delete", key, old, None)
+        where, params = self._where_key(table, key)
+        self.conn.execute(f"DELETE FROM {table} WHERE {where}", params)
+
+    # -- history -------------------------------------------------------------------------------
+
+    def last_undoable_change(self) -> Change | None:
+        row = self.conn.execute(
+            "SELECT id, at, user, command, summary, undoes, undone_by FROM changes "
+            "WHERE undoes IS NULL AND undone_by IS NULL ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return Change(*row) if row else None
+
+    def changes(self, limit: int | None = None) -> list[Change]:
+        rows = self.conn.execute(
+            "SELECT id, at, user, command, summary, undoes, undone_by FROM changes "
+            "ORDER BY id DESC LIMIT ?",
+            (-1 if limit is None else limit,),
+        ).fetchall()
+        return [Change(*row) for row in rows]
+
+    def change_rows(self, change_id: int) -> list[dict]:
+        """What a change replaced or removed: table, operation, key, old and new values."""
+        rows = self.conn.execute(
+            "SELECT tbl, op, key, old, new FROM change_rows WHERE change_id = ? ORDER BY seq",
+            (change_id,),
+        ).fetchall()
+        return [
+            {"table": t, "op": op, "key": json.loads(k), "old": json.loads(o) if o else None,
+             "new": json.loads(n) if n else None}
+            for t, op, k, o, n in rows
+        ]  # fmt: skip
+
+    def revert(self, change: Change) -> None:
+        """Inside the current change, apply the inverse of `change` and mark it undone."""
+        # Rows the change inserted go first; rows it updated or deleted get their old values back,
+        # latest first, so a row touched twice ends as it was before the change.
+        for table in reversed(RECORD_TABLES):
+            cur = self.conn.execute(f"SELECT * FROM {table} WHERE change_id = ?", (change.id,))
+            columns = [d[0] for d in cur.description]
+            for values in cur.fetchall():
+                row = dict(zip(columns, values))
+                key = {c: row[c] for c in PRIMARY_KEYS[table]}
+                self._log(table, "delete", key, row, None)
+                where, params = self._where_key(table, key)
+                self.conn.execute(f"DELETE FROM {table} WHERE {where}", params)
+        logged = self.conn.execute(
+            "SELECT tbl, op, key, old FROM change_rows WHERE change_id = ? ORDER BY seq DESC",
+            (change.id,),
+        ).fetchall()
+        for table, op, key_json, old_json in logged:
+            key, old = json.loads(key_json), json.loads(old_json)
+            current = self._row_by_key(table, key)
+            if current is not None:
+                where, params = self._where_key(table, key)
+                self.conn.execute(f"DELETE FROM {table} WHERE {where}", params)
+            self._log(table, "update" if current else "insert", key, current, old)
+            columns = ", ".join(old)
+            marks = ", ".join("?" for _ in old)
+            self.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(old.values()))
+        self.conn.execute(
+            "UPDATE changes SET undone_by = ? WHERE id = ?", (self._change_id, change.id)
+        )
+        self.conn.execute("UPDATE changes SET undoes = ? WHERE id = ?", (change.id, self._change_id))
