@@ -162,7 +162,7 @@ def record_filter(ctx: typer.Context, today, types: tuple[str, ...], **given):
 
 
 def write_atomically(path: Path, write) -> None:
-    """Write a file whole or not at all (see render.atomic_file)."""
+    """Write a file whole or not at all (see render.files.atomic_file)."""
     from ..render import atomic_file
 
     with atomic_file(path) as stream:
