@@ -20,13 +20,13 @@ def _line(values: Iterable) -> str:
     return "\t".join(visible(cell(v)) for v in values) + "\n"
 
 
-def write_lines(rows: Iterable[dict], columns: Sequence[str], stream: TextIO) -> None:
+def write_rows(rows: Iterable[dict], columns: Sequence[str], stream: TextIO) -> None:
     for row in rows:
         stream.write(_line(row.get(c) for c in columns))
 
 
 def rows_as_plain(rows: Rows, out: Output) -> None:
-    write_lines(rows.items, rows.columns, out.stream)
+    write_rows(rows.items, rows.columns, out.stream)
 
 
 def record_lines(record: dict) -> list[str]:
@@ -72,7 +72,7 @@ def check_as_plain(result: dict, out: Output) -> None:
     from .reports import CHECK_COLUMNS, ENDED_COLUMNS, check_rows, check_verdict
 
     out.stream.write(f"{check_verdict(result)} ({result['note']})\n")
-    write_lines(check_rows(result["matches"]), CHECK_COLUMNS, out.stream)
+    write_rows(check_rows(result["matches"]), CHECK_COLUMNS, out.stream)
     for row in result["not_in_force"]:
         out.stream.write("ended\t" + _line(row.get(c) for c in ENDED_COLUMNS))
 
@@ -91,7 +91,7 @@ def diff_as_plain(report: DiffReport, out: Output) -> None:
     note there when there is nothing to show."""
     from .diff import summary_line
 
-    write_lines(report.rows(table=False), report.line_columns(), out.stream)
+    write_rows(report.rows(table=False), report.line_columns(), out.stream)
     summary_line(report, on_stdout=False)
     if report.empty:
         message("no differences" if report.part is None else f"nothing in {report.part}")
