@@ -107,8 +107,8 @@ def test_importing_render_loads_no_format_module_rich_or_orjson():
     probe = "import sys, sanctrack.render; print(sorted(m for m in sys.modules if m.startswith(('rich', 'orjson', 'sanctrack.render'))))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert eval(loaded) == sorted([
-        "sanctrack.render", "sanctrack.render.files", "sanctrack.render.formats",
-        "sanctrack.render.progress", "sanctrack.render.reports", "sanctrack.render.text",
+        "sanctrack.render", "sanctrack.render.formats", "sanctrack.render.reports",
+        "sanctrack.render.text",
     ])  # fmt: skip
 
 

@@ -22,12 +22,10 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence, TextIO
 
-from .files import atomic_file
 from .formats import (
     EXTENSION_FORMATS, FORMAT_ALIASES, LISTING_FORMATS, RECORD_FORMATS, RENDERERS, TIMELINE_FORMATS,
     choose_format, format_for_path,
 )  # fmt: skip
-from .progress import progress_counter
 from .reports import Rows
 from .text import error_line, message, visible
 
@@ -62,6 +60,19 @@ def use_color(no_color_flag: bool) -> bool:
 
 def output(fmt: str | None, as_json: bool, no_color: bool, allowed=LISTING_FORMATS) -> Output:
     return Output(choose_format(fmt, as_json, allowed), use_color(no_color), sys.stdout)
+
+
+def __getattr__(name: str):
+    # Helpers of a few commands only, loaded when first asked for.
+    if name == "atomic_file":
+        from .files import atomic_file
+
+        return atomic_file
+    if name == "progress_counter":
+        from .progress import progress_counter
+
+        return progress_counter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render(kind: str, report: Any, out: Output) -> None:

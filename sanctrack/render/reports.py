@@ -4,18 +4,19 @@ and of a check result that several formats share. (A timeline's are in `timeline
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 
-@dataclass
 class Rows:
     """Dicts with the same columns (search hits, the log, sources…), perhaps an iterator: formats
-    that can stream write them as they come. `title` heads a table."""
+    that can stream write them as they come. `title` heads a table.
 
-    items: Iterable[dict]
-    columns: Sequence[str]
-    title: str | None = None
+    (A plain class rather than a dataclass: it costs nothing to define at start-up.)"""
+
+    __slots__ = ("items", "columns", "title")
+
+    def __init__(self, items: Iterable[dict], columns: Sequence[str], title: str | None = None):
+        self.items, self.columns, self.title = items, columns, title
 
 
 # -- a record -------------------------------------------------------------------------------------
