@@ -173,7 +173,7 @@ def read_records(name: str, fmt: str | None) -> tuple[str, Iterator[tuple[str, d
 
 def write_records(records: Iterable[dict], fmt: str, stream: IO[str]) -> int:
     """Write records in one of the own formats; returns how many were written."""
-    from .render import write_json_array
+    from .render.json import write_array, write_lines
 
     count = 0
 
@@ -184,10 +184,9 @@ def write_records(records: Iterable[dict], fmt: str, stream: IO[str]) -> int:
             yield record
 
     if fmt == "json":
-        write_json_array(counted(), stream)
+        write_array(counted(), stream)
     elif fmt == "jsonl":
-        for record in counted():
-            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        write_lines(counted(), stream)
     elif fmt == "csv":
         writer = csv.DictWriter(stream, CSV_COLUMNS, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()

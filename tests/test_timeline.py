@@ -395,6 +395,20 @@ def test_data_text_is_escaped_in_every_format(cli):
     assert items[0]["targets"][0]["name"] == hostile  # JSON keeps the data verbatim
 
 
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_csv_and_tsv_show_control_characters_as_escapes(cli, fmt):
+    """A name holding SGR (ESC[31m), BEL and an OSC 52 clipboard write comes out as visible
+    escapes in a timeline's CSV and TSV, as it does in search's: never as the raw bytes."""
+    hostile = "Red \x1b[31mAlert\x07 \x1b]52;c;ZXZpbA==\x07 Co"
+    add_event(cli, "2025-01-01", "US", hostile)
+    text = cli("timeline", hostile, "--entity", "-f", fmt).stdout
+    assert "\x1b" not in text and "\x07" not in text
+    rows = list(csv.DictReader(io.StringIO(text), dialect="excel-tab" if fmt == "tsv" else "excel"))
+    assert rows[0]["targets"] == "Red \\x1b[31mAlert\\x07 \\x1b]52;c;ZXZpbA==\\x07 Co"
+    searched = cli("search", "Red", "-f", fmt).stdout
+    assert "Red \\x1b[31mAlert\\x07 \\x1b]52;c;ZXZpbA==\\x07 Co" in searched  # one policy
+
+
 def test_output_file_takes_its_format_from_the_extension(cli, tmp_path):
     seed(cli)
     cli("timeline", "GB", "-o", str(tmp_path / "gb.svg"))

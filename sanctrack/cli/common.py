@@ -128,12 +128,14 @@ def output(ctx: typer.Context, fmt: str | None, as_json: bool, no_color: bool, a
 def writing(ctx: typer.Context, fmt, as_json: bool, no_color: bool, path, allowed=None):
     """The Output of a listing command: stdout, or with --output a file written atomically in
     the format its extension names (unless --format says otherwise)."""
-    from ..render import LISTING_FORMATS, atomic_file, format_for_path
+    from ..render import LISTING_FORMATS, format_for_path
 
     allowed = allowed or LISTING_FORMATS
     if path is None or str(path) == "-":
         yield output(ctx, fmt, as_json, no_color, allowed)
         return
+    from ..render.files import atomic_file
+
     chosen = "json" if as_json else format_for_path(path, fmt, allowed)
     out = output(ctx, chosen, False, True, allowed)
     with atomic_file(path) as stream:
@@ -163,8 +165,8 @@ def record_filter(ctx: typer.Context, today, types: tuple[str, ...], **given):
 
 
 def write_atomically(path: Path, write) -> None:
-    """Write a file whole or not at all (see render.atomic_file)."""
-    from ..render import atomic_file
+    """Write a file whole or not at all (see render.files.atomic_file)."""
+    from ..render.files import atomic_file
 
     with atomic_file(path) as stream:
         write(stream)

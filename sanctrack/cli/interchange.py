@@ -47,7 +47,8 @@ def import_command(
       sanctrack export --format jsonl | sanctrack --db other.db import - --format jsonl
     """
     from .. import core
-    from ..render import dump_json, message
+    from ..render import message
+    from ..render.json import write_document
 
     if files.count("-") > 1:
         raise UsageError("stdin (-) can be read only once")
@@ -73,7 +74,7 @@ def import_command(
         summary.events, summary.responses = own.events, own.responses
         summary.already_present = own.already_present
     if as_json:
-        sys.stdout.write(dump_json(summary.as_dict()) + "\n")
+        write_document(summary.as_dict(), sys.stdout)
         return
     if own_inputs:
         message(

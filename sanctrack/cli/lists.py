@@ -81,7 +81,8 @@ def fetch(
     from .common import date_parser
     from .interchange import import_one_list
     from ..importers import importer_for
-    from ..render import dump_json, message
+    from ..render import message
+    from ..render.json import write_document
     from ..sources import source_named
 
     known = source_named(source)
@@ -100,7 +101,7 @@ def fetch(
     finally:
         os.unlink(path)
     if as_json:
-        sys.stdout.write(dump_json({"events": 0, "responses": 0, "listings": snapshot["listings"], "snapshots": [snapshot]}) + "\n")
+        write_document({"events": 0, "responses": 0, "listings": snapshot["listings"], "snapshots": [snapshot]}, sys.stdout)
     elif not snapshot.get("unchanged"):
         message(f"snapshot {snapshot['id']}: {snapshot['listings']} listings from {address}")
 

@@ -95,7 +95,7 @@ def check(
     """
     from ..dates import reference_day
     from ..records import clean_code
-    from ..render import check_as_output
+    from ..render import emit_check
     from ..search import check as run_check
 
     code = clean_code(jurisdiction, "--jurisdiction")
@@ -109,6 +109,6 @@ def check(
         day = reference_day(today or settings(ctx).today).isoformat()
     result = run_check(open_store(ctx, db), name, day, code, fuzzy)
     with writing(ctx, fmt, as_json, no_color, output) as out:
-        check_as_output(result, out)
+        emit_check(result, out)
     if not result["sanctioned"]:
         raise typer.Exit(int(ExitCode.NOT_FOUND))

@@ -342,12 +342,13 @@ def delete(
       sanctrack delete ev-ed50 --cascade
     """
     from .. import core
-    from ..render import dump_json, message
+    from ..render import message
+    from ..render.json import write_document
 
     store = open_store(ctx, db)
     result = core.delete(store, record_id, cascade=cascade)
     if as_json:
-        sys.stdout.write(dump_json(result) + "\n")
+        write_document(result, sys.stdout)
     else:
         sys.stdout.write("\n".join(result["deleted"]) + "\n")
         message(f"deleted {len(result['deleted'])} record(s); 'sanctrack undo' restores them")
@@ -370,12 +371,13 @@ def undo(
       sanctrack undo --json
     """
     from .. import core
-    from ..render import dump_json, visible
+    from ..render import visible
+    from ..render.json import write_document
 
     store = open_store(ctx, db)
     result = core.undo(store)
     if as_json:
-        sys.stdout.write(dump_json(result) + "\n")
+        write_document(result, sys.stdout)
     else:
         undone = result["undone"]
         sys.stdout.write(f"undid change #{undone['id']}: {visible(undone['summary'])}\n")

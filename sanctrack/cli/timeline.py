@@ -1,7 +1,7 @@
 """`sanctrack timeline`.
 
 Thin on purpose: options are read here, the timeline is computed by `timeline.py` and drawn by
-`timeline_render.py`. No `from __future__ import annotations`: Typer would compile the annotation
+`render` (`render/timeline.py` and the format modules). No `from __future__ import annotations`: Typer would compile the annotation
 strings at every start.
 """
 
@@ -18,14 +18,6 @@ from .common import (
 from ..errors import UsageError
 
 app = typer.Typer()
-
-TIMELINE_FORMATS = ("table", "plain", "markdown", "json", "jsonl", "csv", "tsv", "svg")
-FORMAT_ALIASES = {"md": "markdown", "txt": "plain", "text": "plain"}
-# The format `--output FILE` implies by FILE's extension when --format is not given.
-FORMAT_BY_EXTENSION = {
-    ".svg": "svg", ".md": "markdown", ".markdown": "markdown", ".json": "json",
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv", ".txt": "plain",
-}  # fmt: skip
 
 
 @app.command(context_settings={"allow_interspersed_args": True})
@@ -115,8 +107,7 @@ def timeline(
       sanctrack timeline en-0141 -o integrity.svg
     """
     from .. import rules, timeline as core
-    from ..render import message, visible
-    from ..render.timeline import emit_timeline
+    from ..render import FORMAT_ALIASES, TIMELINE_FORMATS, emit_timeline, format_for_path, message, visible
 
     forced = [name for name, on in (("entity", entity), ("jurisdiction", jurisdiction),
                                     ("program", program), ("tag", tag)) if on]  # fmt: skip
@@ -125,7 +116,7 @@ def timeline(
     if output_path not in (None, "-") and Path(output_path).is_dir():
         raise UsageError(f"cannot write {output_path}: it is a folder", hint="give a file name")
     if fmt is None and not as_json and output_path not in (None, "-"):
-        fmt = FORMAT_BY_EXTENSION.get(Path(output_path).suffix.lower(), "plain")
+        fmt = format_for_path(output_path, None, TIMELINE_FORMATS, fallback="plain")
     if fmt is not None:
         fmt = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
     out = output(ctx, fmt, as_json, no_color, TIMELINE_FORMATS)
@@ -155,8 +146,7 @@ def timeline(
 
 def _write_to(path: Path, result, out) -> None:
     """Write the timeline to a file, whole or not at all."""
-    from ..render import message, visible
-    from ..render.timeline import emit_timeline
+    from ..render import emit_timeline, message, visible
 
     def write(stream) -> None:
         out.stream = stream

@@ -1,0 +1,65 @@
+"""Reports as every format sees them: `Rows` (a listing), and the wording and columns of a record
+and of a check result that several formats share. (A timeline's are in `timeline`, a diff's in
+`diff`.)"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+
+class Rows:
+    """Dicts with the same columns (search hits, the log, sources…), perhaps an iterator: formats
+    that can stream write them as they come. `title` heads a table.
+
+    (A plain class rather than a dataclass: it costs nothing to define at start-up.)"""
+
+    __slots__ = ("items", "columns", "title")
+
+    def __init__(self, items: Iterable[dict], columns: Sequence[str], title: str | None = None):
+        self.items, self.columns, self.title = items, columns, title
+
+
+# -- a record -------------------------------------------------------------------------------------
+
+# Fields of a record drawn as lists or blocks of their own rather than as `key value` lines.
+RECORD_NESTED = frozenset(
+    {"type", "targets", "responses", "event", "events", "names", "counter_events", "listings"}
+)
+TARGET_COLUMNS = ("name", "aliases", "kind", "country", "entity_id")
+EVENT_COLUMNS = ("id", "date", "jurisdiction", "authority", "action", "program", "named_as")
+LISTING_COLUMNS = ("id", "source", "published", "name", "programs")
+COUNTER_EVENT_COLUMNS = ("id", "date", "authority", "action")
+RESPONSE_COLUMNS = ("id", "date", "lag_days", "actor", "speaker", "kind", "stance", "quote")
+ANSWERED_EVENT_COLUMNS = ("id", "date", "jurisdiction", "authority", "action")
+
+
+# -- a check result -------------------------------------------------------------------------------
+
+CHECK_COLUMNS = ("jurisdiction", "authority", "program", "since", "matched_name", "name", "source", "near")
+ENDED_COLUMNS = ("jurisdiction", "authority", "program", "since", "until", "ended_by")
+
+
+def check_rows(matches: list[dict]) -> list[dict]:
+    """The matches of a check with the columns CHECK_COLUMNS adds: where each comes from, and
+    whether it is a near match."""
+    return [
+        dict(
+            row,
+            source=row.get("event_id") or row.get("listing"),
+            near=f"near ({row['score']})" if row.get("near") else "",
+        )
+        for row in matches
+    ]
+
+
+def check_verdict(result: dict) -> str:
+    """The verdict line of a check: sanctioned or not, by whom, on which day."""
+    from .text import visible
+
+    where = f" by {result['jurisdiction']}" if result.get("jurisdiction") else ""
+    if result["sanctioned"]:
+        near = all(m.get("near") for m in result["matches"])
+        return f"{'NEAR MATCH ' if near else ''}SANCTIONED{where} on {result['as_of']}"
+    if result["known"]:
+        return f"not sanctioned{where} on {result['as_of']}"
+    return f"not sanctioned: nothing recorded for {visible(result['name'])!r}"

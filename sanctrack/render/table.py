@@ -1,0 +1,250 @@
+"""Tables on a terminal, drawn by Rich, for rows, a record, a check result, a timeline and a diff.
+
+Rich is imported inside each function (this module is loaded only when a table is drawn, but the
+start-up rule is kept here too). Text from data is never markup: it goes in as `rich.text.Text`
+of `visible()` text, newlines kept; the console has markup, highlighting and emoji off.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any, Sequence
+
+from .reports import (
+    ANSWERED_EVENT_COLUMNS, COUNTER_EVENT_COLUMNS, EVENT_COLUMNS, LISTING_COLUMNS, RECORD_NESTED,
+    TARGET_COLUMNS,
+)  # fmt: skip
+from .text import cell, visible
+
+if TYPE_CHECKING:
+    from . import Output
+    from .diff import DiffReport
+    from .reports import Rows
+
+
+def console(out: Output, stderr: bool = False):
+    """A Rich console on `out.stream` (or stderr) that reads no markup and colours only if allowed."""
+    from rich.console import Console
+
+    return Console(
+        file=sys.stderr if stderr else out.stream,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        no_color=not out.color,
+        color_system="auto" if out.color else None,
+        soft_wrap=False,
+    )
+
+
+def _text(value: Any, style: str = ""):
+    from rich.text import Text
+
+    return Text(visible(cell(value), keep_newlines=True), style=style)
+
+
+def rows_as_table(rows: Rows, out: Output) -> None:
+    from rich.table import Table
+
+    table = Table(title=rows.title, show_edge=False, header_style="bold" if out.color else None)
+    for column in rows.columns:
+        table.add_column(column.replace("_", " "), overflow="fold")
+    for row in rows.items:
+        table.add_row(*(_text(row.get(c)) for c in rows.columns))
+    console(out).print(table)
+
+
+# -- a record -------------------------------------------------------------------------------------
+
+
+def _fields_table(record: dict, skip: frozenset[str]):
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(overflow="fold")
+    for key, value in record.items():
+        if key in skip or value in (None, [], ""):
+            continue
+        grid.add_row(key.replace("_", " "), _text(value))
+    return grid
+
+
+_SHORT_COLUMNS = frozenset({"id", "entity_id", "date", "jurisdiction", "country", "kind", "action"})
+
+
+def _subtable(title: str, columns: Sequence[str], rows: list[dict]):
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_edge=False, expand=False)
+    for column in columns:
+        table.add_column(column.replace("_", " "), overflow="fold", no_wrap=column in _SHORT_COLUMNS)
+    for row in rows:
+        table.add_row(*(_text(row.get(c)) for c in columns))
+    return table
+
+
+def _responses_block(responses: list[dict]):
+    """Each response as a heading line (who, when, how many days after) and its quote below."""
+    from rich.text import Text
+
+    if not responses:
+        return Text("no responses recorded", style="italic")
+    block = Text()
+    block.append("responses\n", style="italic")
+    for response in responses:
+        who = response["actor"] + (f" ({response['speaker']})" if response.get("speaker") else "")
+        how = ", ".join(v for v in (response.get("kind"), response.get("stance")) if v)
+        block.append(f"{response['id']}  {response['date']}  +{response['lag_days']} d  ", style="bold")
+        block.append(visible(who))
+        block.append(f"  [{how}]\n" if how else "\n")
+        if response.get("quote"):
+            block.append("    “" + visible(response["quote"]) + "”\n", style="italic")
+        elif response.get("summary"):
+            block.append("    " + visible(response["summary"]) + "\n")
+    block.rstrip()
+    return block
+
+
+def record_as_table(record: dict, out: Output) -> None:
+    """A panel titled by the record's type and id: its fields, then a table per nested list."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    parts: list[Any] = [_fields_table(record, RECORD_NESTED | {"id"})]
+    if record.get("targets"):
+        parts.append(_subtable("targets", TARGET_COLUMNS, record["targets"]))
+    if record.get("names"):
+        parts.append(_subtable("names", ("name",), [{"name": n} for n in record["names"]]))
+    if record.get("events"):
+        parts.append(_subtable("events", EVENT_COLUMNS, record["events"]))
+    if record.get("listings"):
+        parts.append(_subtable("listings", LISTING_COLUMNS, record["listings"]))
+    if record.get("counter_events"):
+        parts.append(_subtable("counter-measures", COUNTER_EVENT_COLUMNS, record["counter_events"]))
+    if record.get("type") == "event":
+        parts.append(_responses_block(record.get("responses", [])))
+    if record.get("event"):
+        parts.append(_subtable("in answer to", ANSWERED_EVENT_COLUMNS, [record["event"]]))
+    title = Text(f"{record['type']} {visible(record['id'])}")
+    console(out).print(Panel(Group(*parts), title=title, title_align="left", expand=False))
+
+
+# -- a check result -------------------------------------------------------------------------------
+
+
+def check_as_table(result: dict, out: Output) -> None:
+    """The verdict in colour, the matches in force, the sanctions ended, the note."""
+    from rich.text import Text
+
+    from . import emit_rows
+    from .reports import CHECK_COLUMNS, ENDED_COLUMNS, check_rows, check_verdict
+
+    screen = console(out)
+    style = ("bold red" if result["sanctioned"] else "bold green") if out.color else ""
+    screen.print(Text(check_verdict(result), style=style))
+    if result["matches"]:
+        emit_rows(check_rows(result["matches"]), CHECK_COLUMNS, out)
+    if result["not_in_force"]:
+        emit_rows(result["not_in_force"], ENDED_COLUMNS, out, title="no longer in force")
+    screen.print(Text(result["note"], style="dim" if out.color else ""))
+
+
+# -- a timeline -----------------------------------------------------------------------------------
+
+TIMELINE_ROWS_PER_BLOCK = 100
+_STANCE_STYLES = {
+    "rejects": "red", "condemns": "red", "denies": "magenta", "threatens": "yellow",
+    "complies": "green", "welcomes": "green", "neutral": "",
+}  # fmt: skip
+
+
+def timeline_as_table(timeline, out: Output) -> None:
+    """A Rich table drawn in blocks of rows with fixed columns, so a long timeline streams."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from .timeline import details, heading, lag_text, what, who
+
+    screen = console(out)
+    screen.print(Text(heading(timeline), style="bold"))
+    rows: list[list] = []
+    first = True
+
+    def flush() -> None:
+        nonlocal first
+        if not rows:
+            return
+        table = Table(show_header=first, show_edge=False, expand=True, pad_edge=False,
+                      header_style="bold" if out.color else None)  # fmt: skip
+        table.add_column("date", width=10, no_wrap=True)
+        table.add_column("lag", width=6, justify="right", no_wrap=True)
+        table.add_column("", width=2, no_wrap=True)
+        table.add_column("who", ratio=3, overflow="fold")
+        table.add_column("what", ratio=2, overflow="fold")
+        table.add_column("details", ratio=5, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        screen.print(table)
+        rows.clear()
+        first = False
+
+    for item in timeline.items:
+        indent = "  " * item["depth"] + ("└ " if item["depth"] else "")
+        if item["type"] == "event":
+            style = "bold"
+            rows.append([
+                Text(visible(item["date"]), style=style), Text(lag_text(item, " d")),
+                Text(visible(item["jurisdiction"]), style=style),
+                Text(indent + visible(item["authority"]), style=style),
+                Text(visible(what(item))),
+                Text(visible(details(item), keep_newlines=True)),
+            ])  # fmt: skip
+            for follow in item.get("follows", []):
+                rows.append([
+                    Text(""), Text(f"{follow['lag_days']:+d} d", style="cyan"),
+                    Text(visible(follow["jurisdiction"]), style="cyan"),
+                    Text(indent + "→ " + visible(follow["text"]), style="italic cyan"),
+                    Text(""), Text(visible(follow["name"]), style="cyan"),
+                ])  # fmt: skip
+        else:
+            rows.append([
+                Text(visible(item["date"])), Text(lag_text(item, " d")),
+                Text(visible(item.get("country") or "")),
+                Text(indent + visible(who(item))),
+                Text(visible(what(item)), style=_STANCE_STYLES.get(item.get("stance") or "", "")),
+                Text(visible(details(item), keep_newlines=True), style="italic" if item.get("quote") else ""),
+            ])  # fmt: skip
+        if len(rows) >= TIMELINE_ROWS_PER_BLOCK:
+            flush()
+    flush()
+
+
+# -- a diff ---------------------------------------------------------------------------------------
+
+
+def diff_as_table(report: DiffReport, out: Output) -> None:
+    """A table per part shown, titled with its count ("none" for an empty part), the lag sentence
+    under them."""
+    from . import emit_rows
+    from .diff import TABLE_COLUMNS, summary_line
+
+    titles = report.titles()
+    for name in report.parts():
+        rows = list(report.rows(table=True, part=name))
+        title = f"{titles[name]} ({len(rows)})"
+        if rows:
+            emit_rows(rows, TABLE_COLUMNS[report.kind][name], out, title=title)
+        else:
+            out.stream.write(f"{title}: none\n")
+    summary_line(report, on_stdout=True, out=out)
+
+
+def diff_stat_as_table(report: DiffReport, out: Output) -> None:
+    """--stat: a row per part with its count, the lag sentence under the table."""
+    from . import emit_rows
+    from .diff import STAT_COLUMNS, stat_rows, summary_line
+
+    emit_rows(stat_rows(report), STAT_COLUMNS, out)
+    summary_line(report, on_stdout=True, out=out)
