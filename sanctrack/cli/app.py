@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import ExitCode, SanctrackError, StoreError
-from .common import DbOption, NoColorOption, Settings, TodayOption
+from .common import DbOption, NoColorOption, Settings, TodayOption, click_module
 
 # Every command, in the order help lists them (by task), with the module of this package that
 # defines it.
@@ -150,9 +150,8 @@ class SanctrackGroup(TyperGroup):
 
 
 def _click_exception_class() -> type:
-    """Click's base exception, reached through Typer's public `BadParameter` (one of its
-    subclasses): Typer 0.28 vendors Click under a private name, older releases use Click itself."""
-    return next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "ClickException")
+    """Click's base exception (usage errors, bad values, `NoArgsIsHelpError`)."""
+    return click_module("exceptions").ClickException
 
 
 app = typer.Typer(
@@ -165,8 +164,8 @@ app = typer.Typer(
 )
 
 
-def _version_callback(value: bool) -> None:
-    if value:
+def _version_callback(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:  # not while a Tab parses the line
         sys.stdout.write(f"sanctrack {__version__}\n")
         raise typer.Exit()
 

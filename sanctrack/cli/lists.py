@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import completion
 from .common import (
     DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, TodayOption, open_store, writing,
 )  # fmt: skip
@@ -60,7 +61,10 @@ def sources(
 @app.command()
 def fetch(
     ctx: typer.Context,
-    source: Annotated[str, typer.Argument(metavar="SOURCE", help="A source name (see 'sanctrack sources').")],
+    source: Annotated[
+        str,
+        typer.Argument(metavar="SOURCE", help="A source name (see 'sanctrack sources').", autocompletion=completion.sources),
+    ],
     url: Annotated[Optional[str], typer.Option(help="Download from this address instead (e.g. the EU file with its token).")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.", min=1)] = 60.0,
     published: Annotated[Optional[str], typer.Option(help="Publication date, when the file carries none.")] = None,
