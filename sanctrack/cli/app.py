@@ -45,6 +45,7 @@ COMMANDS = {
     "completion": "interop",
     "__complete": "interop",
 }
+PUBLIC_COMMANDS = [name for name in COMMANDS if not name.startswith("_")]
 
 
 def build_command(name: str):
@@ -68,7 +69,8 @@ class SanctrackGroup(TyperGroup):
     """The root group: commands loaded on demand, and every error turned into an exit code here."""
 
     def list_commands(self, ctx) -> list[str]:
-        return list(COMMANDS)
+        # Not the scripts' hidden entry point: Typer before 0.28 lists hidden commands in help.
+        return list(PUBLIC_COMMANDS)
 
     def get_command(self, ctx, name: str):
         command = self.commands.get(name)
@@ -85,8 +87,7 @@ class SanctrackGroup(TyperGroup):
         except _click_exception_class() as err:
             typed = args[0] if args else ""
             if typed not in COMMANDS and "Did you mean" not in err.message:
-                public = [name for name in COMMANDS if not name.startswith("_")]
-                matches = get_close_matches(typed, public)
+                matches = get_close_matches(typed, PUBLIC_COMMANDS)
                 if matches:
                     suggestions = ", ".join(repr(name) for name in matches)
                     err.message = f"{err.message.rstrip('.')}. Did you mean {suggestions}?"

@@ -1,7 +1,7 @@
 """`sanctrack timeline`.
 
 Thin on purpose: options are read here, the timeline is computed by `timeline.py` and drawn by
-`timeline_render.py`. No `from __future__ import annotations`: Typer would compile the annotation
+`render/timeline.py`. No `from __future__ import annotations`: Typer would compile the annotation
 strings at every start.
 """
 
