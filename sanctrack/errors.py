@@ -59,3 +59,9 @@ class StoreError(SanctrackError):
     """The store cannot be used: not SQLite, damaged, another program's, or newer than this code."""
 
     exit_code = ExitCode.BAD_DATA
+
+
+class FetchError(SanctrackError):
+    """A list could not be downloaded (offline, refused, not found); nothing was written."""
+
+    exit_code = ExitCode.BAD_DATA

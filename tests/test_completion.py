@@ -268,3 +268,69 @@ def test_zsh_script_hands_the_candidates_to_compadd(seeded):
     assert zsh_complete("sanctrack show ev-ed") == ["ev-ed50c1d3506c"]
     assert zsh_complete("sanctrack export --jurisdiction=G") == ["--jurisdiction=GB"]
     assert zsh_complete("sanctrack import ") == [":files"]
+
+
+# -- every parameter, from the command tree ------------------------------------------------------
+
+# Parameters whose values are free (names, words, dates, numbers, addresses): Tab offers nothing.
+# Any other parameter that takes a value must declare its completion where it is defined.
+FREE = {
+    "date", "authority", "target", "alias", "program", "legal_basis", "reason", "summary", "tag", "actor", "speaker", "quote", "today", "query", "name", "as_of", "since", "until", "limit",
+    "url", "timeout", "published", "port", "host",
+}
+
+
+def _free(words: tuple[str, ...], param) -> bool:
+    if param.name == "source":  # a source's address when recording, a list's name when importing
+        return words[0] in ("add", "edit")
+    return param.name in FREE
+
+
+def _value_parameters():
+    """(words before the parameter's value, the parameter) for each option and argument taking a
+    value, in every command and the root, as the command tree holds them."""
+    from typer.main import get_command
+
+    from sanctrack.cli.app import app
+
+    def walk(command, path):
+        placeholders = []
+        for param in command.params:
+            if param.param_type_name == "argument":
+                yield path + tuple(placeholders), param
+                placeholders.append("US")  # a value for this argument, to reach the next one
+            elif not param.is_flag and not param.hidden:
+                yield path + (max(param.opts, key=len),), param
+        if hasattr(command, "list_commands"):
+            ctx = command.make_context("sanctrack", [], resilient_parsing=True)
+            for name in command.list_commands(ctx):
+                sub = command.get_command(ctx, name)
+                if not sub.hidden:
+                    yield from walk(sub, path + (name,))
+
+    root = get_command(app)
+    return list(walk(root, ()))
+
+
+VALUE_PARAMETERS = _value_parameters()
+
+
+@pytest.mark.parametrize(
+    "words,param", VALUE_PARAMETERS, ids=[" ".join(w) + f" <{p.name}>" for w, p in VALUE_PARAMETERS]
+)
+def test_every_parameter_taking_a_known_set_completes_it(cli, seeded, words, param):
+    lines = complete(cli, "zsh", *words, "")
+    if _free(words, param):
+        assert lines == [], (words, lines)
+    else:
+        assert lines, f"{' '.join(words)}: no completion declared for {param.name!r}"
+
+
+def test_the_tree_holds_every_kind_of_parameter():
+    """The walk above sees what it should: options, arguments, root options, nested commands."""
+    seen = {(words, param.name) for words, param in VALUE_PARAMETERS}
+    assert (("--db",), "db") in seen
+    assert (("add", "event", "--target-kind"), "target_kind") in seen
+    assert (("diff", "US"), "right") in seen
+    assert (("completion",), "shell") in seen
+    assert len(VALUE_PARAMETERS) > 80

@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import ExitCode, SanctrackError, StoreError
-from .common import DbOption, NoColorOption, Settings, TodayOption
+from .common import DbOption, NoColorOption, Settings, TodayOption, click_module
 
 # Every command, in the order help lists them (by task), with the module of this package that
 # defines it.
@@ -45,6 +45,7 @@ COMMANDS = {
     "completion": "interop",
     "__complete": "interop",
 }
+PUBLIC_COMMANDS = [name for name in COMMANDS if not name.startswith("_")]
 
 
 def build_command(name: str):
@@ -68,7 +69,8 @@ class SanctrackGroup(TyperGroup):
     """The root group: commands loaded on demand, and every error turned into an exit code here."""
 
     def list_commands(self, ctx) -> list[str]:
-        return list(COMMANDS)
+        # Not the scripts' hidden entry point: Typer before 0.28 lists hidden commands in help.
+        return list(PUBLIC_COMMANDS)
 
     def get_command(self, ctx, name: str):
         command = self.commands.get(name)
@@ -85,8 +87,7 @@ class SanctrackGroup(TyperGroup):
         except _click_exception_class() as err:
             typed = args[0] if args else ""
             if typed not in COMMANDS and "Did you mean" not in err.message:
-                public = [name for name in COMMANDS if not name.startswith("_")]
-                matches = get_close_matches(typed, public)
+                matches = get_close_matches(typed, PUBLIC_COMMANDS)
                 if matches:
                     suggestions = ", ".join(repr(name) for name in matches)
                     err.message = f"{err.message.rstrip('.')}. Did you mean {suggestions}?"
@@ -150,9 +151,8 @@ class SanctrackGroup(TyperGroup):
 
 
 def _click_exception_class() -> type:
-    """Click's base exception, reached through Typer's public `BadParameter` (one of its
-    subclasses): Typer 0.28 vendors Click under a private name, older releases use Click itself."""
-    return next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "ClickException")
+    """Click's base exception (usage errors, bad values, `NoArgsIsHelpError`)."""
+    return click_module("exceptions").ClickException
 
 
 app = typer.Typer(
@@ -165,8 +165,8 @@ app = typer.Typer(
 )
 
 
-def _version_callback(value: bool) -> None:
-    if value:
+def _version_callback(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:  # not while a Tab parses the line
         sys.stdout.write(f"sanctrack {__version__}\n")
         raise typer.Exit()
 

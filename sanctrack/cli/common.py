@@ -4,6 +4,7 @@ helpers that open the store, read dates and write output.
 Nothing here computes or speaks SQL; heavy modules are imported inside the helpers that need them.
 """
 
+import importlib
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import SanctrackError
+from . import completion
 
 # -- options defined once ---------------------------------------------------------------------------
 
@@ -23,6 +25,7 @@ DbOption = Annotated[
         metavar="PATH",
         help="The store (default: $SANCTRACK_DB, else sanctrack.db in the user data folder).",
         show_default=False,
+        autocompletion=completion.files,
     ),
 ]
 FormatOption = Annotated[
@@ -33,6 +36,7 @@ FormatOption = Annotated[
         metavar="FORMAT",
         help="table, plain, json, jsonl, csv or tsv (default: table on a terminal, plain when piped).",
         show_default=False,
+        autocompletion=completion.listing_formats,
     ),
 ]
 RecordFormatOption = Annotated[
@@ -43,6 +47,7 @@ RecordFormatOption = Annotated[
         metavar="FORMAT",
         help="table, plain, json or jsonl (default: table on a terminal, plain when piped).",
         show_default=False,
+        autocompletion=completion.record_formats,
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
@@ -64,6 +69,7 @@ OutputOption = Annotated[
         metavar="FILE",
         help="Write to FILE, whole or not at all; its extension (.json, .jsonl, .csv, .tsv, .md, .svg) names the format.",
         show_default=False,
+        autocompletion=completion.files,
     ),
 ]
 SinceOption = Annotated[
@@ -76,6 +82,14 @@ UntilOption = Annotated[
 ]
 ListOption = Annotated[Optional[list[str]], typer.Option(show_default=False)]
 TextOption = Annotated[Optional[str], typer.Option(show_default=False)]
+
+
+def click_module(name: str):
+    """A module of the Click that Typer runs on (`shell_completion`, `exceptions`…), for Click's
+    public names Typer does not re-export. Typer 0.26 and later vendor Click under a private
+    package name, older releases use Click itself: the package is read off a public Typer class."""
+    package = typer.BadParameter.__module__.rpartition(".")[0]
+    return importlib.import_module(f"{package}.{name}")
 
 
 @dataclass

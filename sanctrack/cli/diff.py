@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import completion
 from .common import (
     DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, TodayOption, date_parser, settings, open_store, writing,
 )  # fmt: skip
@@ -16,7 +17,9 @@ from ..errors import ExitCode, UsageError
 
 app = typer.Typer()
 
+# What --only takes: each part by its short name (offered by Tab), or by its own.
 ONLY = {"left": "only_left", "right": "only_right", "both": "both", "changed": "changed"}
+ONLY_NAMES = tuple(ONLY)
 ONLY.update({part: part for part in ONLY.values()})
 
 
@@ -29,14 +32,18 @@ def diff(
             metavar="LEFT",
             help="A view: US, GB@2025-06-30, *@2025, ofac-sdn/latest, ofac-sdn/2024-04-12, a "
             "list file or folder.",
+            autocompletion=completion.views,
         ),
     ],
-    right: Annotated[str, typer.Argument(metavar="RIGHT", help="Another view, compared with LEFT.")],
+    right: Annotated[
+        str, typer.Argument(metavar="RIGHT", help="Another view, compared with LEFT.", autocompletion=completion.views)
+    ],
     only: Annotated[
         Optional[str],
         typer.Option(
             "--only", metavar="PART", show_default=False,
             help="Print one part: left, right, both or changed.",
+            autocompletion=completion.choices(ONLY_NAMES),
         ),
     ] = None,
     stat: Annotated[bool, typer.Option("--stat", help="Print only the counts of each part.")] = False,
@@ -53,6 +60,7 @@ def diff(
         typer.Option(
             "--left-format", metavar="FORMAT", show_default=False,
             help="List format of a LEFT file (ofac-csv, uk-xml…) when it cannot be detected.",
+            autocompletion=completion.list_formats,
         ),
     ] = None,
     right_format: Annotated[
@@ -60,6 +68,7 @@ def diff(
         typer.Option(
             "--right-format", metavar="FORMAT", show_default=False,
             help="List format of a RIGHT file, likewise.",
+            autocompletion=completion.list_formats,
         ),
     ] = None,
     db: DbOption = None,

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import UsageError
+from . import completion
 from .common import (
     DbOption, JsonOption, SinceOption, TextOption, TodayOption, UntilOption, date_parser, open_store,
     record_filter, settings, write_atomically,
@@ -21,12 +22,22 @@ app = typer.Typer()
 @app.command("import")
 def import_command(
     ctx: typer.Context,
-    files: Annotated[list[str], typer.Argument(metavar="FILE...", help="Files or list folders to load; - reads stdin.")],
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE...", help="Files or list folders to load; - reads stdin.", autocompletion=completion.files
+        ),
+    ],
     fmt: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", metavar="FORMAT", help="json, jsonl, csv (sanctrack's own) or a list format (ofac-csv, ofac-xml, ofac-advanced, uk-xml, uk-csv, uk-ofsi-csv, eu-xml, un-xml, us-csl, ftm); detected when absent.", show_default=False),
+        typer.Option("--format", "-f", metavar="FORMAT", help="json, jsonl, csv (sanctrack's own) or a list format (ofac-csv, ofac-xml, ofac-advanced, uk-xml, uk-csv, uk-ofsi-csv, eu-xml, un-xml, us-csl, ftm); detected when absent.", show_default=False, autocompletion=completion.import_formats),
     ] = None,
-    source: Annotated[Optional[str], typer.Option(help="For an official list: its source name (see 'sanctrack sources').")] = None,
+    source: Annotated[
+        Optional[str],
+        typer.Option(
+            help="For an official list: its source name (see 'sanctrack sources').", autocompletion=completion.sources
+        ),
+    ] = None,
     published: Annotated[Optional[str], typer.Option(help="For an official list: its publication date, when the file carries none.")] = None,
     db: DbOption = None,
     today: TodayOption = None,
@@ -161,17 +172,27 @@ def import_one_list(ctx, store, path, importer, source, published, today) -> dic
 def export(
     ctx: typer.Context,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="json, jsonl, csv, or ftm (FollowTheMoney entities as JSON lines).")
+        str,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="json, jsonl, csv, or ftm (FollowTheMoney entities as JSON lines).",
+            autocompletion=completion.export_formats,
+        ),
     ] = "json",
     output_path: Annotated[
-        Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.", show_default=False)
+        Optional[str],
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.", show_default=False,
+            autocompletion=completion.files,
+        ),
     ] = None,
-    record_type: Annotated[Optional[str], typer.Option("--type", help="event or response.")] = None,
-    jurisdiction: TextOption = None,
+    record_type: Annotated[
+        Optional[str], typer.Option("--type", help="event or response.", autocompletion=completion.record_types)
+    ] = None,
+    jurisdiction: Annotated[Optional[str], typer.Option(show_default=False, autocompletion=completion.jurisdictions)] = None,
     authority: Annotated[Optional[str], typer.Option(help="Authority containing this text.")] = None,
     program: TextOption = None,
-    action: TextOption = None,
-    stance: TextOption = None,
+    action: Annotated[Optional[str], typer.Option(show_default=False, autocompletion=completion.actions)] = None,
+    stance: Annotated[Optional[str], typer.Option(show_default=False, autocompletion=completion.stances)] = None,
     since: SinceOption = None,
     until: UntilOption = None,
     db: DbOption = None,

@@ -1,4 +1,5 @@
-"""`sanctrack sources` and `sanctrack fetch`."""
+"""Official lists: `sanctrack sources` (what sanctrack imports, with the stored snapshots) and
+`sanctrack fetch` (download a list with `download.py`, import it as a snapshot)."""
 
 import os
 import sys
@@ -6,20 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import completion
 from .common import (
     DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, TodayOption, open_store, writing,
 )  # fmt: skip
-from ..errors import SanctrackError
 
 app = typer.Typer()
 
 SOURCE_COLUMNS = ("name", "title", "jurisdiction", "format", "urls", "snapshots", "latest", "note")
-
-
-class FetchError(SanctrackError):
-    """A list could not be downloaded (offline, refused, not found); nothing was written."""
-
-    exit_code = 3
 
 
 @app.command()
@@ -60,7 +55,10 @@ def sources(
 @app.command()
 def fetch(
     ctx: typer.Context,
-    source: Annotated[str, typer.Argument(metavar="SOURCE", help="A source name (see 'sanctrack sources').")],
+    source: Annotated[
+        str,
+        typer.Argument(metavar="SOURCE", help="A source name (see 'sanctrack sources').", autocompletion=completion.sources),
+    ],
     url: Annotated[Optional[str], typer.Option(help="Download from this address instead (e.g. the EU file with its token).")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.", min=1)] = 60.0,
     published: Annotated[Optional[str], typer.Option(help="Publication date, when the file carries none.")] = None,
@@ -80,6 +78,7 @@ def fetch(
 
     from .common import date_parser
     from .interchange import import_one_list
+    from ..download import download
     from ..importers import importer_for
     from ..render import message
     from ..render.json import write_document
@@ -94,7 +93,7 @@ def fetch(
     published_iso = date_parser(ctx, today)(published).iso if published else None
     store = open_store(ctx, db)
     folder = (store.path.parent if store.path else Path("."))
-    path = _download(address, timeout, folder, known.name)
+    path = download(address, timeout, folder, known.name)
     try:
         importer = importer_for(path, known.format)
         snapshot = import_one_list(ctx, store, path, importer, known.name, published_iso, today)
@@ -104,35 +103,3 @@ def fetch(
         write_document({"events": 0, "responses": 0, "listings": snapshot["listings"], "snapshots": [snapshot]}, sys.stdout)
     elif not snapshot.get("unchanged"):
         message(f"snapshot {snapshot['id']}: {snapshot['listings']} listings from {address}")
-
-
-def _download(address: str, timeout: float, folder, name: str):
-    """The body of `address` in a temporary file beside the store, or FetchError."""
-    import shutil
-    import tempfile
-    import urllib.error
-    import urllib.request
-    from pathlib import Path
-
-    if not address.startswith(("https://", "http://")):
-        raise FetchError(f"cannot fetch {address!r}: only http and https addresses are fetched")
-    request = urllib.request.Request(address, headers={"User-Agent": "sanctrack"})
-    folder.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".fetch-{name}-", delete=False)
-    try:
-        with handle, urllib.request.urlopen(request, timeout=timeout) as response:
-            shutil.copyfileobj(response, handle, 1 << 20)
-    except urllib.error.HTTPError as err:
-        os.unlink(handle.name)
-        raise FetchError(f"cannot fetch {name}: {address} answered {err.code} {err.reason}") from None
-    except (urllib.error.URLError, OSError, TimeoutError) as err:
-        os.unlink(handle.name)
-        reason = getattr(err, "reason", None) or err
-        raise FetchError(
-            f"cannot fetch {name} from {address}: {reason}",
-            hint="check the network connection, or download the file and use 'sanctrack import'",
-        ) from None
-    except BaseException:
-        os.unlink(handle.name)
-        raise
-    return Path(handle.name)

@@ -5,6 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import completion
 from .common import (
     DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, SinceOption, TodayOption, UntilOption, date_parser, record_filter, open_store, writing,
 )  # fmt: skip
@@ -20,12 +21,22 @@ SEARCH_TYPES = ("event", "response", "entity", "listing")
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Words, a name, an alias, words of a quote.")],
-    record_type: Annotated[Optional[str], typer.Option("--type", help="event, response, entity or listing.")] = None,
-    jurisdiction: Annotated[Optional[str], typer.Option(help="Only this sender: US, GB (UK), EU…")] = None,
+    record_type: Annotated[
+        Optional[str],
+        typer.Option("--type", help="event, response, entity or listing.", autocompletion=completion.choices(SEARCH_TYPES)),
+    ] = None,
+    jurisdiction: Annotated[
+        Optional[str], typer.Option(help="Only this sender: US, GB (UK), EU…", autocompletion=completion.jurisdictions)
+    ] = None,
     authority: Annotated[Optional[str], typer.Option(help="Only authorities containing this text.")] = None,
     program: Annotated[Optional[str], typer.Option(help="Only this program.")] = None,
-    action: Annotated[Optional[str], typer.Option(help="designation, delisting, amendment, renewal or other.")] = None,
-    stance: Annotated[Optional[str], typer.Option(help="Only responses with this stance.")] = None,
+    action: Annotated[
+        Optional[str],
+        typer.Option(help="designation, delisting, amendment, renewal or other.", autocompletion=completion.actions),
+    ] = None,
+    stance: Annotated[
+        Optional[str], typer.Option(help="Only responses with this stance.", autocompletion=completion.stances)
+    ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many hits.")] = 50,
@@ -71,7 +82,10 @@ def check(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A person's, company's, vessel's… name or alias.")],
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="The day to answer for (default: the reference day).")] = None,
-    jurisdiction: Annotated[Optional[str], typer.Option(help="Only sanctions of this sender: US, GB (UK), EU…")] = None,
+    jurisdiction: Annotated[
+        Optional[str],
+        typer.Option(help="Only sanctions of this sender: US, GB (UK), EU…", autocompletion=completion.jurisdictions),
+    ] = None,
     fuzzy: Annotated[bool, typer.Option("--fuzzy", help="Also near names (transliteration variants), with a score.")] = False,
     db: DbOption = None,
     today: TodayOption = None,

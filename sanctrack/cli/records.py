@@ -6,6 +6,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..errors import UsageError
+from . import completion
 from .common import (
     DbOption, FormatOption, JsonOption, ListOption, NoColorOption, OutputOption, RecordFormatOption,
     TextOption, TodayOption, date_parser, open_store, output, writing,
@@ -78,22 +79,35 @@ def add_event(
     ctx: typer.Context,
     date: Annotated[str, typer.Option(help="When: 2025-01-03, 2025-01, 3 Jan 2025, friday…")],
     authority: Annotated[str, typer.Option(help="The imposing body, as written.")],
-    jurisdiction: Annotated[str, typer.Option(help="Code of the sender: US, GB (UK), EU, UN, CN…")],
+    jurisdiction: Annotated[
+        str, typer.Option(help="Code of the sender: US, GB (UK), EU, UN, CN…", autocompletion=completion.jurisdictions)
+    ],
     target: Annotated[list[str], typer.Option(help="A target's name (repeatable).")],
     alias: Annotated[Optional[list[str]], typer.Option(help="Another name of the target before it (repeatable).")] = None,
     target_kind: Annotated[
         Optional[list[str]],
-        typer.Option(help="Kind of the target before it: person, company, organization, vessel, aircraft, government-body, group."),
+        typer.Option(
+            help="Kind of the target before it: person, company, organization, vessel, aircraft, government-body, group.",
+            autocompletion=completion.target_kinds,
+        ),
     ] = None,
-    target_country: Annotated[Optional[list[str]], typer.Option(help="Country code of the target before it.")] = None,
-    action: Annotated[str, typer.Option(help="designation, delisting, amendment, renewal or other.")] = "designation",
+    target_country: Annotated[
+        Optional[list[str]],
+        typer.Option(help="Country code of the target before it.", autocompletion=completion.countries),
+    ] = None,
+    action: Annotated[
+        str, typer.Option(help="designation, delisting, amendment, renewal or other.", autocompletion=completion.actions)
+    ] = "designation",
     program: TextOption = None,
     legal_basis: TextOption = None,
     reason: TextOption = None,
     summary: TextOption = None,
     source: Annotated[Optional[list[str]], typer.Option(help="A source URL (repeatable).")] = None,
     tag: Annotated[Optional[list[str]], typer.Option(help="A tag (repeatable).")] = None,
-    in_response_to: Annotated[Optional[str], typer.Option(help="The event this one answers (a counter-sanction).")] = None,
+    in_response_to: Annotated[
+        Optional[str],
+        typer.Option(help="The event this one answers (a counter-sanction).", autocompletion=completion.record_ids("ev-")),
+    ] = None,
     db: DbOption = None,
     today: TodayOption = None,
     fmt: FormatOption = None,
@@ -157,25 +171,40 @@ def _grouped_targets(ctx: typer.Context, names: list[str], described: bool) -> l
 @add_app.command("response")
 def add_response(
     ctx: typer.Context,
-    to: Annotated[str, typer.Option("--to", help="The event answered (id or unambiguous prefix).")],
+    to: Annotated[
+        str,
+        typer.Option("--to", help="The event answered (id or unambiguous prefix).", autocompletion=completion.record_ids("ev-")),
+    ],
     date: Annotated[str, typer.Option(help="When: 2025-01-06, 2025-01, monday…")],
     actor: Annotated[str, typer.Option(help="The responding body.")],
     speaker: TextOption = None,
-    country: Annotated[Optional[str], typer.Option(help="Code of the responder: CN, RU…")] = None,
+    country: Annotated[
+        Optional[str], typer.Option(help="Code of the responder: CN, RU…", autocompletion=completion.countries)
+    ] = None,
     kind: Annotated[
         str,
-        typer.Option(help="statement, press-conference, diplomatic-protest, filing, legal-challenge, countermeasure or other."),
+        typer.Option(
+            help="statement, press-conference, diplomatic-protest, filing, legal-challenge, countermeasure or other.",
+            autocompletion=completion.response_kinds,
+        ),
     ] = "statement",
     stance: Annotated[
         Optional[str],
-        typer.Option(help="rejects, denies, condemns, threatens, complies, welcomes or neutral."),
+        typer.Option(
+            help="rejects, denies, condemns, threatens, complies, welcomes or neutral.",
+            autocompletion=completion.stances,
+        ),
     ] = None,
     quote: Annotated[Optional[str], typer.Option(help="The words, verbatim.")] = None,
     summary: TextOption = None,
     source: Annotated[Optional[list[str]], typer.Option(help="A source URL (repeatable).")] = None,
     tag: Annotated[Optional[list[str]], typer.Option(help="A tag (repeatable).")] = None,
     counter_event: Annotated[
-        Optional[str], typer.Option(help="For a countermeasure: the event that carries it out.")
+        Optional[str],
+        typer.Option(
+            help="For a countermeasure: the event that carries it out.",
+            autocompletion=completion.record_ids("ev-"),
+        ),
     ] = None,
     db: DbOption = None,
     today: TodayOption = None,
@@ -224,7 +253,13 @@ def add_response(
 @app.command()
 def show(
     ctx: typer.Context,
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="An ev-, rs- or en- id, or an unambiguous prefix.")],
+    record_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="An ev-, rs- or en- id, or an unambiguous prefix.",
+            autocompletion=completion.record_ids("ev-", "rs-", "en-"),
+        ),
+    ],
     db: DbOption = None,
     fmt: RecordFormatOption = None,
     as_json: JsonOption = False,
@@ -253,30 +288,37 @@ def show(
 @app.command(context_settings={"allow_interspersed_args": True})
 def edit(
     ctx: typer.Context,
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="The event or response to change.")],
+    record_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="The event or response to change.", autocompletion=completion.record_ids("ev-", "rs-")
+        ),
+    ],
     date: TextOption = None,
     authority: TextOption = None,
-    jurisdiction: TextOption = None,
-    action: TextOption = None,
+    jurisdiction: Annotated[Optional[str], typer.Option(show_default=False, autocompletion=completion.jurisdictions)] = None,
+    action: Annotated[Optional[str], typer.Option(show_default=False, autocompletion=completion.actions)] = None,
     program: TextOption = None,
     legal_basis: TextOption = None,
     target: Annotated[Optional[list[str]], typer.Option(help="Replace the targets (with --alias, --target-kind, --target-country).")] = None,
     alias: ListOption = None,
-    target_kind: ListOption = None,
-    target_country: ListOption = None,
+    target_kind: Annotated[Optional[list[str]], typer.Option(show_default=False, autocompletion=completion.target_kinds)] = None,
+    target_country: Annotated[Optional[list[str]], typer.Option(show_default=False, autocompletion=completion.countries)] = None,
     reason: TextOption = None,
     summary: TextOption = None,
     source: Annotated[Optional[list[str]], typer.Option(help="Replace the sources (repeatable).")] = None,
     tag: Annotated[Optional[list[str]], typer.Option(help="Replace the tags (repeatable).")] = None,
-    in_response_to: TextOption = None,
-    to: Annotated[Optional[str], typer.Option("--to", help="A response's event.")] = None,
+    in_response_to: Annotated[Optional[str], typer.Option(show_default=False, autocompletion=completion.record_ids("ev-"))] = None,
+    to: Annotated[
+        Optional[str], typer.Option("--to", help="A response's event.", autocompletion=completion.record_ids("ev-"))
+    ] = None,
     actor: TextOption = None,
     speaker: TextOption = None,
-    country: TextOption = None,
-    kind: TextOption = None,
-    stance: TextOption = None,
+    country: Annotated[Optional[str], typer.Option(show_default=False, autocompletion=completion.countries)] = None,
+    kind: Annotated[Optional[str], typer.Option(show_default=False, autocompletion=completion.response_kinds)] = None,
+    stance: Annotated[Optional[str], typer.Option(show_default=False, autocompletion=completion.stances)] = None,
     quote: TextOption = None,
-    counter_event: TextOption = None,
+    counter_event: Annotated[Optional[str], typer.Option(show_default=False, autocompletion=completion.record_ids("ev-"))] = None,
     db: DbOption = None,
     today: TodayOption = None,
     fmt: RecordFormatOption = None,
@@ -326,7 +368,12 @@ def edit(
 @app.command()
 def delete(
     ctx: typer.Context,
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="The event or response to remove.")],
+    record_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="The event or response to remove.", autocompletion=completion.record_ids("ev-", "rs-")
+        ),
+    ],
     cascade: Annotated[bool, typer.Option("--cascade", help="Also delete the event's responses.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,

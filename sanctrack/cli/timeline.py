@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import completion
 from .common import (
     DbOption, JsonOption, NoColorOption, SinceOption, TodayOption, UntilOption, date_parser, output, open_store, write_atomically,
 )  # fmt: skip
@@ -30,6 +31,7 @@ def timeline(
             help="An entity (any name or alias, or its en- id), a jurisdiction (US, GB or UK, EU…), "
             "a program or a tag; nothing for everything.",
             show_default=False,
+            autocompletion=completion.subjects,
         ),
     ] = None,
     entity: Annotated[bool, typer.Option("--entity", help="Read SUBJECT as an entity.")] = False,
@@ -49,7 +51,10 @@ def timeline(
     ] = False,
     output_path: Annotated[
         Optional[str],
-        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (its extension sets the format: .svg, .md, .json, .csv…).", show_default=False),
+        typer.Option(
+            "--output", "-o", metavar="FILE", show_default=False, autocompletion=completion.files,
+            help="Write to FILE (its extension sets the format: .svg, .md, .json, .csv…).",
+        ),
     ] = None,
     db: DbOption = None,
     today: TodayOption = None,
@@ -61,6 +66,7 @@ def timeline(
             metavar="FORMAT",
             help="table, plain, markdown, json, jsonl, csv, tsv or svg (default: table on a terminal, plain when piped).",
             show_default=False,
+            autocompletion=completion.choices(TIMELINE_FORMATS),
         ),
     ] = None,
     as_json: JsonOption = False,

@@ -1,9 +1,11 @@
 """The store's read-only queries for shell completion, over a connection opened read-only (a Tab
-never migrates or writes a store). Part of the store: the only code that speaks SQL."""
+never migrates, writes or waits on a store). Part of the store: the only code that speaks SQL."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from urllib.parse import quote
 
 ID_QUERIES = {
     "ev-": "SELECT e.id, e.date || ' ' || e.jurisdiction || ' ' || e.action || ': ' || "
@@ -14,6 +16,17 @@ ID_QUERIES = {
     "en-": "SELECT id, name || coalesce(' (' || kind || ')', '') FROM entities "
     "WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
 }
+
+
+def open_read_only(path: str | os.PathLike) -> sqlite3.Connection | None:
+    """A read-only connection to the store at `path`, or None when there is no file to read."""
+    path = os.path.abspath(os.path.expanduser(os.fspath(path)))
+    if not os.path.isfile(path):
+        return None
+    try:
+        return sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, timeout=1.0)
+    except sqlite3.Error:
+        return None
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params=()) -> list[tuple]:
