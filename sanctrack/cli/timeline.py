@@ -17,6 +17,7 @@ from .common import (
     DbOption, JsonOption, NoColorOption, SinceOption, TodayOption, UntilOption, date_parser, output, open_store, write_atomically,
 )  # fmt: skip
 from ..errors import UsageError
+from ..render.formats import TIMELINE_FORMATS
 
 app = typer.Typer()
 
@@ -113,7 +114,7 @@ def timeline(
       sanctrack timeline en-0141 -o integrity.svg
     """
     from .. import rules, timeline as core
-    from ..render import FORMAT_ALIASES, TIMELINE_FORMATS, emit_timeline, format_for_path, message, visible
+    from ..render import FORMAT_ALIASES, emit_timeline, format_for_path, message, visible
 
     forced = [name for name, on in (("entity", entity), ("jurisdiction", jurisdiction),
                                     ("program", program), ("tag", tag)) if on]  # fmt: skip
