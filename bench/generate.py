@@ -13,7 +13,7 @@ What is in the file
   persons (Russian, Chinese, Iranian/Arabic, Korean, Latin American), organisations, vessels, aircraft,
   government bodies and groups, some with aliases, some non-Latin names (Chinese, Cyrillic, Arabic,
   Hangul), each with a kind and a country.  Every name and alias in the pool is unique under a
-  normalisation stricter than DESIGN.md's (case, accents, punctuation, legal-form and "Group/Holdings"
+  normalisation stricter than sanctrack's own (names.py) (case, accents, punctuation, legal-form and "Group/Holdings"
   words, word order), so entity resolution has one right answer: one pool entry = one entity.
 * ONE hotspot entity, "Hotspot Industrial Holdings" (alias "HIH Group Holdings", company, CN), is a
   target in exactly ``--hotspot-events`` (1,000) events, named by its name or its alias in varied
@@ -90,7 +90,7 @@ LEGAL_FORMS = [
     " GmbH", " FZE", " FZCO", " S.A.", " PJSC", " LLP", " Pte. Ltd.", " Company Limited", " Co.",
     " Trading L.L.C.", " A.S.", "", "",
 ]
-# words ignored by this generator's uniqueness key (a superset of what DESIGN.md strips)
+# words ignored by this generator's uniqueness key (a superset of what names.py strips)
 WEAK_WORDS = {
     "group", "holdings", "holding", "international", "corporation", "corp", "company", "co", "ltd",
     "limited", "llc", "l", "c", "jsc", "inc", "incorporated", "gmbh", "fze", "fzco", "s", "a", "sa",

@@ -199,7 +199,7 @@ def main(argv=None) -> int:
 
 
 def hotspot_entity_id(show_json: bytes, meta: dict) -> str | None:
-    """entity_id of the hotspot target in `show EVENT --format json` output (DESIGN.md), if any."""
+    """entity_id of the hotspot target in `show EVENT --format json` output (docs/JSON.md), if any."""
     try:
         rec = json.loads(show_json)
     except ValueError:

@@ -47,7 +47,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
-from .vocabulary import ENDING_ACTION, IMPOSING_ACTIONS, SANCTION_ACTIONS
+from .vocabulary import ENDING_ACTION, IMPOSING_ACTIONS
 
 if TYPE_CHECKING:
     from .dates import PartialDate
@@ -68,11 +68,6 @@ LAG_DAYS_SQL = (
     "CASE WHEN {later}.date_start < {event}.date_start AND {later}.date_end >= {event}.date_start"
     " THEN 0 ELSE CAST(julianday({later}.date_start) - julianday({event}.date_start) AS INTEGER) END"
 )
-
-# The store reads the sanction actions from here under these names (store/db.py); their home is
-# vocabulary.py.
-ACTIONS = SANCTION_ACTIONS
-ENDING = ENDING_ACTION
 
 # An event row as `periods` reads it: a tuple, in this order (a jurisdiction has a hundred
 # thousand rows, and a tuple is read several times faster than a mapping). `program` is None or

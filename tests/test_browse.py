@@ -68,6 +68,7 @@ def test_views_read_like_sanctrack(cli, seeded_store):
     assert lags["rs-17235e5ed9b0"]["lag_days"] == 0  # "2025-01" answers 2025-01-03: on the day
 
 
+@pytest.mark.slow
 def test_browse_serves_the_store_with_search(seeded_store, tmp_path):
     pytest.importorskip("datasette", reason="the browse and test extras install Datasette")
     port = free_port()
@@ -129,6 +130,7 @@ def test_browse_without_datasette(cli, seeded_store, monkeypatch):
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 def test_browse_without_a_store(cli, tmp_path):
     pytest.importorskip("datasette", reason="the browse and test extras install Datasette")
     result = cli("--db", str(tmp_path / "none.db"), "browse", code=2)

@@ -212,6 +212,7 @@ def bash_complete(line: str) -> list[str]:
     return [line for line in lines[1:] if line]
 
 
+@pytest.mark.slow
 def test_bash_completes_for_real(seeded, tmp_path):
     assert bash_complete("sanctrack sh") == ["show"]
     assert bash_complete("sanctrack add event --ta") == [

@@ -378,6 +378,7 @@ def test_output_file_and_unknown_format(cli, rich, tmp_path):
     assert "ftm" in cli("export", "--help").stdout
 
 
+@pytest.mark.slow
 def test_followthemoney_is_not_needed_at_run_time(db):
     """The export runs without importing followthemoney (a test dependency only)."""
     done = run_process("import", str(SEED))

@@ -209,6 +209,7 @@ def test_diff_pair_shows_exactly_the_real_changes():
     assert after["48240"].birth_dates == ["1985"] and after["48240"].countries == ["Lebanon"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not FULL_2021.is_dir(), reason="the shared data folder is not beside the clone")
 def test_full_2021_sdn_csv_set_reads_all_8976_entries_fast():
     started = time.perf_counter()

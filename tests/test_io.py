@@ -89,6 +89,7 @@ def test_export_to_a_file_is_atomic_and_refuses_a_missing_folder(cli, tmp_path):
     assert not (tmp_path / "missing").exists()
 
 
+@pytest.mark.slow
 def test_stdin_import_and_stdout_export_through_processes(tmp_path):
     first = tmp_path / "a.db"
     second = tmp_path / "b.db"
@@ -121,6 +122,7 @@ def _jsonl_events(count: int) -> list[str]:
         ('{"type": "event", "date": "2024", "authority": "A", "jurisdiction": "US", "targets": [], "x": 1}', "line 1500"),
     ],
 )
+@pytest.mark.slow
 def test_one_bad_line_among_thousands_writes_nothing(cli, tmp_path, db, bad_line, message):
     cli("import", str(SEED))
     digest = store_digest(db)

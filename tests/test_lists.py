@@ -97,6 +97,7 @@ def test_publication_date_from_the_file_and_default_with_a_note(cli):
     assert "carries no publication date" in result.stderr
 
 
+@pytest.mark.slow
 def test_every_sample_imports_as_a_process(tmp_path):
     """Each official sample is detected and lands as a snapshot, through a real process."""
     db = str(tmp_path / "all.db")

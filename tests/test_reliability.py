@@ -70,6 +70,7 @@ def test_errors_never_replay_hostile_text(cli):
 
 @settings(max_examples=200, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
 @given(text=st.text())
 def test_id_resolution_either_finds_or_says_no(cli, text):
     from sanctrack.errors import UnknownIdError
@@ -109,6 +110,7 @@ RECORD = st.fixed_dictionaries(
 
 @settings(max_examples=200, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
 @given(records=st.lists(RECORD, max_size=4), junk=st.binary(max_size=40))
 def test_own_format_import_lands_whole_or_writes_nothing(cli, seeded_db, tmp_path, records, junk):
     digest = store_digest(seeded_db)
@@ -161,6 +163,7 @@ def _write_events(path, count):
                                 "jurisdiction": "US", "targets": [{"name": f"Company {i}"}]}) + "\n")
 
 
+@pytest.mark.slow
 def test_kill_9_mid_import_leaves_none_or_all(tmp_path):
     """SQLite's crash-test pattern: SIGKILL an import at random moments; the store must pass
     integrity_check and hold either none or all of the import."""
@@ -189,6 +192,7 @@ def test_kill_9_mid_import_leaves_none_or_all(tmp_path):
     assert 1 in outcomes
 
 
+@pytest.mark.slow
 def test_a_reader_during_a_long_import_sees_the_store_as_it_was(tmp_path):
     db = tmp_path / "read.db"
     assert run_process("--db", str(db), *OFAC_EVENT).returncode == 0

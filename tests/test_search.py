@@ -158,6 +158,7 @@ def test_check_unknown_name_exit_1_and_output_states_partial_dates(seeded):
     assert "nothing recorded" in result.stdout and "partial dates" in result.stdout
 
 
+@pytest.mark.slow
 def test_search_and_check_as_processes(tmp_path):
     db = str(tmp_path / "s.db")
     assert run_process("--db", db, "import", str(SEED)).returncode == 0

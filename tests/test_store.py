@@ -6,6 +6,8 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
 from conftest import OFAC_EVENT, run_process, store_digest
 from sanctrack.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
@@ -91,6 +93,7 @@ def test_a_folder_as_store_is_refused(tmp_path):
     assert b"folder" in result.stderr
 
 
+@pytest.mark.slow
 def test_parallel_writers_wait_and_all_land(tmp_path):
     """8 processes adding 25 events each at once: all 200 land with unique ids."""
     store = tmp_path / "parallel.db"
@@ -144,6 +147,7 @@ def test_reads_do_not_change_the_store(cli, db):
     assert store_digest(db) == digest
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_an_import_exits_130_and_writes_nothing(tmp_path):
     import json
     import os

@@ -161,7 +161,8 @@ def writing(ctx: typer.Context, fmt, as_json: bool, no_color: bool, path, allowe
 def record_filter(ctx: typer.Context, today, types: tuple[str, ...], **given):
     """The RecordFilter of export's and search's options, each value checked (exit 2 naming the
     allowed values) and dates read inclusively."""
-    from ..records import ACTIONS, STANCES, clean_choice, clean_code
+    from ..records import clean_choice, clean_code
+    from ..vocabulary import EVENT_ACTIONS, STANCES
     from ..rules import since_day, until_day
     from ..store import RecordFilter
 
@@ -171,7 +172,7 @@ def record_filter(ctx: typer.Context, today, types: tuple[str, ...], **given):
         jurisdiction=clean_code(given["jurisdiction"], "--jurisdiction"),
         authority=given["authority"],
         program=given["program"],
-        action=clean_choice(given["action"], ACTIONS, "--action"),
+        action=clean_choice(given["action"], EVENT_ACTIONS, "--action"),
         stance=clean_choice(given["stance"], STANCES, "--stance"),
         since=since_day(parse(given["since"])) if given["since"] else None,
         until=until_day(parse(given["until"])) if given["until"] else None,

@@ -54,31 +54,31 @@ def choices(values: Iterable[str]) -> Callable[[], list[str]]:
 
 
 def actions() -> list[str]:
-    from ..records import ACTIONS
+    from ..vocabulary import EVENT_ACTIONS as ACTIONS
 
     return list(ACTIONS)
 
 
 def stances() -> list[str]:
-    from ..records import STANCES
+    from ..vocabulary import STANCES
 
     return list(STANCES)
 
 
 def response_kinds() -> list[str]:
-    from ..records import RESPONSE_KINDS
+    from ..vocabulary import RESPONSE_KINDS
 
     return list(RESPONSE_KINDS)
 
 
 def target_kinds() -> list[str]:
-    from ..records import TARGET_KINDS
+    from ..vocabulary import TARGET_KINDS
 
     return list(TARGET_KINDS)
 
 
 def record_types() -> list[str]:
-    from ..records import RECORD_TYPES
+    from ..vocabulary import RECORD_TYPES
 
     return list(RECORD_TYPES)
 

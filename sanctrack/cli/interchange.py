@@ -214,7 +214,7 @@ def export(
     """
     from .. import core
     from ..ownformat import OWN_FORMATS, write_records
-    from ..records import RECORD_TYPES
+    from ..vocabulary import RECORD_TYPES
 
     fmt = fmt.lower()
     if fmt not in OWN_FORMATS and fmt != "ftm":

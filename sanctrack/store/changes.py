@@ -13,10 +13,10 @@ import json
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Iterator
 
+from ..dates import utc_timestamp
 from .encoding import encode_row, encode_values
 from .periods import refresh_sanction_periods
 from .schema import FTS_COLUMNS, FTS_TRIGGERS, STALE_ON_INSERT
@@ -43,10 +43,6 @@ class Change:
     summary: str
     undoes: int | None
     undone_by: int | None
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _user() -> str | None:
@@ -83,7 +79,7 @@ class ChangeLog:
         try:
             cur = self.conn.execute(
                 "INSERT INTO changes (at, user, command, summary) VALUES (?, ?, ?, ?)",
-                (_now(), _user(), command, summary),
+                (utc_timestamp(), _user(), command, summary),
             )
             self._change_id = cur.lastrowid
             self._seq = 0

@@ -7,9 +7,10 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, Iterable
 
-from ..rules import ACTIONS, ENDING, periods
+from ..rules import periods
+from ..vocabulary import ENDING_ACTION, SANCTION_ACTIONS
 
-_SANCTION_ACTIONS_SQL = f"({', '.join(repr(action) for action in ACTIONS)})"
+_SANCTION_ACTIONS_SQL = f"({', '.join(repr(action) for action in SANCTION_ACTIONS)})"
 # A sanction's key (rules.py) over targets `t` and events `e`.
 _SANCTION_KEY_SQL = "t.entity_id, e.jurisdiction, e.authority, coalesce(e.program, '')"
 
@@ -94,14 +95,14 @@ def _compute_sanction_periods(
         "SELECT t.entity_id, e.jurisdiction, e.authority, "
         "coalesce(e.program, '') AS program, min(e.date_start || e.id || char(31) || e.date) AS first "
         f"FROM {joined} WHERE e.action IN {_SANCTION_ACTIONS_SQL} AND {scope} "
-        f"GROUP BY {_SANCTION_KEY_SQL} HAVING sum(e.action = '{ENDING}') = 0)"
+        f"GROUP BY {_SANCTION_KEY_SQL} HAVING sum(e.action = '{ENDING_ACTION}') = 0)"
     )
     # The keys with a delisting, through `periods`, streamed (never the whole store in memory),
     # read through the targets of their entities.
     conn.execute(
         "CREATE TEMP TABLE delisted_keys AS SELECT DISTINCT t.entity_id, e.jurisdiction, "
         f"e.authority, coalesce(e.program, '') AS program FROM {joined} "
-        f"WHERE e.action = '{ENDING}' AND {scope}"
+        f"WHERE e.action = '{ENDING_ACTION}' AND {scope}"
     )
     try:
         rows = sanction_event_rows(
