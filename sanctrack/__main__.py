@@ -1,3 +1,5 @@
+"""`python -m sanctrack`: the same as the `sanctrack` command."""
+
 from .cli import main
 
 main()
