@@ -64,6 +64,7 @@ def test_hostile_text_is_kept_verbatim_in_json_and_exports(cli, tmp_path):
 
 
 def test_errors_never_replay_hostile_text(cli):
+    cli(*OFAC_EVENT)
     result = cli("show", "\x1b]0;pwned\x07", code=2)
     assert "\x1b" not in result.stderr and "\\x1b" in result.stderr
 

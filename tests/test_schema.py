@@ -203,15 +203,19 @@ def test_the_lag_view_follows_the_lag_rule(cli, db):
     assert LAG_DAYS_SQL.format(event="e", later="r") in sql
 
 
-def test_search_on_a_store_not_created_yet_finds_nothing(tmp_path, cli):
-    """As on a store holding nothing that matches: exit 1, the same words, no file made."""
-    missing, existing = tmp_path / "new.db", tmp_path / "old.db"
+def test_lookups_refuse_a_store_not_created_yet_and_search_an_empty_one(tmp_path, cli):
+    """A mistyped --db is never answered as a real "not found": exit 3, no file made. A store
+    that exists but holds nothing that matches is searched (exit 1)."""
+    missing, existing = tmp_path / "typo" / "new.db", tmp_path / "old.db"
     cli("--db", str(existing), *OFAC_EVENT)
+    for argv in (["search", "foo"], ["search", "foo", "--json"], ["check", "foo"], ["show", "ev-1"],
+                 ["timeline"]):
+        refused = cli("--db", str(missing), *argv, code=3)
+        assert refused.stderr.startswith(f"Error: no store at {missing}\nHint: "), argv
+        assert refused.stdout == ""
     for argv in (["search", "foo"], ["search", "foo", "--json"], ["check", "foo"]):
-        nothing = cli("--db", str(missing), *argv, code=1)
-        no_match = cli("--db", str(existing), *argv, code=1)
-        assert (nothing.stdout, nothing.stderr) == (no_match.stdout, no_match.stderr), argv
-    assert not missing.exists()
+        cli("--db", str(existing), *argv, code=1)
+    assert not missing.exists() and not missing.parent.exists()
 
 
 def test_full_text_search_is_set_up_as_sqlite_utils_sets_it_up(cli, db):

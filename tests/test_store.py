@@ -13,7 +13,7 @@ from sanctrack.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 
 def test_store_is_created_on_first_write_only(cli, db):
-    cli("show", "ev-123456", code=2)
+    cli("show", "ev-123456", code=3)
     cli("export")
     assert not db.exists()
     cli(*OFAC_EVENT)

@@ -440,9 +440,11 @@ def test_unknown_subject_exits_1_with_close_names(cli):
 
 
 def test_empty_store_says_nothing_is_recorded(cli, db):
+    assert cli("timeline", code=3).stderr.startswith(f"Error: no store at {db}")
+    assert not db.exists()
+    cli("import", "-", "--format", "jsonl", input="")
     assert cli("timeline", code=1).stderr.startswith("Error: nothing recorded")
     assert "add event" in cli("timeline", "Anything", code=1).stderr
-    assert not db.exists()
 
 
 @pytest.mark.parametrize("date", ["2025-13", "03/04/2025", "someday"])

@@ -106,10 +106,21 @@ def settings(ctx: typer.Context) -> Settings:
     return root.obj
 
 
-def open_store(ctx: typer.Context, db: Path | None):
+def open_store(ctx: typer.Context, db: Path | None, *, lookup: bool = False):
+    """The store of --db (else $SANCTRACK_DB, else the default). A write creates it on first use;
+    a `lookup` refuses a store that does not exist, since an answer from no data at all (a
+    mistyped path) would read as a real "not found"."""
+    from ..errors import StoreError
     from ..store import Store
 
     store = Store.open(db or settings(ctx).db)
+    if lookup and not store.on_disk:
+        store.close()
+        raise StoreError(
+            f"no store at {store.path}",
+            hint="record something first (sanctrack add, import or fetch), or give the store's"
+            " path with --db or $SANCTRACK_DB",
+        )
     ctx.call_on_close(store.close)
     return store
 

@@ -67,7 +67,7 @@ def search(
         ctx, today, SEARCH_TYPES, record_type=record_type, jurisdiction=jurisdiction,
         authority=authority, program=program, action=action, stance=stance, since=since, until=until,
     )  # fmt: skip
-    hits = run_search(open_store(ctx, db), query, filters, limit)
+    hits = run_search(open_store(ctx, db, lookup=True), query, filters, limit)
     with writing(ctx, fmt, as_json, no_color, output) as out:
         if not hits and out.format not in ("json", "jsonl", "csv", "tsv"):
             message("no match")
@@ -121,7 +121,7 @@ def check(
         from .common import settings
 
         day = reference_day(today or settings(ctx).today).isoformat()
-    result = run_check(open_store(ctx, db), name, day, code, fuzzy)
+    result = run_check(open_store(ctx, db, lookup=True), name, day, code, fuzzy)
     with writing(ctx, fmt, as_json, no_color, output) as out:
         emit_check(result, out)
     if not result["sanctioned"]:

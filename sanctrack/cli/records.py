@@ -280,7 +280,7 @@ def show(
     from .. import core
     from ..render import RECORD_FORMATS, emit_record
 
-    record = core.show(open_store(ctx, db), record_id)
+    record = core.show(open_store(ctx, db, lookup=True), record_id)
     with writing(ctx, fmt, as_json, no_color, output, RECORD_FORMATS) as out:
         emit_record(record, out)
 

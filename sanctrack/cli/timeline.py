@@ -130,7 +130,7 @@ def timeline(
     parse = date_parser(ctx, today)
     since_day = rules.since_day(parse(since)) if since else None
     until_day = rules.until_day(parse(until)) if until else None
-    store = open_store(ctx, db)
+    store = open_store(ctx, db, lookup=True)
     chosen = core.resolve_subject(store, subject, forced[0] if forced else None)
     if chosen.note:
         message(f"note: {visible(chosen.note)}")
