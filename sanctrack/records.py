@@ -14,12 +14,6 @@ from .dates import PartialDate
 from .errors import UsageError
 from .vocabulary import EVENT_ACTIONS, RESPONSE_KINDS, STANCES, TARGET_KINDS
 
-# The CLI (cli/common.py, cli/interop.py, cli/interchange.py) reads the vocabulary from this module
-# under these names; its home is vocabulary.py, where ACTIONS is EVENT_ACTIONS.
-from .vocabulary import RECORD_TYPES as RECORD_TYPES
-
-ACTIONS = EVENT_ACTIONS
-
 EVENT_FIELDS = (
     "id", "date", "authority", "jurisdiction", "action", "program", "legal_basis", "targets",
     "reason", "summary", "sources", "tags", "in_response_to",

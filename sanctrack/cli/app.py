@@ -18,7 +18,8 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import ExitCode, SanctrackError, StoreError
-from .common import DbOption, NoColorOption, Settings, TodayOption, click_module
+from .click_api import click_module
+from .common import DbOption, NoColorOption, Settings, TodayOption
 
 # Every command, in the order help lists them (by task), with the module of this package that
 # defines it.

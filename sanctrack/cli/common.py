@@ -4,7 +4,6 @@ helpers that open the store, read dates and write output.
 Nothing here computes or speaks SQL; heavy modules are imported inside the helpers that need them.
 """
 
-import importlib
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,14 +81,6 @@ UntilOption = Annotated[
 ]
 ListOption = Annotated[Optional[list[str]], typer.Option(show_default=False)]
 TextOption = Annotated[Optional[str], typer.Option(show_default=False)]
-
-
-def click_module(name: str):
-    """A module of the Click that Typer runs on (`shell_completion`, `exceptions`…), for Click's
-    public names Typer does not re-export. Typer 0.26 and later vendor Click under a private
-    package name, older releases use Click itself: the package is read off a public Typer class."""
-    package = typer.BadParameter.__module__.rpartition(".")[0]
-    return importlib.import_module(f"{package}.{name}")
 
 
 @dataclass

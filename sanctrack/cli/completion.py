@@ -246,7 +246,7 @@ def complete_words(root, shell: str, words: list[str]) -> list[str]:
 def _protocol():
     """The `__complete` protocol as a Click `ShellComplete` (Click's extension point for a
     shell's protocol), made on first use: Click is reached only when a Tab needs it."""
-    from .common import click_module
+    from .click_api import click_module
 
     class SanctrackComplete(click_module("shell_completion").ShellComplete):
         name = "sanctrack"
