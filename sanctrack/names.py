@@ -288,6 +288,14 @@ def _forms() -> dict[str, list[tuple[tuple[str, ...], bool]]]:
     return by_first
 
 
+@lru_cache(maxsize=1)
+def legal_form_words() -> frozenset[str]:
+    """Every word of a legal form written in Latin letters ("joint", "stock", "co", "sa", "de"):
+    screening weighs them little wherever they stand, since a form is not always written whole
+    ("S. A. de C. V.", "Joint Stock Co.")."""
+    return frozenset(t for options in _forms().values() for toks, _ in options for t in toks if t.isascii())
+
+
 def _strip_cjk(token: str) -> str:
     if not (token.endswith(_CJK_SUFFIXES) or token.startswith(_CJK_PREFIXES)):
         return token

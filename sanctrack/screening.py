@@ -40,7 +40,7 @@ STRONG = 95.0
 
 # Words that join names rather than tell them apart: they weigh nothing and are never "missing".
 PARTICLES = frozenset(
-    "al el ul bin ibn bint ben abu umm van von der den ter de del della di du dos das le la y e".split()
+    "al el ul bin ibn bint ben van von der den ter de del della di du dos das le la y e".split()
 )
 _ABJAD = ("ARABIC", "HEBREW", "SYRIAC")
 
@@ -52,6 +52,7 @@ _CANON_STEPS = (
     (re.compile(r"sch"), "sh"),
     (re.compile(r"tch"), "ch"),
     (re.compile(r"kh"), "h"),
+    (re.compile(r"zh"), "j"),  # Zhang / Jang; j itself stays: pinyin's j is no y (Jian / Yan)
     (re.compile(r"gh"), "g"),
     (re.compile(r"ph"), "f"),
     (re.compile(r"th"), "t"),
@@ -62,7 +63,7 @@ _CANON_STEPS = (
     (re.compile(r"tz"), "ts"),
     (re.compile(r"ou|oo"), "u"),
     (re.compile(r"ee"), "i"),
-    (re.compile(r"[yj]"), "i"),
+    (re.compile(r"y"), "i"),
     (re.compile(r"(.)\1+"), r"\1"),
 )
 
@@ -71,7 +72,7 @@ _CANON_STEPS = (
 def canonical(word: str) -> str:
     """One spelling for the transliteration variants of a word (lower-case ASCII in):
     "aleksey", "alexei" -> "aleksei"; "mohammed" -> "mohamed"; "yuriy", "iurii" -> "iuri"."""
-    if word in ("ibn", "ben"):
+    if word in ("ibn", "ben", "bn"):  # "bn": بن transliterated without its vowel
         return "bin"
     out = word
     for pattern, repl in _CANON_STEPS:
@@ -96,6 +97,9 @@ class Name:
 
     words: tuple[str, ...]
     abjad: bool = False
+    # The same words as written (lower-case ASCII), before `canonical`: a typo compares there too
+    # ("patraa" is one letter from "patraca", though its canonical "patra" is two from "patraka").
+    spelled: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -118,7 +122,7 @@ def match_tokens(name: str, strip_forms: bool = True) -> Name:
     tokens = words(text)
     if strip_forms:
         tokens = strip_legal_forms(tokens, True)
-    return Name(tuple(canonical(t) for t in tokens), abjad)
+    return Name(tuple(canonical(t) for t in tokens), abjad, tuple(tokens))
 
 
 def index_keys(name: str) -> str:
@@ -133,7 +137,11 @@ def index_keys(name: str) -> str:
 
 
 def query_keys(name: Name) -> list[str]:
-    return list(dict.fromkeys(_word_keys(name.words)))
+    """The keys a query looks names up by: those of `index_keys`, and its pairs of words in the
+    other order too ("Muhammad Ali" / "ALI, Muhammad")."""
+    words = name.words
+    swapped = [b + a for a, b in zip(words, words[1:])]
+    return list(dict.fromkeys(_word_keys(words) + _word_keys(tuple(swapped))[: 2 * len(swapped)]))
 
 
 def _word_keys(words: tuple[str, ...]) -> list[str]:
@@ -144,11 +152,18 @@ def _word_keys(words: tuple[str, ...]) -> list[str]:
             continue
         keys.append("w" + word)
         cons = consonants(word)
-        if len(cons) >= 2 and cons != word:
+        if cons:
             keys.append("c" + cons)
         if len(word) >= 7:
             keys += ("a" + word[:4], "z" + word[-4:])
     return keys
+
+
+@lru_cache(maxsize=1)
+def _legal_form_words() -> frozenset[str]:
+    from .names import legal_form_words
+
+    return frozenset(canonical(word) for word in legal_form_words())
 
 
 # -- comparing two names ---------------------------------------------------------------------------
@@ -158,7 +173,8 @@ _PAIRED = 0.85
 
 
 def edits(a: str, b: str, limit: int) -> int:
-    """The Levenshtein distance of `a` and `b` when it is at most `limit`, else `limit` + 1.
+    """The edit distance of `a` and `b` (insertions, deletions, substitutions and swaps of two
+    adjacent letters: optimal string alignment) when it is at most `limit`, else `limit` + 1.
 
     Written here rather than taken from rapidfuzz (which the benchmark scripts use) because a
     single `check` would pay rapidfuzz's import, about as long as the rest of its start-up, for a
@@ -169,16 +185,20 @@ def edits(a: str, b: str, limit: int) -> int:
     if len(a) > len(b):
         a, b = b, a
     previous = list(range(len(b) + 1))
+    before = previous
     for i, ca in enumerate(a, 1):
         low, high = max(1, i - limit), min(len(b), i + limit)
         current = [limit + 1] * (len(b) + 1)
         current[0] = i if i <= limit else limit + 1
         for j in range(low, high + 1):
             cost = 0 if ca == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if cost and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, before[j - 2] + 1)  # two letters swapped: one edit
+            current[j] = value
         if min(current[max(0, low - 1) : high + 1]) > limit:
             return limit + 1
-        previous = current
+        before, previous = previous, current
     return min(previous[len(b)], limit + 1)
 
 
@@ -192,7 +212,7 @@ def word_similarity(a: str, b: str, abjad: bool = False) -> float:
     short = min(len(a), len(b))
     if abjad:
         ca, cb = consonants(a), consonants(b)
-        if ca == cb and len(ca) >= 2:
+        if ca == cb and (len(ca) >= 2 or max(len(a), len(b)) <= 3):
             return 0.9
         if min(len(ca), len(cb)) >= 4 and edits(ca, cb, 1) <= 1:
             return 0.86
@@ -202,7 +222,7 @@ def word_similarity(a: str, b: str, abjad: bool = False) -> float:
     distance = edits(a, b, 2)
     if distance <= 2 and short >= 6 and consonants(a) == consonants(b):
         return 0.95
-    if distance == 1 and short >= 4:
+    if distance == 1 and (short >= 5 or (short == 4 and a[0] == b[0])):
         return 0.92
     if distance == 2 and short >= 9:
         return 0.88
@@ -270,37 +290,88 @@ class Weights:
             return 0.0
         if word.isdigit():
             return 0.5
+        if len(word) == 1 or word in _legal_form_words():
+            return 0.1  # an initial, a piece of "S. A.", a legal form's word
         n = max(self.total, 2)
         df = min(max(self.frequency.get(word, 0), 1), n)
         return max(0.2, math.log(n / df) / math.log(n))
 
 
-def _alignment(q: tuple[str, ...], c: tuple[str, ...], abjad: bool) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+def _alignment(query: Name, candidate: Name) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
     """Pairs of (query word positions, candidate word positions, similarity), each word in one pair
     at most, best pairs first: words one to one, then two adjacent words left over written as one
-    against one word left over ("al akhras" / "alakhras", "abdul rahman" / "abdulrahman")."""
+    against one word left over ("al akhras" / "alakhras", "abdul rahman" / "abdulrahman"). Words
+    compare by their canonical spelling, and as written for a typo."""
+    q, c, abjad = query.words, candidate.words, query.abjad or candidate.abjad
+    rq, rc = query.spelled or q, candidate.spelled or c
+
+    def similar(a: str, b: str, ra: str, rb: str) -> float:
+        found = _similarity(a, b, abjad)
+        if found < 0.92 and (ra != a or rb != b):
+            found = max(found, _similarity(ra, rb, abjad))
+        return found
+
+    def similar_joined(a: str, b: str, ra: str, rb: str) -> float:
+        # Two words against one: the same letters, or one typo; never only the same consonants
+        # ("min zheng" is no "mining").
+        if a == b or ra == rb:
+            return 1.0
+        if abjad:
+            return _similarity(a, b, abjad)
+        return 0.92 if edits(a, b, 1) <= 1 or edits(ra, rb, 1) <= 1 else 0.0
+
     options = []
     for i, a in enumerate(q):
         for j, b in enumerate(c):
-            s = _similarity(a, b, abjad)
+            if (a in PARTICLES) != (b in PARTICLES):
+                continue  # "al" pairs with "al", never with "ali": it may belong to the next word
+            s = similar(a, b, rq[i], rc[j])
             if s >= _PAIRED:
                 options.append((s, (i,), (j,)))
     pairs, used_q, used_c = _greedy(options, set(), set())
     if len(used_q) < len(q) and len(used_c) < len(c):
         options = []
         for i in range(len(q) - 1):
-            if i not in used_q and i + 1 not in used_q:
+            if i not in used_q and i + 1 not in used_q and _joinable(q[i], q[i + 1]):
                 for j, b in enumerate(c):
-                    if j not in used_c and (s := _similarity(q[i] + q[i + 1], b, abjad)) >= _PAIRED:
-                        options.append((s, (i, i + 1), (j,)))
+                    if j not in used_c:
+                        s = similar_joined(q[i] + q[i + 1], b, rq[i] + rq[i + 1], rc[j])
+                        if s >= _PAIRED:
+                            options.append((s, (i, i + 1), (j,)))
         for j in range(len(c) - 1):
-            if j not in used_c and j + 1 not in used_c:
+            if j not in used_c and j + 1 not in used_c and _joinable(c[j], c[j + 1]):
                 for i, a in enumerate(q):
-                    if i not in used_q and (s := _similarity(a, c[j] + c[j + 1], abjad)) >= _PAIRED:
-                        options.append((s, (i,), (j, j + 1)))
+                    if i not in used_q:
+                        s = similar_joined(a, c[j] + c[j + 1], rq[i], rc[j] + rc[j + 1])
+                        if s >= _PAIRED:
+                            options.append((s, (i,), (j, j + 1)))
         more, used_q, used_c = _greedy(options, used_q, used_c)
         pairs += more
+    # A word left over beside a paired word may be its other half: "IRSHALAMCHE" pairs with
+    # "SHALAMCHE" (two letters off) before "IR" + "SHALAMCHE" is tried.
+    for side in (0, 1):
+        words, spelled, used = (q, rq, used_q) if side == 0 else (c, rc, used_c)
+        others, others_spelled = (c, rc) if side == 0 else (q, rq)
+        for n, (pos, partner, s) in enumerate(pairs):
+            mine, theirs = (pos, partner) if side == 0 else (partner, pos)
+            if len(mine) != 1 or len(theirs) != 1 or s == 1.0:
+                continue
+            k, other = mine[0], theirs[0]
+            for lo, hi in ((k - 1, k), (k, k + 1)):
+                if lo < 0 or hi >= len(words) or (lo if lo != k else hi) in used or not _joinable(words[lo], words[hi]):
+                    continue
+                joined = similar_joined(words[lo] + words[hi], others[other], spelled[lo] + spelled[hi], others_spelled[other])
+                if joined > s:
+                    used.add(lo if lo != k else hi)
+                    new = (lo, hi)
+                    pairs[n] = (new, partner, joined) if side == 0 else (pos, new, joined)
+                    break
     return pairs
+
+
+def _joinable(a: str, b: str) -> bool:
+    """Words that may be one word written apart: not numbers ("Tong Hun 1" is no "Tong Hun1")."""
+    return not (a.isdigit() or b.isdigit())
 
 
 def _greedy(options, used_q: set[int], used_c: set[int]):
@@ -319,15 +390,22 @@ def _greedy(options, used_q: set[int], used_c: set[int]):
 _INFORMATION_NEEDED = 1.2
 
 
-def score(query: Name, candidate: Name, weights: Weights) -> float:
-    """How likely `candidate` names the party `query` means, 0 to 100 (see the module docstring)."""
+# What a word present in one name only costs, per unit of its weight: a person's middle name or
+# patronymic is often left out or added; a company's word is part of its name ("TRIO ENERGY
+# ZENITH" is not "TRIO ENERGY DMCC", "LAMA FOODS INTERNATIONAL" not "INTERNATIONAL FOODS").
+_MISSING_PERSON_WORD = 12.0
+_MISSING_WORD = 20.0
+
+
+def score(query: Name, candidate: Name, weights: Weights, person: bool = False) -> float:
+    """How likely `candidate` names the party `query` means, 0 to 100 (see the module docstring);
+    `person` when the candidate is a person's name."""
     q, c = query.words, candidate.words
     if not q or not c:
         return 0.0
     if q == c:
         return 100.0
-    abjad = query.abjad or candidate.abjad
-    pairs = _alignment(q, c, abjad)
+    pairs = _alignment(query, candidate)
     if not pairs:
         return 0.0
     wq = [weights.of(w) for w in q]
@@ -352,8 +430,7 @@ def score(query: Name, candidate: Name, weights: Weights) -> float:
     missing = missing_q + missing_c
     if missing == 0:
         return round(100 * similarity, 1)
-    coverage = matched / (matched + missing)
-    result = 100 * similarity * (0.75 + 0.25 * coverage)
+    result = 100 * similarity - (_MISSING_PERSON_WORD if person else _MISSING_WORD) * missing
     if matched < _INFORMATION_NEEDED:
         result = min(result, 80.0)
     return round(result, 1)

@@ -213,12 +213,12 @@ class Screener:
         rows = self.store.search.screening_candidates(keys, SCREENING_CANDIDATES)
         candidates = []
         for entity_id, name, kind in rows:
-            strip = kind_class(kind) != "person"
-            candidates.append((entity_id, name, forms[strip], match_tokens(name, strip)))
-        self._count({w for _, _, q, c in candidates for w in q.words + c.words})
+            person = kind_class(kind) == "person"
+            candidates.append((entity_id, name, forms[not person], match_tokens(name, not person), person))
+        self._count({w for _, _, q, c, _ in candidates for w in q.words + c.words})
         best: dict[str, tuple[str, float]] = {}
-        for entity_id, name, query, candidate in candidates:
-            found = score(query, candidate, self.weights)
+        for entity_id, name, query, candidate, person in candidates:
+            found = score(query, candidate, self.weights, person)
             if entity_id not in best or found > best[entity_id][1]:
                 best[entity_id] = (name, found)
         ranked = sorted(best.items(), key=lambda item: -item[1][1])
