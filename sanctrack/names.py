@@ -270,8 +270,9 @@ def words(text: str) -> list[str]:
         # The same result as _tokens_slow, several times faster; most names in lists are ASCII.
         text = _INITIAL_DOT.sub(r"\1", text.lower().replace("'", "").replace("`", ""))
         return _ASCII_PUNCT.sub(" ", text).split()
-    tokens = _tokens_slow(_without_invisible(text))
-    # Look-alikes are read once accents are gone ("AcmeЁ" is "acmeе" first, then "acmee").
+    tokens = _tokens_slow(visible_text(text))
+    # Look-alikes are read as written ("ZТE": a capital Т looks like T, a small т does not) and
+    # again once accents are gone ("AcmeЁ" is "acmeе" first, then "acmee").
     return [t if t.isascii() else _fold_lookalikes(t).lower() for t in tokens]
 
 

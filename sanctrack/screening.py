@@ -390,6 +390,10 @@ def _greedy(options, used_q: set[int], used_c: set[int]):
 _INFORMATION_NEEDED = 1.2
 
 
+# 100 is an exact match, by the keys of `names`; a screened name whose words all read the same
+# ("Alexei Zaitsev" / "ZAYTSEV, Aleksey") scores just below it.
+_SAME_WORDS = 99.0
+
 # What a word present in one name only costs, per unit of its weight: a person's middle name or
 # patronymic is often left out or added; a company's word is part of its name ("TRIO ENERGY
 # ZENITH" is not "TRIO ENERGY DMCC", "LAMA FOODS INTERNATIONAL" not "INTERNATIONAL FOODS").
@@ -404,7 +408,7 @@ def score(query: Name, candidate: Name, weights: Weights, person: bool = False) 
     if not q or not c:
         return 0.0
     if q == c:
-        return 100.0
+        return _SAME_WORDS
     pairs = _alignment(query, candidate)
     if not pairs:
         return 0.0
@@ -429,7 +433,7 @@ def score(query: Name, candidate: Name, weights: Weights, person: bool = False) 
         return round(100 * similarity * 0.7 * min(1 - missing_q / total_q, 1 - missing_c / total_c), 1)
     missing = missing_q + missing_c
     if missing == 0:
-        return round(100 * similarity, 1)
+        return round(min(100 * similarity, _SAME_WORDS), 1)
     result = 100 * similarity - (_MISSING_PERSON_WORD if person else _MISSING_WORD) * missing
     if matched < _INFORMATION_NEEDED:
         result = min(result, 80.0)

@@ -36,6 +36,14 @@ def _has_unspaced_script(text: str) -> bool:
     return False
 
 
+def _screening_words(text: str) -> list[str]:
+    """The words of a query as screening spells them, for a look-up by word prefix."""
+    from .screening import match_tokens
+
+    name = match_tokens(text, False)
+    return [] if name.abjad else [w for w in name.words if w.isalnum()]
+
+
 def _event_title(row: dict) -> str:
     """Authority and action; the targets are added once the hits are known."""
     return f"{row['authority']}: {row['action']}"
@@ -55,7 +63,7 @@ def _short(text: str | None, width: int = 160) -> str:
 
 def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> list[dict]:
     """Hits best first: dicts with type, id, date, title, snippet (and a few type-specific keys)."""
-    from .names import is_weak_key, name_keys
+    from .names import name_keys
 
     text = query.replace("\x00", " ").strip()
     match = fts_match(text)
@@ -75,13 +83,18 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
         if key not in hits or order < hits[key][0]:
             hits[key] = (order, hit)
 
-    exact_keys = [k for k in name_keys(text, None) if not is_weak_key(k) or k == text.casefold()]
-    exact = store.entity_ids_for_keys(exact_keys)
+    # A short acronym's key never joins two parties, but it is its own name ("ZTE Corporation").
+    exact = store.entity_ids_for_keys(sorted(name_keys(text, None)))
     prefix: dict[str, float] = {}
     if match is not None:
         for entity_id, _, rank in store.search.target_entities(match, candidates) + store.search.listing_entities(match, candidates):
             if entity_id not in exact:
                 prefix[entity_id] = min(rank, prefix.get(entity_id, 0.0))
+    # Names by the words screening reads (look-alike letters, invisible characters, other scripts
+    # in Latin, transliteration variants): "Integrity" finds a stored "Integrіty" (Cyrillic і).
+    for entity_id, rank in store.search.entities_by_screening_words(_screening_words(text), candidates):
+        if entity_id not in exact:
+            prefix[entity_id] = min(rank, prefix.get(entity_id, 0.0))
     if _has_unspaced_script(text):
         for entity_id, _ in store.search.entities_with_name_containing(text, candidates):
             if entity_id not in exact:
@@ -297,6 +310,8 @@ def check(
         "not_in_force": history,
         "closest": closest,
         "known": bool(entities),
+        # Nothing to screen against: a "no" from an empty store says nothing of the name.
+        "store_empty": not entities and (screener or Screener(store)).weights.total == 0,
         "note": PARTIAL_DATES_NOTE,
     }
 

@@ -77,6 +77,8 @@ def check_verdict(result: dict) -> str:
         below = f"; no name scores {result['threshold']:g} or more"
         if closest:
             below += "; closest: " + ", ".join(f"{visible(c['name'])!r} ({c['score']:g})" for c in closest)
+    if result.get("store_empty"):
+        return "not sanctioned: the store holds no names yet (add records or import a list first)"
     if result["known"]:
         return f"not sanctioned{where} on {result['as_of']}{below}"
     return f"not sanctioned: nothing recorded for {visible(result['name'])!r}{below}"

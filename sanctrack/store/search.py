@@ -172,6 +172,20 @@ class SearchQueries:
             (match, limit),
         ).fetchall()
 
+    def entities_by_screening_words(self, words: list[str], limit: int) -> list[tuple[str, float]]:
+        """(entity_id, bm25) of names having a word that starts with each of `words` (canonical
+        words, `screening.match_tokens`), best first."""
+        if not words:
+            return []
+        match = " ".join('"w' + word.replace('"', '""') + '"*' for word in words)
+        return self.conn.execute(
+            "SELECT n.entity_id, min(f.rank) FROM ("
+            "  SELECT rowid, bm25(entity_names_fts) AS rank FROM entity_names_fts"
+            "  WHERE entity_names_fts MATCH ? ORDER BY rank LIMIT ?"
+            ") f JOIN entity_names n ON n.rowid = f.rowid GROUP BY n.entity_id ORDER BY min(f.rank)",
+            (match, limit),
+        ).fetchall()
+
     def screening_key_counts(self, keys: list[str]) -> dict[str, int]:
         """How many names carry each of `keys` (FTS5's vocabulary of the screening index)."""
         found: dict[str, int] = {}
