@@ -238,6 +238,8 @@ def _without_particle(word: str) -> str | None:
 
 
 _SIMILARITY_CACHE: dict[tuple[str, str, bool], float] = {}
+# The similarity of two words in both spellings (canonical, as written), for `_alignment`.
+_PAIR_CACHE: dict[tuple[str, str, str, str, bool], float] = {}
 
 
 def _similarity(a: str, b: str, abjad: bool) -> float:
@@ -306,9 +308,17 @@ def _alignment(query: Name, candidate: Name) -> list[tuple[tuple[int, ...], tupl
     rq, rc = query.spelled or q, candidate.spelled or c
 
     def similar(a: str, b: str, ra: str, rb: str) -> float:
-        found = _similarity(a, b, abjad)
-        if found < 0.92 and (ra != a or rb != b):
-            found = max(found, _similarity(ra, rb, abjad))
+        if a == b:
+            return 1.0
+        key = (a, b, ra, rb, abjad)
+        found = _PAIR_CACHE.get(key)
+        if found is None:
+            found = _similarity(a, b, abjad)
+            if found < 0.92 and (ra != a or rb != b):
+                found = max(found, _similarity(ra, rb, abjad))
+            if len(_PAIR_CACHE) > 500_000:
+                _PAIR_CACHE.clear()
+            _PAIR_CACHE[key] = found
         return found
 
     def similar_joined(a: str, b: str, ra: str, rb: str) -> float:
@@ -318,14 +328,16 @@ def _alignment(query: Name, candidate: Name) -> list[tuple[tuple[int, ...], tupl
             return 1.0
         if abjad:
             return _similarity(a, b, abjad)
-        return 0.92 if edits(a, b, 1) <= 1 or edits(ra, rb, 1) <= 1 else 0.0
+        return 0.92 if _one_edit(a, b) or _one_edit(ra, rb) else 0.0
 
     options = []
+    particles_c = [b in PARTICLES for b in c]
     for i, a in enumerate(q):
+        particle, ra = a in PARTICLES, rq[i]
         for j, b in enumerate(c):
-            if (a in PARTICLES) != (b in PARTICLES):
+            if particle != particles_c[j]:
                 continue  # "al" pairs with "al", never with "ali": it may belong to the next word
-            s = similar(a, b, rq[i], rc[j])
+            s = similar(a, b, ra, rc[j])
             if s >= _PAIRED:
                 options.append((s, (i,), (j,)))
     pairs, used_q, used_c = _greedy(options, set(), set())
@@ -367,6 +379,13 @@ def _alignment(query: Name, candidate: Name) -> list[tuple[tuple[int, ...], tupl
                     pairs[n] = (new, partner, joined) if side == 0 else (pos, new, joined)
                     break
     return pairs
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """At most one edit apart (a cheap test first: one edit keeps the first or the last letter)."""
+    if abs(len(a) - len(b)) > 1 or (a[0] != b[0] and a[-1] != b[-1]):
+        return False
+    return edits(a, b, 1) <= 1
 
 
 def _joinable(a: str, b: str) -> bool:
