@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .json import line
-
 
 def cell(value: Any) -> str:
     """A value as the text of one cell: nothing for None, lists joined with '; ', objects as JSON.
@@ -17,5 +15,7 @@ def cell(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(cell(v) for v in value)
     if isinstance(value, dict):
+        from .json import line  # loaded by the few reports that hold objects
+
         return line(value)
     return str(value)
