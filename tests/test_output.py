@@ -8,6 +8,7 @@ import json
 import pytest
 
 from conftest import SEED
+from sanctrack.cli.common import OutputSpec, RecordFormatOption, output_options
 
 
 @pytest.fixture
@@ -63,3 +64,63 @@ def test_diff_and_timeline_write_files_too(seeded, tmp_path):
     chart = tmp_path / "chain.svg"
     seeded("timeline", "Integrity Technology Group", "-o", str(chart))
     assert chart.read_text().lstrip().startswith(("<svg", "<?xml"))
+
+
+# -- the output options, declared once -----------------------------------------------------------
+
+
+def _toy_app(**declared):
+    """A Typer app with one report command taking the shared output options, and what it was handed."""
+    import typer
+
+    app, handed = typer.Typer(), []
+
+    @app.command()
+    @output_options(**declared)
+    def report(word: str, limit: int = 1, *, spec: OutputSpec) -> None:
+        """A report."""
+        handed.append((word, limit, spec))
+
+    @app.command()
+    def other() -> None:
+        """Keeps the app a group."""
+
+    return app, handed
+
+
+def test_output_options_arrive_as_one_value():
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    app, handed = _toy_app()
+    runner = CliRunner()
+    argv = ["report", "w", "-f", "csv", "--no-color", "-o", "x.csv", "--limit", "2"]
+    assert runner.invoke(app, argv).exit_code == 0
+    assert runner.invoke(app, ["report", "v", "--json"]).exit_code == 0
+    assert handed == [
+        ("w", 2, OutputSpec(format="csv", json=False, no_color=True, path=Path("x.csv"))),
+        ("v", 1, OutputSpec(format=None, json=True, no_color=False, path=None)),
+    ]
+    shown = runner.invoke(app, ["report", "--help"]).stdout
+    places = [shown.index(option) for option in ("--limit", "--format", "--json", "--no-color", "--output")]
+    assert places == sorted(places)  # in place of `spec`, in this order
+
+
+def test_output_options_without_a_file_and_with_another_format_option():
+    from typer.testing import CliRunner
+
+    app, handed = _toy_app(fmt=RecordFormatOption, file=None)
+    runner = CliRunner()
+    shown = runner.invoke(app, ["report", "--help"]).stdout
+    assert "table, plain, json or jsonl" in shown and "--output" not in shown
+    refused = runner.invoke(app, ["report", "w", "-o", "x.csv"])
+    assert refused.exit_code == 2 and "No such option: -o" in refused.output and handed == []
+
+
+def test_a_command_must_say_where_it_takes_its_output_options():
+    def report(word: str, spec: OutputSpec = None) -> None:  # not keyword-only: refused
+        """A report."""
+
+    with pytest.raises(TypeError, match=r"report\(\) must end with `\*, spec: OutputSpec`"):
+        output_options()(report)

@@ -1,10 +1,11 @@
-"""What every command shares: the options defined once, the settings of the root options, and the
-helpers that open the store, read dates and write output.
+"""What every command shares: the options defined once (the output options as one bundle), the
+settings of the root options, and the helpers that open the store, read dates and write output.
 
 Nothing here computes or speaks SQL; heavy modules are imported inside the helpers that need them.
 """
 
-import sys
+import functools
+import inspect
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,28 +28,26 @@ DbOption = Annotated[
         autocompletion=completion.files,
     ),
 ]
-FormatOption = Annotated[
-    Optional[str],
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        help="table, plain, json, jsonl, csv or tsv (default: table on a terminal, plain when piped).",
-        show_default=False,
-        autocompletion=completion.listing_formats,
-    ),
-]
-RecordFormatOption = Annotated[
-    Optional[str],
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        help="table, plain, json or jsonl (default: table on a terminal, plain when piped).",
-        show_default=False,
-        autocompletion=completion.record_formats,
-    ),
-]
+
+
+def format_option(formats: str, complete):
+    """The --format option of a command writing a report, naming the `formats` it writes (as
+    words: "table, plain, json or jsonl") and offering them by the completion `complete`."""
+    return Annotated[
+        Optional[str],
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help=f"{formats} (default: table on a terminal, plain when piped).",
+            show_default=False,
+            autocompletion=complete,
+        ),
+    ]
+
+
+FormatOption = format_option("table, plain, json, jsonl, csv or tsv", completion.listing_formats)
+RecordFormatOption = format_option("table, plain, json or jsonl", completion.record_formats)
 JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colour (as NO_COLOR does).")]
 TodayOption = Annotated[
@@ -81,6 +80,55 @@ UntilOption = Annotated[
 ]
 ListOption = Annotated[Optional[list[str]], typer.Option(show_default=False)]
 TextOption = Annotated[Optional[str], typer.Option(show_default=False)]
+
+# -- the output options, one bundle ---------------------------------------------------------------
+
+
+@dataclass
+class OutputSpec:
+    """What a command's output options asked for: --format, --json, --no-color and --output."""
+
+    format: str | None = None
+    json: bool = False
+    no_color: bool = False
+    path: Path | str | None = None
+
+
+def output_options(fmt=FormatOption, file=OutputOption):
+    """Declares that a command writes a report (sqlite-utils' `output_options`, for Typer).
+
+    The command's last parameter, `*, spec: OutputSpec`, becomes the options --format (the alias
+    `fmt`), --json, --no-color and --output (the alias `file`; None: no --output), and the command
+    receives their values as that one `OutputSpec`. Typer reads a command's options from its
+    signature, so the signature Typer sees is the command's with the options in place of `spec`.
+    """
+    # (parameter name, as Click names the option's value; OutputSpec field; option; default)
+    declared = [("fmt", "format", fmt, None), ("as_json", "json", JsonOption, False),
+                ("no_color", "no_color", NoColorOption, False)]  # fmt: skip
+    if file is not None:
+        declared.append(("output", "path", file, None))
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    options = [
+        inspect.Parameter(name, kind, default=default, annotation=alias)
+        for name, _field, alias, default in declared
+    ]
+
+    def decorate(command):
+        signature = inspect.signature(command, eval_str=True)
+        *params, spec = signature.parameters.values()
+        if spec.annotation is not OutputSpec or spec.kind is not inspect.Parameter.KEYWORD_ONLY:
+            raise TypeError(f"{command.__name__}() must end with `*, spec: OutputSpec`")
+
+        @functools.wraps(command)
+        def run(*args, **kwargs):
+            given = {field: kwargs.pop(name) for name, field, _alias, _default in declared}
+            return command(*args, **kwargs, **{spec.name: OutputSpec(**given)})
+
+        run.__signature__ = signature.replace(parameters=[*params, *options])
+        run.__annotations__ = {p.name: p.annotation for p in run.__signature__.parameters.values()}
+        return run
+
+    return decorate
 
 
 @dataclass
@@ -134,30 +182,32 @@ def date_parser(ctx: typer.Context, today: str | None):
     return parse
 
 
-def output(ctx: typer.Context, fmt: str | None, as_json: bool, no_color: bool, allowed=None):
+def output(ctx: typer.Context, spec: OutputSpec, allowed=None):
+    """The render.Output on stdout that `spec` asks for, among the `allowed` formats."""
     from ..render import LISTING_FORMATS, output
 
-    return output(fmt, as_json, no_color or settings(ctx).no_color, allowed or LISTING_FORMATS)
+    no_color = spec.no_color or settings(ctx).no_color
+    return output(spec.format, spec.json, no_color, allowed or LISTING_FORMATS)
 
 
 @contextmanager
-def writing(ctx: typer.Context, fmt, as_json: bool, no_color: bool, path, allowed=None):
-    """The Output of a listing command: stdout, or with --output a file written atomically in
+def writing(ctx: typer.Context, spec: OutputSpec, allowed=None):
+    """The render.Output of a command: stdout, or with --output a file written atomically in
     the format its extension names (unless --format says otherwise)."""
     from ..render import LISTING_FORMATS, format_for_path
 
     allowed = allowed or LISTING_FORMATS
+    path = spec.path
     if path is None or str(path) == "-":
-        yield output(ctx, fmt, as_json, no_color, allowed)
+        yield output(ctx, spec, allowed)
         return
     from ..render.files import atomic_file
 
-    chosen = "json" if as_json else format_for_path(path, fmt, allowed)
-    out = output(ctx, chosen, False, True, allowed)
+    chosen = "json" if spec.json else format_for_path(path, spec.format, allowed)
+    out = output(ctx, OutputSpec(chosen, no_color=True), allowed)
     with atomic_file(path) as stream:
         out.stream = stream
         yield out
-
 
 
 def record_filter(ctx: typer.Context, today, types: tuple[str, ...], **given):

@@ -95,6 +95,12 @@ def record_formats() -> list[str]:
     return list(RECORD_FORMATS)
 
 
+def timeline_formats() -> list[str]:
+    from ..render import TIMELINE_FORMATS
+
+    return list(TIMELINE_FORMATS)
+
+
 def export_formats() -> list[str]:
     from ..ownformat import OWN_FORMATS
 

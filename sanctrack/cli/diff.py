@@ -11,7 +11,7 @@ import typer
 
 from . import completion
 from .common import (
-    DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, TodayOption, date_parser, settings, open_store, writing,
+    DbOption, OutputSpec, TodayOption, date_parser, output_options, settings, open_store, writing,
 )  # fmt: skip
 from ..errors import ExitCode, UsageError
 
@@ -24,6 +24,7 @@ ONLY.update({part: part for part in ONLY.values()})
 
 
 @app.command(context_settings={"allow_interspersed_args": True})
+@output_options()
 def diff(
     ctx: typer.Context,
     left: Annotated[
@@ -73,10 +74,8 @@ def diff(
     ] = None,
     db: DbOption = None,
     today: TodayOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    no_color: NoColorOption = False,
-    output: OutputOption = None,
+    *,
+    spec: OutputSpec,
 ) -> None:
     """Compare two views: what is only on the left, only on the right, on both, and what changed.
 
@@ -129,7 +128,7 @@ def diff(
                 f"{option} applies to a list file or folder, and {view.given!r} is a {view.type}"
             )
     result = run_diff(store, left_view, right_view)
-    with writing(ctx, fmt, as_json, no_color, output) as out:
+    with writing(ctx, spec) as out:
         render("diff_stat" if stat else "diff", DiffReport(result, part), out)
     if exit_code and result["summary"]["differences"]:
         raise typer.Exit(int(ExitCode.NOT_FOUND))

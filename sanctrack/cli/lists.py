@@ -9,7 +9,7 @@ import typer
 
 from . import completion
 from .common import (
-    DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, TodayOption, open_store, writing,
+    DbOption, JsonOption, OutputSpec, TodayOption, open_store, output_options, writing,
 )  # fmt: skip
 
 app = typer.Typer()
@@ -18,13 +18,12 @@ SOURCE_COLUMNS = ("name", "title", "jurisdiction", "format", "urls", "snapshots"
 
 
 @app.command()
+@output_options()
 def sources(
     ctx: typer.Context,
     db: DbOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    no_color: NoColorOption = False,
-    output: OutputOption = None,
+    *,
+    spec: OutputSpec,
 ) -> None:
     """The official lists sanctrack imports, with their download addresses and stored snapshots.
 
@@ -48,7 +47,7 @@ def sources(
         }
         for s in SOURCES.values()
     ]  # fmt: skip
-    with writing(ctx, fmt, as_json, no_color, output) as out:
+    with writing(ctx, spec) as out:
         emit_rows(rows, SOURCE_COLUMNS, out)
 
 

@@ -7,7 +7,8 @@ import typer
 
 from . import completion
 from .common import (
-    DbOption, FormatOption, JsonOption, NoColorOption, OutputOption, SinceOption, TodayOption, UntilOption, date_parser, record_filter, open_store, writing,
+    DbOption, OutputSpec, SinceOption, TodayOption, UntilOption, date_parser, output_options,
+    record_filter, open_store, writing,
 )  # fmt: skip
 from ..errors import ExitCode
 
@@ -18,6 +19,7 @@ SEARCH_TYPES = ("event", "response", "entity", "listing")
 
 
 @app.command()
+@output_options()
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Words, a name, an alias, words of a quote.")],
@@ -42,10 +44,8 @@ def search(
     limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many hits.")] = 50,
     db: DbOption = None,
     today: TodayOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    no_color: NoColorOption = False,
-    output: OutputOption = None,
+    *,
+    spec: OutputSpec,
 ) -> None:
     """Find events, responses and entities by any word, name or alias; exit 1 when nothing matches.
 
@@ -68,7 +68,7 @@ def search(
         authority=authority, program=program, action=action, stance=stance, since=since, until=until,
     )  # fmt: skip
     hits = run_search(open_store(ctx, db, lookup=True), query, filters, limit)
-    with writing(ctx, fmt, as_json, no_color, output) as out:
+    with writing(ctx, spec) as out:
         if not hits and out.format not in ("json", "jsonl", "csv", "tsv"):
             message("no match")
         elif hits or out.format in ("json", "csv", "tsv"):
@@ -78,6 +78,7 @@ def search(
 
 
 @app.command()
+@output_options()
 def check(
     ctx: typer.Context,
     name: Annotated[
@@ -103,10 +104,8 @@ def check(
     fuzzy: Annotated[bool, typer.Option("--fuzzy", hidden=True, help="Kept for old scripts: screening is the default.")] = False,
     db: DbOption = None,
     today: TodayOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    no_color: NoColorOption = False,
-    output: OutputOption = None,
+    *,
+    spec: OutputSpec,
 ) -> None:
     """Is this name under sanctions (now, or on --as-of), by whom, since when? Exit 0 yes, 1 no.
 
@@ -152,19 +151,19 @@ def check(
         day = reference_day(today or settings(ctx).today).isoformat()
     cut = DEFAULT_THRESHOLD if threshold is None else threshold
     if file is not None:
-        _check_file(ctx, file, column, day, code, exact, cut, db, fmt, as_json, no_color, output)
+        _check_file(ctx, file, column, day, code, exact, cut, db, spec)
         return
     from ..render import emit_check
     from ..search import check as run_check
 
     result = run_check(open_store(ctx, db, lookup=True), name, day, code, exact, cut)
-    with writing(ctx, fmt, as_json, no_color, output) as out:
+    with writing(ctx, spec) as out:
         emit_check(result, out)
     if not result["sanctioned"]:
         raise typer.Exit(int(ExitCode.NOT_FOUND))
 
 
-def _check_file(ctx, file, column, day, code, exact, threshold, db, fmt, as_json, no_color, output) -> None:
+def _check_file(ctx, file, column, day, code, exact, threshold, db, spec: OutputSpec) -> None:
     """`check --file`: every name of the file screened in this one process."""
     from ..errors import UsageError
     from ..render import emit_check_batch, progress_counter
@@ -183,7 +182,7 @@ def _check_file(ctx, file, column, day, code, exact, threshold, db, fmt, as_json
     names = read_names(data, column, source)
     store = open_store(ctx, db, lookup=True)
     matched = False
-    with writing(ctx, fmt, as_json, no_color, output) as out, progress_counter("screening") as progress:
+    with writing(ctx, spec) as out, progress_counter("screening") as progress:
 
         def results():
             nonlocal matched

@@ -8,8 +8,8 @@ import typer
 from ..errors import UsageError
 from . import completion
 from .common import (
-    DbOption, FormatOption, JsonOption, ListOption, NoColorOption, OutputOption, RecordFormatOption,
-    TextOption, TodayOption, date_parser, open_store, output, writing,
+    DbOption, JsonOption, ListOption, OutputSpec, RecordFormatOption, TextOption, TodayOption,
+    date_parser, open_store, output, output_options, writing,
 )  # fmt: skip
 
 app = typer.Typer()
@@ -60,14 +60,14 @@ def _targets_from_argv(argv: list[str]) -> list[dict]:
     return targets
 
 
-def _print_added(ctx: typer.Context, result, what: str, fmt, as_json, no_color) -> None:
+def _print_added(ctx: typer.Context, result, what: str, spec: OutputSpec) -> None:
     from ..render import RECORD_FORMATS, emit_record, message, visible
 
     record = result.record
     if not result.created:
         message(f"{what} {record['id']} is already recorded; nothing changed")
-    if as_json or fmt is not None:
-        emit_record(record, output(ctx, fmt, as_json, no_color, RECORD_FORMATS))
+    if spec.json or spec.format is not None:
+        emit_record(record, output(ctx, spec, RECORD_FORMATS))
     else:
         sys.stdout.write(record["id"] + "\n")
         if result.created and sys.stderr.isatty():
@@ -75,6 +75,7 @@ def _print_added(ctx: typer.Context, result, what: str, fmt, as_json, no_color) 
 
 
 @add_app.command("event", context_settings={"allow_interspersed_args": True})
+@output_options(file=None)
 def add_event(
     ctx: typer.Context,
     date: Annotated[str, typer.Option(help="When: 2025-01-03, 2025-01, 3 Jan 2025, friday…")],
@@ -110,9 +111,8 @@ def add_event(
     ] = None,
     db: DbOption = None,
     today: TodayOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    no_color: NoColorOption = False,
+    *,
+    spec: OutputSpec,
 ) -> None:
     """Record a sanctions event; prints its id.
 
@@ -151,7 +151,7 @@ def add_event(
     }
     store = open_store(ctx, db)
     result = core.add_event(store, values, date_parser(ctx, today))
-    _print_added(ctx, result, "event", fmt, as_json, no_color)
+    _print_added(ctx, result, "event", spec)
 
 
 def _grouped_targets(ctx: typer.Context, names: list[str], described: bool) -> list[dict]:
@@ -169,6 +169,7 @@ def _grouped_targets(ctx: typer.Context, names: list[str], described: bool) -> l
 
 
 @add_app.command("response")
+@output_options(file=None)
 def add_response(
     ctx: typer.Context,
     to: Annotated[
@@ -208,9 +209,8 @@ def add_response(
     ] = None,
     db: DbOption = None,
     today: TodayOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    no_color: NoColorOption = False,
+    *,
+    spec: OutputSpec,
 ) -> None:
     """Record an official response to an event; prints its id.
 
@@ -244,13 +244,14 @@ def add_response(
     }
     store = open_store(ctx, db)
     result = core.add_response(store, values, date_parser(ctx, today))
-    _print_added(ctx, result, "response", fmt, as_json, no_color)
+    _print_added(ctx, result, "response", spec)
 
 
 # -- show, edit, delete, undo, log ---------------------------------------------------------------------
 
 
 @app.command()
+@output_options(fmt=RecordFormatOption)
 def show(
     ctx: typer.Context,
     record_id: Annotated[
@@ -261,10 +262,8 @@ def show(
         ),
     ],
     db: DbOption = None,
-    fmt: RecordFormatOption = None,
-    as_json: JsonOption = False,
-    no_color: NoColorOption = False,
-    output: OutputOption = None,
+    *,
+    spec: OutputSpec,
 ) -> None:
     """Show one record whole: an event with its targets and responses, a response with its
     event, an entity with its names and events.
@@ -281,11 +280,12 @@ def show(
     from ..render import RECORD_FORMATS, emit_record
 
     record = core.show(open_store(ctx, db, lookup=True), record_id)
-    with writing(ctx, fmt, as_json, no_color, output, RECORD_FORMATS) as out:
+    with writing(ctx, spec, RECORD_FORMATS) as out:
         emit_record(record, out)
 
 
 @app.command(context_settings={"allow_interspersed_args": True})
+@output_options(fmt=RecordFormatOption, file=None)
 def edit(
     ctx: typer.Context,
     record_id: Annotated[
@@ -321,9 +321,8 @@ def edit(
     counter_event: Annotated[Optional[str], typer.Option(show_default=False, autocompletion=completion.record_ids("ev-"))] = None,
     db: DbOption = None,
     today: TodayOption = None,
-    fmt: RecordFormatOption = None,
-    as_json: JsonOption = False,
-    no_color: NoColorOption = False,
+    *,
+    spec: OutputSpec,
 ) -> None:
     """Change fields of an event or a response (the old values are logged; `undo` restores them).
 
@@ -356,10 +355,10 @@ def edit(
         changes["targets"] = _grouped_targets(ctx, target, bool(alias or target_kind or target_country))
     elif alias or target_kind or target_country:
         raise UsageError("--alias, --target-kind and --target-country follow a --target")
-    out = output(ctx, fmt, as_json, no_color, RECORD_FORMATS)
+    out = output(ctx, spec, RECORD_FORMATS)
     store = open_store(ctx, db)
     record = core.edit(store, record_id, changes, date_parser(ctx, today))
-    if as_json or fmt is not None:
+    if spec.json or spec.format is not None:
         emit_record(record, out)
     else:
         sys.stdout.write(record["id"] + "\n")
@@ -431,15 +430,14 @@ def undo(
 
 
 @app.command("log")
+@output_options()
 def log_command(
     ctx: typer.Context,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Show at most N changes.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also the old values each change replaced or removed.")] = False,
     db: DbOption = None,
-    fmt: FormatOption = None,
-    as_json: JsonOption = False,
-    no_color: NoColorOption = False,
-    output: OutputOption = None,
+    *,
+    spec: OutputSpec,
 ) -> None:
     """The change history: every add, edit, delete, import and undo, newest first.
 
@@ -459,7 +457,7 @@ def log_command(
 
     changes = core.history(open_store(ctx, db), limit, with_rows=verbose)
     columns = ("id", "at", "user", "command", "summary", "undoes", "undone_by")
-    with writing(ctx, fmt, as_json, no_color, output) as out:
+    with writing(ctx, spec) as out:
         if verbose and out.format not in ("json", "jsonl"):
             changes = [
                 {"change": c["id"], "command": c["command"], **row}

@@ -14,15 +14,28 @@ import typer
 
 from . import completion
 from .common import (
-    DbOption, JsonOption, NoColorOption, SinceOption, TodayOption, UntilOption, date_parser, output, open_store, write_atomically,
+    DbOption, OutputSpec, SinceOption, TodayOption, UntilOption, date_parser, format_option, output,
+    output_options, open_store, write_atomically,
 )  # fmt: skip
 from ..errors import UsageError
-from ..render.formats import TIMELINE_FORMATS
 
 app = typer.Typer()
 
+# The output options of every command, with a timeline's own formats and --output help.
+TimelineFormatOption = format_option(
+    "table, plain, markdown, json, jsonl, csv, tsv or svg", completion.timeline_formats
+)
+TimelineOutputOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--output", "-o", metavar="FILE", show_default=False, autocompletion=completion.files,
+        help="Write to FILE (its extension sets the format: .svg, .md, .json, .csv…).",
+    ),
+]
+
 
 @app.command(context_settings={"allow_interspersed_args": True})
+@output_options(fmt=TimelineFormatOption, file=TimelineOutputOption)
 def timeline(
     ctx: typer.Context,
     subject: Annotated[
@@ -50,28 +63,10 @@ def timeline(
     reverse: Annotated[
         bool, typer.Option("--reverse", "-r", help="Newest event first (each chain still reads forward).")
     ] = False,
-    output_path: Annotated[
-        Optional[str],
-        typer.Option(
-            "--output", "-o", metavar="FILE", show_default=False, autocompletion=completion.files,
-            help="Write to FILE (its extension sets the format: .svg, .md, .json, .csv…).",
-        ),
-    ] = None,
     db: DbOption = None,
     today: TodayOption = None,
-    fmt: Annotated[
-        Optional[str],
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="table, plain, markdown, json, jsonl, csv, tsv or svg (default: table on a terminal, plain when piped).",
-            show_default=False,
-            autocompletion=completion.choices(TIMELINE_FORMATS),
-        ),
-    ] = None,
-    as_json: JsonOption = False,
-    no_color: NoColorOption = False,
+    *,
+    spec: OutputSpec,
 ) -> None:
     """The chain of sanctions, responses and counter-measures of an entity, a jurisdiction, a
     program or a tag, in date order.
@@ -114,19 +109,22 @@ def timeline(
       sanctrack timeline en-0141 -o integrity.svg
     """
     from .. import rules, timeline as core
-    from ..render import FORMAT_ALIASES, emit_timeline, format_for_path, message, visible
+    from ..render import (
+        FORMAT_ALIASES, TIMELINE_FORMATS, emit_timeline, format_for_path, message, visible,
+    )  # fmt: skip
 
     forced = [name for name, on in (("entity", entity), ("jurisdiction", jurisdiction),
                                     ("program", program), ("tag", tag)) if on]  # fmt: skip
     if len(forced) > 1:
         raise UsageError(f"--{forced[0]} and --{forced[1]} contradict each other", hint="give one of them")
+    output_path = spec.path
     if output_path not in (None, "-") and Path(output_path).is_dir():
         raise UsageError(f"cannot write {output_path}: it is a folder", hint="give a file name")
-    if fmt is None and not as_json and output_path not in (None, "-"):
-        fmt = format_for_path(output_path, None, TIMELINE_FORMATS, fallback="plain")
-    if fmt is not None:
-        fmt = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
-    out = output(ctx, fmt, as_json, no_color, TIMELINE_FORMATS)
+    if spec.format is None and not spec.json and output_path not in (None, "-"):
+        spec.format = format_for_path(output_path, None, TIMELINE_FORMATS, fallback="plain")
+    if spec.format is not None:
+        spec.format = FORMAT_ALIASES.get(spec.format.lower(), spec.format.lower())
+    out = output(ctx, spec, TIMELINE_FORMATS)
     parse = date_parser(ctx, today)
     since_day = rules.since_day(parse(since)) if since else None
     until_day = rules.until_day(parse(until)) if until else None

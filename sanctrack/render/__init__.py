@@ -4,27 +4,30 @@ A command computes a report (rows, a record, a check result, a timeline, a diff)
 `Output` (the format, colour, the stream) and calls `render(kind, report, out)`, which looks the
 renderer up in `formats.RENDERERS`. The modules:
 
-- `formats`: the formats, the renderer of each report kind in each, file extensions;
+- `formats`: the formats, the renderer of each report kind in each, file extensions, and the
+  `Output` a command picks;
 - `json`, `csv` (csv and tsv), `plain`, `table` (Rich), `markdown`, `svg` (drawn from the layout of
   `svg_layout`): one per format;
 - `reports`, `timeline`, `diff`: the wording and columns a report has in every format;
 - `text`: `visible()`, the escaping of data for every format but JSON, and stderr lines;
+  `cells`: a value as the text of one cell (table, plain, csv);
 - `files`: output files written whole or not at all; `progress`: a progress counter on stderr.
 
 Importing this package is cheap (no Rich, no orjson, no format module): a lookup pays only for the
 format it writes.
+
+Imports flow one way, without a cycle (tests/test_layout.py): this package dispatches to the
+format modules; they import what they draw from (`reports`, `timeline`, `diff`), `cells`, `text`
+and `formats`, and never this package.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from dataclasses import dataclass
-from typing import Any, Iterable, Sequence, TextIO
+from typing import Any, Iterable, Sequence
 
 from .formats import (
     EXTENSION_FORMATS, FORMAT_ALIASES, LISTING_FORMATS, RECORD_FORMATS, RENDERERS, TIMELINE_FORMATS,
-    choose_format, format_for_path,
+    Output, choose_format, format_for_path, output, use_color,
 )  # fmt: skip
 from .reports import Rows
 from .text import error_line, message, visible
@@ -35,31 +38,6 @@ __all__ = [
     "emit_record", "emit_rows", "emit_timeline", "error_line", "format_for_path", "message",
     "output", "progress_counter", "render", "use_color", "visible",
 ]  # fmt: skip
-
-
-@dataclass
-class Output:
-    """Where and how to write: the resolved format and whether colour is allowed."""
-
-    format: str
-    color: bool
-    stream: TextIO
-
-
-def use_color(no_color_flag: bool) -> bool:
-    """--no-color, then NO_COLOR, then FORCE_COLOR, then TERM=dumb, then whether stdout is a
-    terminal (the conventions of no-color.org and force-color.org)."""
-    if no_color_flag or os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    if os.environ.get("TERM") == "dumb":
-        return False
-    return sys.stdout.isatty()
-
-
-def output(fmt: str | None, as_json: bool, no_color: bool, allowed=LISTING_FORMATS) -> Output:
-    return Output(choose_format(fmt, as_json, allowed), use_color(no_color), sys.stdout)
 
 
 def __getattr__(name: str):

@@ -12,11 +12,12 @@ from __future__ import annotations
 import csv
 from typing import TYPE_CHECKING, Iterable, Sequence, TextIO
 
-from .text import cell, visible
+from .cells import cell
+from .text import visible
 
 if TYPE_CHECKING:
-    from . import Output
     from .diff import DiffReport
+    from .formats import Output
     from .reports import Rows
 
 
@@ -78,3 +79,15 @@ def diff_as_csv(report: DiffReport, out: Output, tsv: bool = False) -> None:
 
 def diff_as_tsv(report: DiffReport, out: Output) -> None:
     diff_as_csv(report, out, tsv=True)
+
+
+def diff_stat_as_csv(report: DiffReport, out: Output, tsv: bool = False) -> None:
+    """--stat: a row per part with its count; the lag sentence on stderr."""
+    from .diff import STAT_COLUMNS, stat_rows, summary_line
+
+    write_table(stat_rows(report), STAT_COLUMNS, out.stream, tsv)
+    summary_line(report, on_stdout=False)
+
+
+def diff_stat_as_tsv(report: DiffReport, out: Output) -> None:
+    diff_stat_as_csv(report, out, tsv=True)

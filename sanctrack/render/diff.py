@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterator
 from .text import message, visible
 
 if TYPE_CHECKING:
-    from . import Output
+    from .formats import Output
 
 PARTS = ("only_left", "only_right", "both", "changed")
 
@@ -182,10 +182,3 @@ def stat_rows(report: DiffReport) -> list[dict]:
     parts = [report.part] if report.part else list(PARTS)
     return [{"part": p, "count": summary[p], "meaning": titles[p]} for p in parts]
 
-
-def stat_as_rows(report: DiffReport, out: Output) -> None:
-    """--stat as lines (plain, jsonl, csv, tsv), the lag sentence on stderr."""
-    from . import emit_rows
-
-    emit_rows(stat_rows(report), STAT_COLUMNS, out)
-    summary_line(report, on_stdout=False)

@@ -1,5 +1,6 @@
 """Which formats exist, which function draws each kind of report in each, and which format an
-output file's extension names: the one table every command chooses its output from.
+output file's extension names: the one table every command chooses its output from; and the
+`Output` a command chooses (format, colour, stream), which every renderer is handed.
 
 A report kind is what a command has to show: `rows` (dicts with the same columns: search hits,
 the log, sources), a `record` (show, add), a `check` result, a `timeline`, a `diff` and a diff's
@@ -9,8 +10,10 @@ only when it runs, so a JSON run never loads Rich and no run loads the SVG code 
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Sequence, TextIO
 
 from ..errors import UsageError
 
@@ -47,9 +50,9 @@ RENDERERS: dict[str, dict[str, str]] = {
         "csv": "csv.diff_as_csv", "tsv": "csv.diff_as_tsv",
     },
     "diff_stat": {
-        "table": "table.diff_stat_as_table", "plain": "diff.stat_as_rows",
-        "json": "json.diff_stat_as_json", "jsonl": "diff.stat_as_rows",
-        "csv": "diff.stat_as_rows", "tsv": "diff.stat_as_rows",
+        "table": "table.diff_stat_as_table", "plain": "plain.diff_stat_as_plain",
+        "json": "json.diff_stat_as_json", "jsonl": "json.diff_stat_as_jsonl",
+        "csv": "csv.diff_stat_as_csv", "tsv": "csv.diff_stat_as_tsv",
     },
 }  # fmt: skip
 
@@ -98,3 +101,29 @@ def format_for_path(path, fmt: str | None, allowed: Sequence[str], fallback: str
         f"cannot tell the format of {path} from its extension",
         hint=f"give --format, or a file ending in {', '.join(known)}",
     )
+
+
+@dataclass
+class Output:
+    """Where and how to write: the resolved format and whether colour is allowed."""
+
+    format: str
+    color: bool
+    stream: TextIO
+
+
+def use_color(no_color_flag: bool) -> bool:
+    """--no-color, then NO_COLOR, then FORCE_COLOR, then TERM=dumb, then whether stdout is a
+    terminal (the conventions of no-color.org and force-color.org)."""
+    if no_color_flag or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def output(fmt: str | None, as_json: bool, no_color: bool, allowed=LISTING_FORMATS) -> Output:
+    """The Output on stdout: the format asked for (see `choose_format`), colour if allowed."""
+    return Output(choose_format(fmt, as_json, allowed), use_color(no_color), sys.stdout)

@@ -15,8 +15,8 @@ import json
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
 
 if TYPE_CHECKING:
-    from . import Output
     from .diff import DiffReport
+    from .formats import Output
     from .reports import Rows
 
 _OPTIONS = {"ensure_ascii": False, "check_circular": False}
@@ -118,3 +118,11 @@ def diff_as_jsonl(report: DiffReport, out: Output) -> None:
 
 def diff_stat_as_json(report: DiffReport, out: Output) -> None:
     write_document(report.stat(), out.stream)
+
+
+def diff_stat_as_jsonl(report: DiffReport, out: Output) -> None:
+    """--stat: a line per part with its count; the lag sentence on stderr."""
+    from .diff import stat_rows, summary_line
+
+    write_lines(stat_rows(report), out.stream)
+    summary_line(report, on_stdout=False)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .text import visible
 
 if TYPE_CHECKING:
-    from . import Output
+    from .formats import Output
 
 # Backslash-escaped wherever data lands (CommonMark escapes any ASCII punctuation).
 _MARKDOWN_SPECIALS = r"([\\`*_\[\]<>|~&#!{}])"

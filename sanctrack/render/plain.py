@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Iterable, Sequence, TextIO
 from .reports import (
     ANSWERED_EVENT_COLUMNS, COUNTER_EVENT_COLUMNS, LISTING_COLUMNS, RECORD_NESTED, RESPONSE_COLUMNS,
 )  # fmt: skip
-from .text import cell, message, visible
+from .cells import cell
+from .text import message, visible
 
 if TYPE_CHECKING:
-    from . import Output
     from .diff import DiffReport
+    from .formats import Output
     from .reports import Rows
 
 
@@ -102,3 +103,11 @@ def diff_as_plain(report: DiffReport, out: Output) -> None:
     summary_line(report, on_stdout=False)
     if report.empty:
         message("no differences" if report.part is None else f"nothing in {report.part}")
+
+
+def diff_stat_as_plain(report: DiffReport, out: Output) -> None:
+    """--stat: a line per part with its count; the lag sentence on stderr."""
+    from .diff import STAT_COLUMNS, stat_rows, summary_line
+
+    write_rows(stat_rows(report), STAT_COLUMNS, out.stream)
+    summary_line(report, on_stdout=False)

@@ -15,7 +15,7 @@ from .svg_layout import INK, LANE_RIGHT, MUTED, PLOT_LEFT, PLOT_RIGHT, Chart, Ke
 from .text import visible
 
 if TYPE_CHECKING:
-    from . import Output
+    from .formats import Output
 
 FONT = "Helvetica Neue, Helvetica, Arial, DejaVu Sans, sans-serif"
 FAINT = "#e3e7ec"

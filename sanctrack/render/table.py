@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from .reports import (
     ANSWERED_EVENT_COLUMNS, COUNTER_EVENT_COLUMNS, EVENT_COLUMNS, LISTING_COLUMNS, RECORD_NESTED,
-    TARGET_COLUMNS,
+    TARGET_COLUMNS, Rows,
 )  # fmt: skip
-from .text import cell, visible
+from .cells import cell
+from .text import visible
 
 if TYPE_CHECKING:
-    from . import Output
     from .diff import DiffReport
-    from .reports import Rows
+    from .formats import Output
 
 
 def console(out: Output, stderr: bool = False):
@@ -138,16 +138,15 @@ def check_as_table(result: dict, out: Output) -> None:
     """The verdict in colour, the matches in force, the sanctions ended, the note."""
     from rich.text import Text
 
-    from . import emit_rows
     from .reports import CHECK_COLUMNS, ENDED_COLUMNS, check_rows, check_verdict
 
     screen = console(out)
     style = ("bold red" if result["sanctioned"] else "bold green") if out.color else ""
     screen.print(Text(check_verdict(result), style=style))
     if result["matches"]:
-        emit_rows(check_rows(result["matches"]), CHECK_COLUMNS, out)
+        rows_as_table(Rows(check_rows(result["matches"]), CHECK_COLUMNS), out)
     if result["not_in_force"]:
-        emit_rows(result["not_in_force"], ENDED_COLUMNS, out, title="no longer in force")
+        rows_as_table(Rows(result["not_in_force"], ENDED_COLUMNS, title="no longer in force"), out)
     screen.print(Text(result["note"], style="dim" if out.color else ""))
 
 
@@ -234,7 +233,6 @@ def timeline_as_table(timeline, out: Output) -> None:
 def diff_as_table(report: DiffReport, out: Output) -> None:
     """A table per part shown, titled with its count ("none" for an empty part), the lag sentence
     under them."""
-    from . import emit_rows
     from .diff import TABLE_COLUMNS, summary_line
 
     titles = report.titles()
@@ -242,7 +240,7 @@ def diff_as_table(report: DiffReport, out: Output) -> None:
         rows = list(report.rows(table=True, part=name))
         title = f"{titles[name]} ({len(rows)})"
         if rows:
-            emit_rows(rows, TABLE_COLUMNS[report.kind][name], out, title=title)
+            rows_as_table(Rows(rows, TABLE_COLUMNS[report.kind][name], title), out)
         else:
             out.stream.write(f"{title}: none\n")
     summary_line(report, on_stdout=True, out=out)
@@ -250,8 +248,7 @@ def diff_as_table(report: DiffReport, out: Output) -> None:
 
 def diff_stat_as_table(report: DiffReport, out: Output) -> None:
     """--stat: a row per part with its count, the lag sentence under the table."""
-    from . import emit_rows
     from .diff import STAT_COLUMNS, stat_rows, summary_line
 
-    emit_rows(stat_rows(report), STAT_COLUMNS, out)
+    rows_as_table(Rows(stat_rows(report), STAT_COLUMNS), out)
     summary_line(report, on_stdout=True, out=out)

@@ -38,20 +38,6 @@ def visible(text: Any, keep_newlines: bool = False) -> str:
     )
 
 
-def cell(value: Any) -> str:
-    """A value as the text of one cell: nothing for None, lists joined with '; ', objects as JSON.
-    (Not yet made visible: a table keeps newlines, the other formats do not.)"""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return "; ".join(cell(v) for v in value)
-    if isinstance(value, dict):
-        from .json import line
-
-        return line(value)
-    return str(value)
-
-
 def message(text: str) -> None:
     """An informational line on stderr; names and paths inside it are shown as inert text."""
     sys.stderr.write(visible(text) + "\n")
