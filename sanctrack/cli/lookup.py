@@ -97,7 +97,8 @@ def check(
     """Is this name under sanctions (now, or on --as-of), by whom, since when? Exit 0 yes, 1 no.
 
     Any name or alias of the same entity counts. A delisting ends a sanction from its date on.
-    Partial dates count from the first day of their period.
+    Partial dates of records count from the first day of their period; a partial --as-of is the
+    state at the end of its period (--as-of 2020q3 is 2020-09-30), as in diff's CODE@DATE.
 
     Examples:
 
@@ -114,9 +115,9 @@ def check(
 
     code = clean_code(jurisdiction, "--jurisdiction")
     if as_of:
-        from ..rules import check_as_of_day
+        from ..rules import as_of_day
 
-        day = check_as_of_day(date_parser(ctx, today)(as_of))
+        day = as_of_day(date_parser(ctx, today)(as_of))
     else:
         from .common import settings
 

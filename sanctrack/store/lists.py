@@ -34,6 +34,14 @@ class ListQueries:
             "SELECT * FROM snapshots WHERE source = ? ORDER BY published, rowid", (source,)
         )
 
+    def snapshots_published(self, source: str, published: str) -> list[dict]:
+        """The snapshots of `source` published on that day, in import order."""
+        return decoded_rows(
+            self.conn,
+            "SELECT * FROM snapshots WHERE source = ? AND published = ? ORDER BY rowid",
+            (source, published),
+        )
+
     def snapshot_before(self, source: str, published: str) -> dict | None:
         """The latest snapshot of `source` published on or before `published`."""
         return first_row(
@@ -41,6 +49,15 @@ class ListQueries:
             "SELECT * FROM snapshots WHERE source = ? AND published <= ? "
             "ORDER BY published DESC, rowid DESC LIMIT 1",
             (source, published),
+        )
+
+    def first_seen(self, source: str, list_id: str) -> dict | None:
+        """The first snapshot of `source` (by publication date) that holds `list_id`."""
+        return first_row(
+            self.conn,
+            "SELECT s.* FROM snapshots s JOIN listings l ON l.snapshot_id = s.id "
+            "WHERE s.source = ? AND l.list_id = ? ORDER BY s.published, s.rowid LIMIT 1",
+            (source, list_id),
         )
 
     def listing_entities(self, snapshot_id: str) -> dict[str, str]:
