@@ -165,12 +165,40 @@ def publication(read, importer: ListImporter, path: Path, published: str | None)
             )
         return read.published, where
     if published is None:
+        detected, phrase = looks_like(path)
+        if detected is not None and detected != importer.format:  # the wrong reader: say so first
+            raise BadDataError(
+                f"{path}: not {importer.format}: the file looks like {phrase}; nothing was stored",
+                hint=f"import it with --format {detected}",
+            )
         raise UsageError(
             f"{path}: the {importer.format} file carries no publication date",
             hint="give the day the list was published with --published DATE (the import day is "
             "never taken for it)",
         )
     return published, "--published"
+
+
+def check_inputs(inputs: list[tuple[Path, ListImporter]], source: str | None, published: str | None) -> None:
+    """Before anything of several list inputs is written: each has a date (`publication`), and no
+    two different files give one source the same day (a delta, which continues that day's
+    snapshot, excepted). `read()` returns before a list is parsed, so this costs little."""
+    days: dict[tuple[str, str], Path] = {}
+    for path, importer in inputs:
+        read = importer.read(path)
+        if hasattr(read.listings, "close"):
+            read.listings.close()
+        date, _ = publication(read, importer, path, published)
+        key = (source if source in importer.sources else read.source, date)
+        other = days.get(key)
+        if other is not None and not read.is_delta and content_hash(other) != content_hash(path):
+            raise BadDataError(
+                f"{other} and {path} are two different files of {key[0]} for {date}; nothing "
+                "was stored",
+                hint="a file set (such as sdn.csv with add.csv and alt.csv) is one input: give its "
+                "folder; two publications need their own dates",
+            )
+        days.setdefault(key, path)
 
 
 def import_list(

@@ -73,6 +73,10 @@ def import_command(
     if (source or published) and not list_inputs:
         raise UsageError("--source and --published apply to official lists only")
     shrink = None if allow_shrink else max_shrink
+    if len(list_inputs) > 1:
+        from ..lists import check_inputs
+
+        check_inputs(list_inputs, source, published_iso)
     store = open_store(ctx, db)
     summary = core.ImportSummary()
     for path, importer in list_inputs:
@@ -143,6 +147,13 @@ def _sort_inputs(files: list[str], fmt: str | None, source: str | None):
             )
         else:
             own.append((name, None))
+    # Members of a list's file set named beside its main file (`import sdn/*`) are that one input.
+    members = {
+        file.resolve() for path, importer in lists for file in importer.set_files(path) if file != path
+    }
+    if members:
+        own = [(name, kind) for name, kind in own if name == "-" or Path(name).resolve() not in members]
+        lists = [(path, importer) for path, importer in lists if path.resolve() not in members]
     return own, lists
 
 

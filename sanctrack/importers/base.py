@@ -105,6 +105,11 @@ class ListImporter:
         """Open `path` and return its listings as a stream; BadDataError on malformed input."""
         raise NotImplementedError
 
+    def set_files(self, path: Path) -> list[Path]:
+        """The files `read(path)` reads: `path`, or the members of its file set (OFAC's sdn.csv
+        with add.csv, alt.csv…), so that members named beside it are one input, not several."""
+        return [path]
+
 
 # -- values ----------------------------------------------------------------------------------------
 
