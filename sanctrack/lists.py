@@ -110,7 +110,7 @@ def looks_like(path: Path) -> tuple[str | None, str]:
     except Exception:  # detection never decides an import: any failure is "nothing known"
         found = None
     if found is not None:
-        return found.format, f"a {found.format} file ({found.description})"
+        return found.format, f"{found.format} ({found.description})"
     head = b""
     if path.is_file():
         with open(path, "rb") as f:

@@ -49,11 +49,11 @@ def test_an_xml_with_its_root_and_no_entries_is_refused(cli, db, tmp_path, sdn_p
 def test_the_wrong_reader_is_refused_naming_the_format_the_file_looks_like(cli, db, sdn_pair):
     digest = store_digest(db)
     wrong = cli("import", str(ADVANCED), "--format", "ofac-xml", code=3)
-    assert "not ofac-xml: the file looks like a ofac-advanced file" in wrong.stderr
+    assert "not ofac-xml: the file looks like ofac-advanced" in wrong.stderr
     assert "--format ofac-advanced" in wrong.stderr  # the hint
     # with a date given, the reader runs, reads nothing, and the file is still refused
     dated = cli("import", str(ADVANCED), "--format", "ofac-xml", "--published", "2024-04-20", code=3)
-    assert "no entries read as ofac-xml: the file looks like a ofac-advanced file" in dated.stderr
+    assert "no entries read as ofac-xml: the file looks like ofac-advanced" in dated.stderr
     unrelated = LISTS / "ofac_sdn_advanced_xml" / "schema" / "sdn_advanced.xsd"
     other = cli("import", str(unrelated), "--format", "ofac-xml", "--published", "2024-04-20", code=3)
     assert "an XML file whose root element <schema> is no list format" in other.stderr
@@ -171,7 +171,7 @@ def test_fetch_refuses_an_empty_list_the_wrong_reader_an_undated_file_and_two_fi
     )
     assert "us-csl already has snapshot us-csl/2019-12-03 published 2019-12-03, from another file" in same_day.stderr
     wrong = cli("fetch", "ofac-sdn", "--url", f"{server}/ofac_sdn_advanced_xml/sample_sdn_advanced.xml", code=3)
-    assert "looks like a ofac-advanced file" in wrong.stderr
+    assert "looks like ofac-advanced" in wrong.stderr
     assert store_digest(db) == digest
     assert _no_fetch_leftovers(tmp_path)
 
