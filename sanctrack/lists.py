@@ -235,7 +235,7 @@ def import_list(
     if known is not None:
         notify(f"{path}: already imported as snapshot {known['id']}; nothing changed")
         return _summary(known, 0, 0, 0, unchanged=True)
-    same_day = store.lists.snapshots_published(read.source, date)
+    same_day = [s for s in store.lists.snapshots(read.source) if s["published"] == date]
     if same_day and not read.is_delta:
         raise BadDataError(
             f"{path}: {read.source} already has snapshot {same_day[0]['id']} published {date}, "

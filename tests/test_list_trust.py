@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import http.server
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, store_digest
+from conftest import REPO, http_server, store_digest
 
 LISTS = REPO / "fixtures" / "lists"
 PAIR = LISTS / "ofac_sdn_csv_diffpair"
@@ -132,12 +131,8 @@ class ListServer(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ListServer)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with http_server(ListServer) as address:
+        yield address
 
 
 def test_a_download_cut_short_is_refused_before_anything_is_stored(cli, db, tmp_path, server):

@@ -34,14 +34,6 @@ class ListQueries:
             "SELECT * FROM snapshots WHERE source = ? ORDER BY published, rowid", (source,)
         )
 
-    def snapshots_published(self, source: str, published: str) -> list[dict]:
-        """The snapshots of `source` published on that day, in import order."""
-        return decoded_rows(
-            self.conn,
-            "SELECT * FROM snapshots WHERE source = ? AND published = ? ORDER BY rowid",
-            (source, published),
-        )
-
     def snapshot_before(self, source: str, published: str) -> dict | None:
         """The latest snapshot of `source` published on or before `published`."""
         return first_row(
