@@ -122,13 +122,16 @@ class EntityResolver:
 
     def _add_name(self, entity_id: str, key: str, name: str) -> None:
         from .names import is_weak_key
+        from .screening import index_keys
 
         triple = (entity_id, key, name)
         if triple in self._names:
             return
         self._names.add(triple)
         self.store.insert(
-            "entity_names", {"entity_id": entity_id, "key": key, "name": name}, unless_present=True
+            "entity_names",
+            {"entity_id": entity_id, "key": key, "name": name, "match_keys": index_keys(name)},
+            unless_present=True,
         )
         if not is_weak_key(key):
             holders = self._by_key.setdefault(key, [])

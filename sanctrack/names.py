@@ -214,12 +214,65 @@ def _tokens_slow(text: str) -> list[str]:
     return unicodedata.normalize("NFC", "".join(out)).split()
 
 
-def _tokens(text: str) -> list[str]:
+# Characters that show nothing and separate nothing, besides the Cf category (zero-width joiners,
+# soft hyphens, bidi marks): the Hangul fillers and the Braille blank, which look like spaces.
+_FILLERS = frozenset({0x3164, 0x115F, 0x1160, 0xFFA0, 0x2800})
+_SCRIPTS_WITH_LOOKALIKES = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC")
+
+
+def _invisible(ch: str) -> bool:
+    return ord(ch) in _FILLERS or unicodedata.category(ch) == "Cf"
+
+
+@lru_cache(maxsize=4096)
+def _latin_lookalike(ch: str) -> str:
+    """The Latin letter `ch` imitates ("р" -> "p"), or `ch` itself when it imitates none, from
+    Unicode's confusables data. Imported only for a word that mixes scripts (about 50 ms)."""
+    from confusable_homoglyphs import confusables
+
+    found = confusables.is_confusable(ch, preferred_aliases=["latin"], greedy=True) or []
+    for entry in found:
+        for glyph in entry["homoglyphs"]:
+            if glyph["c"].isascii() and glyph["c"].isalpha():
+                return glyph["c"]
+    return ch
+
+
+def _fold_lookalikes(word: str) -> str:
+    """A word of Latin letters with some look-alikes of another script in it: the Latin word."""
+    if not any(ch.isascii() and ch.isalpha() for ch in word):
+        return word
+    return "".join(
+        _latin_lookalike(ch) if unicodedata.name(ch, "").startswith(_SCRIPTS_WITH_LOOKALIKES) else ch
+        for ch in word
+    )
+
+
+def visible_text(name: str) -> str:
+    """`name` without invisible and filler characters, its look-alike letters read as the Latin
+    letters they imitate: the text keys and screening start from, so that a stored "Integrіty"
+    (Cyrillic і) or "Acme\u3164Corp" meets "Integrity" and "Acme Corp"."""
+    if name.isascii():
+        return name
+    words = _without_invisible(name).split()
+    return " ".join(word if word.isascii() else _fold_lookalikes(word) for word in words)
+
+
+def _without_invisible(text: str) -> str:
+    """Invisible characters out; fillers, which show as blanks, become spaces."""
+    return "".join(" " if ord(ch) in _FILLERS else ch for ch in text if ord(ch) in _FILLERS or not _invisible(ch))
+
+
+def words(text: str) -> list[str]:
+    """The words of a name as keys compare them: casefolded, accents and punctuation out, invisible
+    characters out, look-alike letters read as Latin; other scripts keep their script."""
     if text.isascii():
         # The same result as _tokens_slow, several times faster; most names in lists are ASCII.
         text = _INITIAL_DOT.sub(r"\1", text.lower().replace("'", "").replace("`", ""))
         return _ASCII_PUNCT.sub(" ", text).split()
-    return _tokens_slow(text)
+    tokens = _tokens_slow(_without_invisible(text))
+    # Look-alikes are read once accents are gone ("AcmeЁ" is "acmeе" first, then "acmee").
+    return [t if t.isascii() else _fold_lookalikes(t).lower() for t in tokens]
 
 
 @lru_cache(maxsize=1)
@@ -228,11 +281,19 @@ def _forms() -> dict[str, list[tuple[tuple[str, ...], bool]]]:
     by_first: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
     for forms, trailing in ((_LEGAL_FORMS, False), (_TRAILING_LEGAL_FORMS, True)):
         for form in forms:
-            toks = tuple(_tokens(form))
+            toks = tuple(words(form))
             by_first.setdefault(toks[0], []).append((toks, trailing))
     for options in by_first.values():
         options.sort(key=lambda o: (-len(o[0]), o[1]))
     return by_first
+
+
+@lru_cache(maxsize=1)
+def legal_form_words() -> frozenset[str]:
+    """Every word of a legal form written in Latin letters ("joint", "stock", "co", "sa", "de"):
+    screening weighs them little wherever they stand, since a form is not always written whole
+    ("S. A. de C. V.", "Joint Stock Co.")."""
+    return frozenset(t for options in _forms().values() for toks, _ in options for t in toks if t.isascii())
 
 
 def _strip_cjk(token: str) -> str:
@@ -280,7 +341,8 @@ def _strip_forms_once(tokens: list[str]) -> list[str]:
     return [t for t, r in zip(tokens, removed, strict=True) if not r]
 
 
-def _strip_legal_forms(tokens: list[str], is_ascii: bool) -> list[str]:
+def strip_legal_forms(tokens: list[str], is_ascii: bool) -> list[str]:
+    """`tokens` (from `words`) without the legal forms that stand as whole words."""
     if not is_ascii:
         tokens = [t if t.isascii() else _strip_cjk(t) for t in tokens]
     # Repeated until stable, so that the key of a key is itself; a name made only of legal forms
@@ -300,7 +362,7 @@ def normalize_name(name: str) -> str:
     "integrity technology group"; "Société Générale S.A." -> "societe generale"; "" -> ""."""
     if not name:
         return ""
-    return " ".join(_strip_legal_forms(_tokens(name), name.isascii()))
+    return " ".join(strip_legal_forms(words(name), name.isascii()))
 
 
 def person_key(name: str) -> str:
@@ -309,7 +371,7 @@ def person_key(name: str) -> str:
     "Ao", "Sa" or "Co" can be name parts."""
     if not name:
         return ""
-    return " ".join(sorted(_tokens(name)))
+    return " ".join(sorted(words(name)))
 
 
 _LOGOGRAPHIC = ("CJK UNIFIED", "CJK COMPATIBILITY", "HIRAGANA", "KATAKANA", "HANGUL")

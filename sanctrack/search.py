@@ -174,21 +174,61 @@ def _listing_hit(row: dict) -> dict:
 # -- check -----------------------------------------------------------------------------------------
 
 
-def _near_entities(store: Store, name: str, already: set[str], threshold: float) -> dict[str, tuple[str, float]]:
-    """Entities with a name close to `name` (transliteration variants), with the best score."""
-    from rapidfuzz import fuzz, process, utils
+# The score at or above which a name is a match unless --threshold says otherwise: from the
+# screening benchmark (bench/screening), where it balances recall against false alarms.
+DEFAULT_THRESHOLD = 85.0
+# How many names the screening index brings for scoring, best ranked first.
+SCREENING_CANDIDATES = 50
+# How many names below the threshold a negative answer shows.
+CLOSEST = 3
 
-    names = store.search.all_entity_names()
-    choices = [n for _, n in names]
-    found: dict[str, tuple[str, float]] = {}
-    for matched, score, index in process.extract(
-        name, choices, scorer=fuzz.token_sort_ratio, processor=utils.default_process,
-        score_cutoff=threshold, limit=50,
-    ):  # fmt: skip
-        entity_id = names[index][0]
-        if entity_id not in already and (entity_id not in found or score > found[entity_id][1]):
-            found[entity_id] = (matched, score)
-    return found
+
+class Screener:
+    """Scores names against the names on record (`screening`), keeping what it has read for the
+    next name: a batch reads each word's frequency once."""
+
+    def __init__(self, store: Store):
+        from .screening import Weights
+
+        self.store = store
+        self.weights = Weights(store.search.name_count())
+        self._known: set[str] = set()
+
+    def _count(self, words: set[str]) -> None:
+        missing = [w for w in words if w not in self._known]
+        if missing:
+            counts = self.store.search.screening_key_counts(["w" + w for w in missing])
+            for word in missing:
+                self.weights.frequency[word] = counts.get("w" + word, 0)
+            self._known.update(missing)
+
+    def scores(self, text: str) -> list[tuple[str, str, float]]:
+        """(entity_id, name on record, score) for the names closest to `text`, best first, one
+        per entity."""
+        from .names import kind_class
+        from .screening import match_tokens, query_keys, score
+
+        forms = {False: match_tokens(text, False), True: match_tokens(text, True)}
+        keys = list(dict.fromkeys(k for form in forms.values() for k in query_keys(form)))
+        rows = self.store.search.screening_candidates(keys, SCREENING_CANDIDATES)
+        candidates = []
+        for entity_id, name, kind in rows:
+            person = kind_class(kind) == "person"
+            candidates.append((entity_id, name, forms[not person], match_tokens(name, not person), person))
+        self._count({w for _, _, q, c, _ in candidates for w in q.words + c.words})
+        best: dict[str, tuple[str, float]] = {}
+        for entity_id, name, query, candidate, person in candidates:
+            found = score(query, candidate, self.weights, person)
+            if entity_id not in best or found > best[entity_id][1]:
+                best[entity_id] = (name, found)
+        ranked = sorted(best.items(), key=lambda item: -item[1][1])
+        return [(entity_id, name, found) for entity_id, (name, found) in ranked]
+
+
+def match_kind(score: float, exact: bool) -> str:
+    from .screening import STRONG
+
+    return "exact" if exact else "strong" if score >= STRONG else "near"
 
 
 def check(
@@ -196,27 +236,43 @@ def check(
     name: str,
     as_of: str,
     jurisdiction: str | None = None,
-    fuzzy: bool = False,
-    threshold: float = 85.0,
+    exact_only: bool = False,
+    threshold: float = DEFAULT_THRESHOLD,
+    screener: Screener | None = None,
 ) -> dict:
-    """Whether `name` is under sanctions on day `as_of` (ISO), and every sanction that says so."""
-    from .names import is_weak_key, name_keys
+    """Whether `name` is under sanctions on day `as_of` (ISO), and every sanction that says so.
+
+    A name matches an entity when one of its keys equals a key of the entity's names (`exact`,
+    score 100; a short acronym's own key counts too: it never joins two parties but is its own
+    name), or, unless `exact_only`, when screening scores one of the entity's names at or above
+    `threshold` (`strong` from 95, else `near`). `closest` lists the best names below it."""
+    from .names import name_keys
 
     text = name.replace("\x00", " ").strip()
     if not text:
         raise UsageError("the name is empty", hint="check a person's or a company's name")
-    keys = [k for k in name_keys(text, None) if not is_weak_key(k) or k == text.casefold()]
-    exact = set(store.entity_ids_for_keys(keys))
-    near = _near_entities(store, text, exact, threshold) if fuzzy else {}
-    entities = store.search.entities_by_ids(exact | set(near))
+    keys = sorted(name_keys(text, None))
+    exact = list(store.entity_ids_for_keys(keys))
+    scored: dict[str, tuple[str, float]] = {}
+    closest: list[dict] = []
+    if not exact_only:
+        for entity_id, matched, found in (screener or Screener(store)).scores(text):
+            if entity_id in exact:
+                continue
+            if found >= threshold:
+                scored[entity_id] = (matched, found)
+            elif len(closest) < CLOSEST and found > 0:
+                closest.append({"entity_id": entity_id, "name": matched, "score": found})
+    entities = store.search.entities_by_ids(exact + list(scored))
 
     matches = []
     history = []
-    for entity_id in list(exact) + list(near):
+    for entity_id in exact + list(scored):
         entity = entities.get(entity_id)
         if entity is None:
             continue
-        matched_name = near[entity_id][0] if entity_id in near else _matched_name(entity, keys)
+        is_exact = entity_id not in scored
+        matched_name, found = (_matched_name(entity, keys), 100.0) if is_exact else scored[entity_id]
         sanctions = _sanctions_of(store, entity_id, as_of, jurisdiction)
         sanctions += _listed_sanctions_of(store, entity_id, as_of, jurisdiction)
         for sanction in sanctions:
@@ -224,20 +280,22 @@ def check(
                 "entity_id": entity_id,
                 "name": entity["name"],
                 "matched_name": matched_name,
-                "near": entity_id in near,
+                "score": found,
+                "match": match_kind(found, is_exact),
+                "near": not is_exact,
                 **sanction,
             }
             (matches if sanction["in_force"] else history).append(record)
-            if entity_id in near:
-                record["score"] = round(near[entity_id][1], 1)
+    matches.sort(key=lambda m: -m["score"])
     return {
         "name": name,
-        # Near matches exist only with --fuzzy, which is what lets them answer yes.
         "sanctioned": bool(matches),
         "as_of": as_of,
         "jurisdiction": jurisdiction,
+        "threshold": None if exact_only else threshold,
         "matches": matches,
         "not_in_force": history,
+        "closest": closest,
         "known": bool(entities),
         "note": PARTIAL_DATES_NOTE,
     }
@@ -299,3 +357,75 @@ def _listed_sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction:
                 found.append(listing_sanction(last, known, since, False, later[0]["published"] if later else None,
                                               since_from, first["snapshot_id"]))
     return found
+
+
+# -- check --file ----------------------------------------------------------------------------------
+
+# A longer line is no name: reported as an error row, never screened.
+MAX_NAME_LENGTH = 1000
+
+
+def read_names(data: bytes, column: str | None, source: str) -> list[tuple[int, str]]:
+    """(line number, name) of a batch: one name per line, or a CSV with a header row holding
+    `column` (by default a header whose first row has a field "name" makes it a CSV; plain lines
+    may hold commas, as "DERIPASKA, Oleg" does). Blank lines are skipped. Binary data, or text
+    that is not UTF-8, is refused whole."""
+    import csv
+    import io
+
+    from .errors import BadDataError
+
+    if b"\x00" in data:
+        raise BadDataError(f"{source} is a binary file, not names one per line or a CSV")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise BadDataError(
+            f"{source} is not UTF-8 text (byte {err.start + 1})", hint="save it as UTF-8 and retry"
+        ) from None
+    lines = text.splitlines()
+    header = next(csv.reader([lines[0]])) if lines else []
+    wanted = (column or "name").strip().casefold()
+    position = next((i for i, field in enumerate(header) if field.strip().casefold() == wanted), None)
+    if column is not None and position is None:
+        raise UsageError(
+            f"{source} has no column {column!r} in its header",
+            hint=f"its header is: {', '.join(header)[:200]}" if header else "the file is empty",
+        )
+    if position is None:
+        return [(number, line.strip()) for number, line in enumerate(lines, 1) if line.strip()]
+    names = []
+    reader = csv.reader(io.StringIO(text))
+    next(reader)
+    for row in reader:
+        value = row[position].strip() if position < len(row) else ""
+        if value:
+            names.append((reader.line_num, value))
+    return names
+
+
+def check_many(
+    store: Store,
+    names: list[tuple[int, str]],
+    as_of: str,
+    jurisdiction: str | None = None,
+    exact_only: bool = False,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress=None,
+):
+    """Yield, in input order, the result of `check` for each (line, name), with `query` and
+    `line`; a name too long or otherwise unusable yields {"query", "line", "error"} instead."""
+    screener = Screener(store)
+    for done, (line, name) in enumerate(names, 1):
+        if len(name) > MAX_NAME_LENGTH:
+            yield {"query": name[:80] + "…", "line": line,
+                   "error": f"the name is longer than {MAX_NAME_LENGTH:,} characters"}  # fmt: skip
+        else:
+            try:
+                result = check(store, name, as_of, jurisdiction, exact_only, threshold, screener)
+            except UsageError as err:
+                yield {"query": name, "line": line, "error": err.message}
+            else:
+                yield {"query": name, "line": line, **result}
+        if progress is not None:
+            progress(done)

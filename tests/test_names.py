@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sanctrack.names import (
-    _tokens,
+    words,
     _tokens_slow,
     is_weak_key,
     kind_class,
@@ -466,4 +466,4 @@ def test_normalize_name_is_idempotent_on_legal_forms(parts, sep):
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ascii_fast_path_equals_the_general_path(text):
-    assert _tokens(text) == _tokens_slow(text)
+    assert words(text) == _tokens_slow(text)

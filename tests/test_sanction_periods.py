@@ -170,6 +170,12 @@ def test_a_store_of_schema_4_gains_its_periods(tmp_path, cli):
         conn.execute(f"DROP TRIGGER {name}")
     conn.execute("DROP TABLE sanction_periods")
     conn.execute("DROP TABLE sanction_periods_stale")
+    # and what schema 6 added: the screening index of names
+    for trigger in ("entity_names_ai", "entity_names_ad", "entity_names_au"):
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute("DROP TABLE entity_names_vocab")
+    conn.execute("DROP TABLE entity_names_fts")
+    conn.execute("ALTER TABLE entity_names DROP COLUMN match_keys")
     conn.execute("PRAGMA user_version = 4")
     conn.close()
     cli("--db", str(old), "search", "Integrity")  # a lookup opens the store: it migrates

@@ -139,18 +139,23 @@ def test_a_delisting_ends_the_sanction_but_keeps_its_history(cli):
     assert cli.json("check", "Example Shipping", "--as-of", "2023-06-01", code=1)["sanctioned"] is False
 
 
-def test_fuzzy_matches_are_near_and_only_count_with_fuzzy(cli):
+def test_check_screens_by_default_and_exact_keeps_to_equal_keys(cli):
     cli("add", "event", "--date", "2024-05-07", "--authority", "OFAC", "--jurisdiction", "US",
         "--target", "Dmitry Yuryevich Khoroshev", "--target-kind", "person")
-    plain = cli.json("check", "Dmitriy Yureyvich Khoroshev", "--as-of", "2025-01-01", code=1)
-    assert plain["sanctioned"] is False
-    fuzzy = cli.json("check", "Dmitriy Yureyvich Khoroshev", "--as-of", "2025-01-01", "--fuzzy")
-    assert fuzzy["sanctioned"] is True
-    [match] = fuzzy["matches"]
-    assert match["near"] is True and 80 <= match["score"] < 100
-    text = cli("check", "Dmitriy Yureyvich Khoroshev", "--as-of", "2025-01-01", "--fuzzy",
-               "--format", "plain").stdout
-    assert text.startswith("NEAR MATCH SANCTIONED")
+    screened = cli.json("check", "Dmitriy Yureyvich Khoroshev", "--as-of", "2025-01-01")
+    [match] = screened["matches"]
+    assert match["match"] == "strong" and 95 <= match["score"] < 100 and match["near"] is True
+    assert match["matched_name"] == "Dmitry Yuryevich Khoroshev" and screened["threshold"] == 85
+    exact = cli.json("check", "Dmitriy Yureyvich Khoroshev", "--as-of", "2025-01-01", "--exact", code=1)
+    assert exact["sanctioned"] is False and exact["threshold"] is None
+    strict = cli.json("check", "Dmitriy Yureyvich Khoroshev", "--as-of", "2025-01-01", "--threshold", "99.5", code=1)
+    assert strict["matches"] == [] and strict["closest"][0]["score"] == match["score"]
+    text = cli("check", "Dmitriy Yureyvich Khoroshev", "--as-of", "2025-01-01", "--format", "plain").stdout
+    assert text.startswith("SANCTIONED on 2025-01-01 (strong match 'Dmitry Yuryevich Khoroshev', score")
+    same = cli.json("check", "KHOROSHEV, Dmitry Yuryevich", "--as-of", "2025-01-01")
+    assert [(m["match"], m["score"]) for m in same["matches"]] == [("exact", 100.0)]
+    # --fuzzy, from before screening was the default, is still accepted
+    assert cli.json("check", "Dmitriy Yureyvich Khoroshev", "--as-of", "2025-01-01", "--fuzzy")["sanctioned"]
 
 
 def test_check_unknown_name_exit_1_and_output_states_partial_dates(seeded):

@@ -70,6 +70,8 @@ def test_lookups_import_nothing_heavy(tmp_path, argv):
     assert run_process("--db", str(db), "import", str(SEED)).returncode == 0
     loaded = modules_loaded("--db", str(db), *argv)
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+    if argv[0] == "check":  # screening an ASCII name needs neither transliteration nor confusables
+        assert not loaded & {"anyascii", "confusable_homoglyphs"}
 
 
 def test_version(cli):

@@ -80,13 +80,27 @@ def search(
 @app.command()
 def check(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="A person's, company's, vessel's… name or alias.")],
+    name: Annotated[
+        Optional[str], typer.Argument(help="A person's, company's, vessel's… name or alias (or --file).")
+    ] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="The day to answer for (default: the reference day).")] = None,
     jurisdiction: Annotated[
         Optional[str],
         typer.Option(help="Only sanctions of this sender: US, GB (UK), EU…", autocompletion=completion.jurisdictions),
     ] = None,
-    fuzzy: Annotated[bool, typer.Option("--fuzzy", help="Also near names (transliteration variants), with a score.")] = False,
+    threshold: Annotated[
+        Optional[float],
+        typer.Option("--threshold", min=0, max=100, help="The least score (0-100) that counts as a match [default: 85]."),
+    ] = None,
+    exact: Annotated[bool, typer.Option("--exact", help="Only names whose key is the same (score 100): no screening.")] = False,
+    file: Annotated[
+        Optional[str],
+        typer.Option("--file", autocompletion=completion.files, help="Screen every name of FILE ('-': standard input): one per line, or a CSV with a header."),
+    ] = None,
+    column: Annotated[
+        Optional[str], typer.Option("--column", help="With --file: the CSV column holding the names [default: name].")
+    ] = None,
+    fuzzy: Annotated[bool, typer.Option("--fuzzy", hidden=True, help="Kept for old scripts: screening is the default.")] = False,
     db: DbOption = None,
     today: TodayOption = None,
     fmt: FormatOption = None,
@@ -96,9 +110,13 @@ def check(
 ) -> None:
     """Is this name under sanctions (now, or on --as-of), by whom, since when? Exit 0 yes, 1 no.
 
-    Any name or alias of the same entity counts. A delisting ends a sanction from its date on.
-    Partial dates of records count from the first day of their period; a partial --as-of is the
-    state at the end of its period (--as-of 2020q3 is 2020-09-30), as in diff's CODE@DATE.
+    Names are screened: word order, case, accents, punctuation, legal forms, middle names
+    dropped or added, transliterations, other scripts, look-alike letters and typos are matched,
+    each match with a score (100 exact, strong from 95, near from --threshold). Any name or alias
+    of the same entity counts. A delisting ends a sanction from its date on. Partial dates of
+    records count from the first day of their period; a partial --as-of is the state at the end of
+    its period (--as-of 2020q3 is 2020-09-30), as in diff's CODE@DATE. With --file, one process
+    screens every name: one row (or JSON line) per name, exit 0 if any matched.
 
     Examples:
 
@@ -106,14 +124,25 @@ def check(
 
       sanctrack check "Yongxin Zhicheng Technology Group" --as-of 2024-12-31 --json
 
-      sanctrack check "Dmitriy Yureyvich Khoroshev" --fuzzy --jurisdiction GB
+      sanctrack check "Dmitriy Yureyvich Khoroshev" --jurisdiction GB --threshold 90
+
+      sanctrack check --file customers.csv --column full_name --format csv
     """
     from ..dates import reference_day
+    from ..errors import UsageError
     from ..records import clean_code
-    from ..render import emit_check
-    from ..search import check as run_check
+    from ..search import DEFAULT_THRESHOLD
 
     code = clean_code(jurisdiction, "--jurisdiction")
+    if (name is None) == (file is None):
+        raise UsageError(
+            "give a name or --file, not both" if name is not None else "give a name to check, or --file",
+            hint='sanctrack check "Integrity Technology Group", or sanctrack check --file names.txt',
+        )
+    if column is not None and file is None:
+        raise UsageError("--column goes with --file", hint="sanctrack check --file names.csv --column name")
+    if exact and threshold is not None:
+        raise UsageError("--exact and --threshold do not go together", hint="--exact matches score 100 only")
     if as_of:
         from ..rules import as_of_day
 
@@ -122,8 +151,47 @@ def check(
         from .common import settings
 
         day = reference_day(today or settings(ctx).today).isoformat()
-    result = run_check(open_store(ctx, db, lookup=True), name, day, code, fuzzy)
+    cut = DEFAULT_THRESHOLD if threshold is None else threshold
+    if file is not None:
+        _check_file(ctx, file, column, day, code, exact, cut, db, fmt, as_json, no_color, output)
+        return
+    from ..render import emit_check
+    from ..search import check as run_check
+
+    result = run_check(open_store(ctx, db, lookup=True), name, day, code, exact, cut)
     with writing(ctx, fmt, as_json, no_color, output) as out:
         emit_check(result, out)
     if not result["sanctioned"]:
+        raise typer.Exit(int(ExitCode.NOT_FOUND))
+
+
+def _check_file(ctx, file, column, day, code, exact, threshold, db, fmt, as_json, no_color, output) -> None:
+    """`check --file`: every name of the file screened in this one process."""
+    from ..errors import UsageError
+    from ..render import emit_check_batch, progress_counter
+    from ..search import check_many, read_names
+
+    if file == "-":
+        data = sys.stdin.buffer.read()
+        source = "standard input"
+    else:
+        try:
+            with open(file, "rb") as handle:
+                data = handle.read()
+        except OSError as err:
+            raise UsageError(f"cannot read {file}: {err.strerror}", hint="give a readable file, or - for standard input") from None
+        source = file
+    names = read_names(data, column, source)
+    store = open_store(ctx, db, lookup=True)
+    matched = False
+    with writing(ctx, fmt, as_json, no_color, output) as out, progress_counter("screening") as progress:
+
+        def results():
+            nonlocal matched
+            for result in check_many(store, names, day, code, exact, threshold, progress):
+                matched = matched or bool(result.get("sanctioned"))
+                yield result
+
+        emit_check_batch(results(), out)
+    if not matched:
         raise typer.Exit(int(ExitCode.NOT_FOUND))

@@ -31,7 +31,7 @@ from .text import error_line, message, visible
 
 __all__ = [
     "EXTENSION_FORMATS", "FORMAT_ALIASES", "LISTING_FORMATS", "RECORD_FORMATS", "RENDERERS",
-    "TIMELINE_FORMATS", "Output", "Rows", "atomic_file", "choose_format", "emit_check",
+    "TIMELINE_FORMATS", "Output", "Rows", "atomic_file", "choose_format", "emit_check", "emit_check_batch",
     "emit_record", "emit_rows", "emit_timeline", "error_line", "format_for_path", "message",
     "output", "progress_counter", "render", "use_color", "visible",
 ]  # fmt: skip
@@ -96,6 +96,11 @@ def emit_record(record: dict, out: Output) -> None:
 def emit_check(result: dict, out: Output) -> None:
     """The answer of `check`: a verdict and the sanctions in force (JSON: the result whole)."""
     render("check", result, out)
+
+
+def emit_check_batch(results: Iterable[dict], out: Output) -> None:
+    """The answers of `check --file`, one per name (JSON: one object a line)."""
+    render("check_batch", results, out)
 
 
 def emit_timeline(timeline, out: Output) -> None:

@@ -47,6 +47,16 @@ def check_as_tsv(result: dict, out: Output) -> None:
     check_as_csv(result, out, tsv=True)
 
 
+def check_batch_as_csv(results, out: Output, tsv: bool = False) -> None:
+    from .reports import BATCH_COLUMNS, batch_rows
+
+    write_table(batch_rows(results), BATCH_COLUMNS, out.stream, tsv)
+
+
+def check_batch_as_tsv(results, out: Output) -> None:
+    check_batch_as_csv(results, out, tsv=True)
+
+
 def timeline_as_csv(timeline, out: Output, tsv: bool = False) -> None:
     """One row per item, the columns of CSV_COLUMNS; lists joined with '; '."""
     from .timeline import CSV_COLUMNS, flat_row

@@ -29,6 +29,11 @@ RENDERERS: dict[str, dict[str, str]] = {
         "json": "json.check_as_json", "jsonl": "json.check_as_jsonl",
         "csv": "csv.check_as_csv", "tsv": "csv.check_as_tsv",
     },
+    "check_batch": {
+        "table": "table.check_batch_as_table", "plain": "plain.check_batch_as_plain",
+        "json": "json.check_batch_as_jsonl", "jsonl": "json.check_batch_as_jsonl",
+        "csv": "csv.check_batch_as_csv", "tsv": "csv.check_batch_as_tsv",
+    },
     "timeline": {
         "table": "table.timeline_as_table", "plain": "plain.timeline_as_plain",
         "markdown": "markdown.timeline_as_markdown",

@@ -87,6 +87,12 @@ check_as_json = record_as_json
 check_as_jsonl = record_as_jsonl
 
 
+def check_batch_as_jsonl(results, out: Output) -> None:
+    """`check --file`: one JSON object a line, written as each name is screened."""
+    for result in results:
+        write_lines([result], out.stream)
+
+
 def timeline_as_json(timeline, out: Output) -> None:
     """An array in date order, one item a line, written as the items come; items the store has
     encoded already (see `timeline.build_timeline`) are written as they are."""

@@ -78,6 +78,13 @@ def check_as_plain(result: dict, out: Output) -> None:
         out.stream.write("ended\t" + _line(row.get(c) for c in ENDED_COLUMNS))
 
 
+def check_batch_as_plain(results, out: Output) -> None:
+    """`check --file`: a line per match in force of each name, one line for a name without."""
+    from .reports import BATCH_COLUMNS, batch_rows
+
+    write_rows(batch_rows(results), BATCH_COLUMNS, out.stream)
+
+
 def timeline_as_plain(timeline, out: Output) -> None:
     """One tab-separated line per item (and per "followed" line)."""
     from .timeline import plain_lines

@@ -44,13 +44,13 @@ def shown_listing(listing: dict) -> dict:
 
 # -- a check result -------------------------------------------------------------------------------
 
-CHECK_COLUMNS = ("jurisdiction", "authority", "program", "since", "matched_name", "name", "source", "near")
+CHECK_COLUMNS = ("jurisdiction", "authority", "program", "since", "matched_name", "name", "source", "score", "match")
 ENDED_COLUMNS = ("jurisdiction", "authority", "program", "since", "until", "ended_by")
 
 
 def check_rows(matches: list[dict]) -> list[dict]:
-    """The matches of a check with the columns CHECK_COLUMNS adds: where each comes from, and
-    whether it is a near match."""
+    """The matches of a check with the column CHECK_COLUMNS adds, where each comes from, and
+    `since` in words where a list gives no listing date (rules.first_seen_text)."""
     from ..rules import first_seen_text
 
     return [
@@ -58,10 +58,25 @@ def check_rows(matches: list[dict]) -> list[dict]:
             row,
             since=first_seen_text(row) if row.get("since_from") == "snapshot" else row.get("since"),
             source=row.get("event_id") or row.get("listing"),
-            near=f"near ({row['score']})" if row.get("near") else "",
         )
         for row in matches
     ]
+
+
+# `check --file`: a row per match in force of each name, one row for a name without any.
+BATCH_COLUMNS = ("query", "sanctioned", "score", "match", "matched_name", "name", "jurisdiction",
+                 "authority", "program", "since", "source", "error")  # fmt: skip
+
+
+def batch_rows(results: Iterable[dict]) -> Iterable[dict]:
+    for result in results:
+        if "error" in result:
+            yield {"query": result["query"], "sanctioned": "error", "error": result["error"]}
+        elif result["matches"]:
+            for row in check_rows(result["matches"]):
+                yield dict(row, query=result["query"], sanctioned="yes")
+        else:
+            yield {"query": result["query"], "sanctioned": "no"}
 
 
 def check_verdict(result: dict) -> str:
@@ -70,8 +85,17 @@ def check_verdict(result: dict) -> str:
 
     where = f" by {result['jurisdiction']}" if result.get("jurisdiction") else ""
     if result["sanctioned"]:
-        near = all(m.get("near") for m in result["matches"])
-        return f"{'NEAR MATCH ' if near else ''}SANCTIONED{where} on {result['as_of']}"
+        best = result["matches"][0]
+        if best["match"] == "exact":
+            return f"SANCTIONED{where} on {result['as_of']}"
+        return (f"{'POSSIBLE MATCH: ' if best['match'] == 'near' else ''}SANCTIONED{where} on "
+                f"{result['as_of']} ({best['match']} match {visible(best['matched_name'])!r}, score {best['score']:g})")  # fmt: skip
+    closest = result.get("closest") or []
+    below = ""
+    if result.get("threshold") is not None:
+        below = f"; no name scores {result['threshold']:g} or more"
+        if closest:
+            below += "; closest: " + ", ".join(f"{visible(c['name'])!r} ({c['score']:g})" for c in closest)
     if result["known"]:
-        return f"not sanctioned{where} on {result['as_of']}"
-    return f"not sanctioned: nothing recorded for {visible(result['name'])!r}"
+        return f"not sanctioned{where} on {result['as_of']}{below}"
+    return f"not sanctioned: nothing recorded for {visible(result['name'])!r}{below}"

@@ -151,6 +151,13 @@ def check_as_table(result: dict, out: Output) -> None:
     screen.print(Text(result["note"], style="dim" if out.color else ""))
 
 
+def check_batch_as_table(results, out: Output) -> None:
+    """`check --file`: one table, a row per match in force of each name."""
+    from .reports import BATCH_COLUMNS, Rows, batch_rows
+
+    rows_as_table(Rows(batch_rows(results), BATCH_COLUMNS, None), out)
+
+
 # -- a timeline -----------------------------------------------------------------------------------
 
 TIMELINE_ROWS_PER_BLOCK = 100

@@ -188,14 +188,22 @@ class ChangeLog:
 
     def delete(self, table: str, key: dict) -> None:
         """Delete one row, logging its old values (unless this change inserted it)."""
-        if self._bulk and table in FTS_COLUMNS:
-            raise RuntimeError(f"bulk(): a delete from {table} would stay in its text index")
         old = self._row_by_key(table, key)
         if old is None:
             return
         if old["change_id"] != self._change_id:
             self._log(table, "delete", key, old, None)
         where, params = self._where_key(table, key)
+        if self._bulk and table in FTS_COLUMNS and old["change_id"] != self._change_id:
+            # Its delete trigger is set aside for the bulk: take the row out of the index here (a
+            # row this change inserted is indexed only at the end, if it is still there).
+            columns = FTS_COLUMNS[table]
+            listed = ", ".join(f"[{c}]" for c in columns)
+            self.conn.execute(
+                f"INSERT INTO [{table}_fts] ([{table}_fts], rowid, {listed}) "
+                f"SELECT 'delete', rowid, {listed} FROM {table} WHERE {where}",
+                params,
+            )
         self.conn.execute(f"DELETE FROM {table} WHERE {where}", params)
 
     # -- history -------------------------------------------------------------------------------

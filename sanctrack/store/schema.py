@@ -18,7 +18,7 @@ from .periods import refresh_sanction_periods
 
 # 'SNCT': marks the file as sanctrack's so another program's database is never written to.
 APPLICATION_ID = 0x534E4354
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # The log of changes (store/changes.py): one row per write, and the rows it replaced or removed.
 CHANGE_LOG = """
@@ -77,6 +77,7 @@ CREATE TABLE entity_names (
     key TEXT NOT NULL,
     name TEXT NOT NULL,
     change_id INTEGER NOT NULL,
+    match_keys TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (entity_id, key, name)
 );
 CREATE INDEX entity_names_key ON entity_names (key);
@@ -247,7 +248,13 @@ FTS_COLUMNS = {
     "targets": ["name", "aliases"],
     "responses": ["actor", "speaker", "quote", "summary", "tags"],
     "listings": ["name", "aliases", "programs"],
+    # The screening keys of each name (screening.index_keys), searched by `check`.
+    "entity_names": ["match_keys"],
 }
+# How often each screening key occurs, for the weight of a word (FTS5's own vocabulary).
+SCREENING_VOCABULARY = (
+    "CREATE VIRTUAL TABLE entity_names_vocab USING fts5vocab(entity_names_fts, 'row');\n"
+)
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 # The suffixes of the triggers that keep `<table>_fts` in step with inserts, deletes and updates.
 FTS_TRIGGERS = ("ai", "ad", "au")
@@ -272,7 +279,8 @@ def full_text(table: str) -> str:
 
 SCHEMA = "".join(
     (CHANGE_LOG, RECORDS, full_text("events"), full_text("targets"), full_text("responses"),
-     LISTS, full_text("listings"), VIEWS, SANCTION_PERIODS)
+     LISTS, full_text("listings"), VIEWS, SANCTION_PERIODS, full_text("entity_names"),
+     SCREENING_VOCABULARY)
 )  # fmt: skip
 
 
@@ -318,6 +326,37 @@ def _to_v5(conn: sqlite3.Connection) -> None:
     refresh_sanction_periods(conn, everything=True)
 
 
+def _to_v6(conn: sqlite3.Connection) -> None:
+    """Screening keys for every name on record, and the keys of names whose look-alike letters or
+    filler characters the earlier keys kept (names.visible_text)."""
+    from ..names import name_keys
+    from ..screening import index_keys
+
+    conn.execute("ALTER TABLE entity_names ADD COLUMN match_keys TEXT NOT NULL DEFAULT ''")
+    stored: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    kinds: dict[str, str | None] = dict(conn.execute("SELECT id, kind FROM entities"))
+    for entity_id, key, name, change_id in conn.execute(
+        "SELECT entity_id, key, name, change_id FROM entity_names"
+    ).fetchall():
+        stored.setdefault((entity_id, name), []).append((key, change_id))
+    for (entity_id, name), rows in stored.items():
+        keys = name_keys(name, kinds.get(entity_id)) or {key for key, _ in rows}
+        if keys != {key for key, _ in rows}:
+            conn.execute("DELETE FROM entity_names WHERE entity_id = ? AND name = ?", (entity_id, name))
+            conn.executemany(
+                "INSERT OR IGNORE INTO entity_names (entity_id, key, name, change_id) VALUES (?, ?, ?, ?)",
+                [(entity_id, key, name, rows[0][1]) for key in sorted(keys)],
+            )
+    conn.executemany(
+        "UPDATE entity_names SET match_keys = ? WHERE rowid = ?",
+        [(index_keys(name), rowid) for rowid, name in conn.execute("SELECT rowid, name FROM entity_names").fetchall()],
+    )
+    execute_script(conn, full_text("entity_names") + SCREENING_VOCABULARY)
+    conn.execute(
+        "INSERT INTO entity_names_fts (rowid, match_keys) SELECT rowid, match_keys FROM entity_names"
+    )
+
+
 def _statement(script: str, start: str) -> str:
     """The statement of `script` that begins with `start`."""
     begin = script.index(start)
@@ -327,6 +366,6 @@ def _statement(script: str, start: str) -> str:
 # Forward migrations: MIGRATIONS[n] takes a store at user_version n to n + 1. (A store at 0 is a
 # new file: `create` sets it up at SCHEMA_VERSION at once.)
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _to_v5,
+    1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _to_v5, 5: _to_v6,
 }  # fmt: skip
 assert max(MIGRATIONS) + 1 == SCHEMA_VERSION

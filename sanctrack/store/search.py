@@ -156,6 +156,34 @@ class SearchQueries:
         # every column read is in the covering index of targets: one seek per event, no table row
         return sanction_event_rows(self.conn, f"t.entity_id IN ({_marks(entity_ids)})", entity_ids).fetchall()
 
-    def all_entity_names(self) -> list[tuple[str, str]]:
-        """(entity_id, name) of every name, for fuzzy matching."""
-        return self.conn.execute("SELECT entity_id, name FROM entity_names").fetchall()
+    def screening_candidates(self, keys: list[str], limit: int) -> list[tuple[str, str, str | None]]:
+        """(entity_id, name, kind) of the names sharing screening keys (`screening.index_keys`)
+        with a query, the best `limit` names first: bm25 ranks a name by how many keys it shares
+        and how rare they are."""
+        if not keys:
+            return []
+        match = " OR ".join('"' + key.replace('"', '""') + '"' for key in keys)
+        return self.conn.execute(
+            "SELECT n.entity_id, n.name, e.kind FROM ("
+            "  SELECT rowid, bm25(entity_names_fts) AS rank FROM entity_names_fts"
+            "  WHERE entity_names_fts MATCH ? ORDER BY rank LIMIT ?"
+            ") f JOIN entity_names n ON n.rowid = f.rowid JOIN entities e ON e.id = n.entity_id "
+            "GROUP BY n.entity_id, n.name ORDER BY min(f.rank)",
+            (match, limit),
+        ).fetchall()
+
+    def screening_key_counts(self, keys: list[str]) -> dict[str, int]:
+        """How many names carry each of `keys` (FTS5's vocabulary of the screening index)."""
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            found.update(
+                self.conn.execute(
+                    f"SELECT term, doc FROM entity_names_vocab WHERE term IN ({_marks(chunk)})", chunk
+                ).fetchall()
+            )
+        return found
+
+    def name_count(self) -> int:
+        """About how many names are on record (the largest rowid: no count of every row)."""
+        return self.conn.execute("SELECT coalesce(max(rowid), 0) FROM entity_names").fetchone()[0]
