@@ -315,18 +315,27 @@ def show_entity(store: Store, entity_id: str) -> dict:
         "country": row["country"],
         "names": names,
         "events": events,
-        "listings": [
-            {
-                "id": f"{row['snapshot_id']}/{row['list_id']}",
-                "source": row["source"],
-                "published": row["published"],
-                "name": row["name"],
-                "programs": row["programs"],
-                "listed_on": row["listed_on"],
-            }
-            for row in store.lists.listings_of_entities([entity_id])
-        ],
+        "listings": listings_with_since(store.lists.listings_of_entities([entity_id])),
     }
+
+
+def listings_with_since(rows: list[dict]) -> list[dict]:
+    """An entity's listings (oldest snapshot first, by source) as `show` gives them, each with
+    since when it stands: the list's own date, else the snapshot it was first seen in
+    (`rules.listing_since`, the rule of check and diff)."""
+    from .lists import since_fields
+
+    first: dict[tuple, dict] = {}
+    shown = []
+    for row in rows:
+        seen = first.setdefault((row["source"], row["list_id"]), row)
+        shown.append({
+            "id": f"{row['snapshot_id']}/{row['list_id']}", "source": row["source"],
+            "published": row["published"], "name": row["name"], "programs": row["programs"],
+            "listed_on": row["listed_on"],
+            **since_fields(row["listed_on"], seen["published"], seen["snapshot_id"]),
+        })  # fmt: skip
+    return shown
 
 
 def show_listing(store: Store, text: str) -> dict:
@@ -342,6 +351,10 @@ def show_listing(store: Store, text: str) -> dict:
     record = {"type": "listing", "id": f"{snapshot_id}/{list_id}", "source": snapshot["source"],
               "published": snapshot["published"]}  # fmt: skip
     record.update({k: v for k, v in row.items() if k not in ("change_id", "snapshot_id", "digest")})
+    from .lists import since_fields
+
+    seen = store.lists.first_seen(snapshot["source"], list_id)
+    record.update(since_fields(row["listed_on"], seen["published"], seen["id"]))
     return record
 
 

@@ -14,7 +14,7 @@ rules.py: from the recorded events (the periods, which the store keeps for every
 the lists of the jurisdiction's sources (the latest snapshot of each source published on or before
 the day decides); `listed_in_force` applies the lists' rules to many entities at once. A view
 without a date is as of the reference day; a partial date means the last day of its period
-(`rules.diff_view_day`: `US@2025` is US on 2025-12-31).
+(`rules.as_of_day`, the rule of every "as of" view: `US@2025` is US on 2025-12-31).
 
 Listings of lists are compared by digest first (equal digests: no change; the digest already
 ignores row order, letter case and spacing) and field by field only where the digests differ, with
@@ -96,7 +96,7 @@ def resolve_view(
     view; `SOURCE/WHICH` with a known source a snapshot; anything else an existing path (`./US`
     reads a file named US)."""
     from .records import CODE_ALIASES
-    from .rules import diff_view_day
+    from .rules import as_of_day
     from .sources import SOURCES
 
     raw = text.strip()
@@ -115,7 +115,7 @@ def resolve_view(
             day, name = today, code
         else:
             date = parse_date(match["date"])
-            day, name = diff_view_day(date), f"{code}@{date.iso}"
+            day, name = as_of_day(date), f"{code}@{date.iso}"
         return View("jurisdiction", raw, name, jurisdiction=code, as_of=day)
     if fmt is None and "/" in raw and not raw.startswith(("/", "./", "../", "~")):
         source, _, which = raw.partition("/")
@@ -216,18 +216,22 @@ def _file_view(path: Path, given: str, fmt: str | None) -> View:
 def listed_in_force(rows: Iterable[Mapping], as_of: str) -> list[dict]:
     """The sanctions stated by listings held in their source's decisive snapshot on `as_of`.
 
-    Each row: snapshot_id, list_id, source, name, programs (list), listed_on, entity_id and
-    `first_seen` (the first publication date of a snapshot of that source holding the list id).
-    The dicts are `rules.listing_sanction`'s, with `entity_id`, `programs` and `list_id` added."""
+    Each row: snapshot_id, list_id, source, name, programs (list), listed_on, entity_id,
+    `first_seen` (the first publication date of a snapshot of that source holding the list id)
+    and `first_seen_in` (that snapshot). The dicts are `rules.listing_sanction`'s, with
+    `entity_id`, `programs`, `list_id` and `start` (the day it counts from, ISO) added."""
     from .rules import listing_sanction, listing_since
     from .sources import SOURCES
 
     found = []
     for row in rows:
-        since = listing_since(row["listed_on"], row["first_seen"])
+        since, since_from = listing_since(row["listed_on"], row["first_seen"])
         if since > as_of:
             continue
-        sanction = listing_sanction(dict(row), SOURCES.get(row["source"]), since, in_force=True)
+        sanction = listing_sanction(
+            dict(row), SOURCES.get(row["source"]), since, True, None, since_from, row.get("first_seen_in")
+        )
+        sanction["start"] = since
         sanction.update(
             entity_id=row["entity_id"], programs=list(row["programs"]), list_id=row["list_id"]
         )
@@ -281,11 +285,14 @@ class Side:
 
     def __init__(self, view: View, items: list[dict], by_list: bool = False,
                  full: Callable[[list[str]], dict[str, dict]] | None = None,
-                 starts: dict[str, str] | None = None):
+                 starts: dict[str, str] | None = None, undated: set[str] | None = None):
         self.view, self.items, self.by_list, self.full = view, items, by_list, full
         # Of a jurisdiction view: entity id -> the first day of its `since` (ISO), for order and
         # lags; its items are shown as they are (no private keys).
         self.starts = starts or {}
+        # Of a jurisdiction view: the entities known only from a list that gives no listing date
+        # (`since` None, first seen in a snapshot): no lag is ever computed for them.
+        self.undated = undated or set()
 
 
 def _jurisdiction_side(store, view: View, names: dict) -> Side:
@@ -305,6 +312,7 @@ def _jurisdiction_side(store, view: View, names: dict) -> Side:
     # entity's rows come together, its earliest sanction first: that one gives `since`.
     items: dict[str, dict] = {}
     starts: dict[str, str] = {}
+    undated: set[str] = set()  # entities whose only `since` is a snapshot's arrival
     name_of = names.get
     current = None
     programs: list = []
@@ -337,8 +345,9 @@ def _jurisdiction_side(store, view: View, names: dict) -> Side:
             continue
         for sanction in listed_in_force(store.diff.held_listings(snapshot["id"], source), as_of):
             entity_id = sanction["entity_id"]
-            start = _start(sanction["since"])
-            start_text = start.isoformat() if start else sanction["since"]
+            start = _start(sanction["start"])
+            start_text = start.isoformat() if start else sanction["start"]
+            dated = sanction["since_from"] == "list"
             item = items.get(entity_id)
             if item is None:
                 item = items[entity_id] = {
@@ -348,9 +357,20 @@ def _jurisdiction_side(store, view: View, names: dict) -> Side:
                 if every:
                     item["jurisdictions"] = []
                 starts[entity_id] = "9999"
-            if start_text < starts[entity_id]:
+                undated.add(entity_id)  # until a date an event or a list gives comes
+            # A date the list gives beats a snapshot's arrival, whatever the days; among dates
+            # (or among arrivals), the earliest wins.
+            if (dated and entity_id in undated) or (
+                dated == (entity_id not in undated) and start_text < starts[entity_id]
+            ):
                 item.update(since=sanction["since"], event_id=None, source_id=sanction["list_id"],
                             listing=sanction["listing"])
+                if dated:
+                    undated.discard(entity_id)
+                    item.pop("first_seen", None)
+                    item.pop("first_seen_in", None)
+                else:
+                    item.update(first_seen=sanction["first_seen"], first_seen_in=sanction["first_seen_in"])
                 starts[entity_id] = start_text
             for program in sanction["programs"]:
                 if program not in item["programs"]:
@@ -367,7 +387,7 @@ def _jurisdiction_side(store, view: View, names: dict) -> Side:
     if every:
         for item in items.values():
             item["jurisdictions"].sort()
-    return Side(view, list(items.values()), starts=starts)
+    return Side(view, list(items.values()), starts=starts, undated=undated)
 
 
 def _snapshot_side(store, view: View) -> Side:
@@ -644,6 +664,7 @@ def _jurisdictions_diff(left: Side, right: Side) -> dict[str, list]:
     changed. (Written for tens of thousands of entities a side.)"""
     same_jurisdiction = left.view.jurisdiction == right.view.jurisdiction
     left_starts, right_starts = left.starts, right.starts
+    left_undated, right_undated = left.undated, right.undated
     right_by_entity = {item["entity_id"]: item for item in right.items}
     get = right_by_entity.get
     only_left, both, changed = [], [], []
@@ -654,9 +675,16 @@ def _jurisdictions_diff(left: Side, right: Side) -> dict[str, list]:
         if b is None:
             only_left.append(a)
             continue
-        first, lag = _first_and_lag(left_starts[entity_id], right_starts[entity_id])
+        if entity_id in left_undated or entity_id in right_undated:
+            first, lag = None, None  # a snapshot's arrival is no listing date: lag unknown
+        else:
+            first, lag = _first_and_lag(left_starts[entity_id], right_starts[entity_id])
         item = {"name": b["name"], "entity_id": entity_id, "left_since": a["since"],
                 "right_since": b["since"], "first": first, "lag_days": lag}  # fmt: skip
+        for side, found in (("left", a), ("right", b)):
+            if "first_seen_in" in found:
+                item[f"{side}_first_seen"] = found["first_seen"]
+                item[f"{side}_first_seen_in"] = found["first_seen_in"]
         if b.get("listing"):
             item["source_id"] = b["source_id"]
         both.append(item)
@@ -743,10 +771,11 @@ def summarise(result: dict, lags: bool) -> dict:
         leader = "left"
     elif counts["right"] > counts["left"]:
         leader = "right"
-    elif both:
+    unknown = sum(1 for item in both if item["lag_days"] is None)
+    if leader is None and len(both) > unknown:
         leader = "same"
     summary.update(left_first=counts["left"], right_first=counts["right"], same_day=counts["same"],
-                   median_lag_days=median, leader=leader)
+                   median_lag_days=median, leader=leader, lag_unknown=unknown)
     if result["left"]["jurisdiction"] == result["right"]["jurisdiction"]:
         # One jurisdiction (or all) on two days: what came and went between them.
         text = (f"from {left_name} to {right_name}: {len(result['only_right'])} came under sanctions, "
@@ -754,6 +783,9 @@ def summarise(result: dict, lags: bool) -> dict:
                 f"{len(both) - len(result['changed'])} unchanged")
     elif not both:
         text = f"{left_name} and {right_name} sanction no entity in common"
+    elif unknown == len(both):
+        text = (f"{left_name} and {right_name} both sanction {len(both)}; who moved first is unknown: "
+                "a list they come from gives no listing date")
     else:
         shares = (f"{left_name} first on {counts['left']}, {right_name} first on {counts['right']}, "
                   f"same day on {counts['same']} of {len(both)} in both")
@@ -764,5 +796,7 @@ def summarise(result: dict, lags: bool) -> dict:
             text = f"{left_name} followed {right_name} after a median of {median} {days} ({shares})"
         else:
             text = f"neither leads; median lag {median} {days} ({shares})"
+        if unknown:
+            text += f"; lag unknown for {unknown} (no listing date on a list), left out of the median"
     summary["text"] = text
     return summary

@@ -1,17 +1,27 @@
 """Downloading an official list: the body of an http(s) address into a temporary file, or a
-FetchError saying why not (nothing is left behind)."""
+FetchError saying why not (nothing is left behind).
+
+A download is believed only when it is whole: as many bytes as the server's Content-Length
+announced, and ending where its format ends (`complete_ending`: an XML list closes its root
+element, a CSV does not stop inside a record, a JSON-lines file ends on a whole line). A server
+that closes the connection early without a Content-Length is caught by the second check."""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .errors import FetchError
 
+_TAIL = 1 << 16  # the bytes read from the end of a file to find how it ends
 
-def download(address: str, timeout: float, folder: Path, name: str) -> Path:
+
+def download(address: str, timeout: float, folder: Path, name: str, fmt: str | None = None) -> Path:
     """The body of `address` in a new temporary file in `folder` (the caller removes it); `name`
-    (the source's) appears in the file's name and in errors."""
+    (the source's) appears in the file's name and in errors. `fmt`, the list format expected,
+    is only named in errors: the file's ending is judged by what the file is."""
+    import http.client
     import shutil
     import tempfile
     import urllib.error
@@ -24,11 +34,36 @@ def download(address: str, timeout: float, folder: Path, name: str) -> Path:
     handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".fetch-{name}-", delete=False)
     try:
         with handle, urllib.request.urlopen(request, timeout=timeout) as response:
+            announced = response.headers.get("Content-Length")
             shutil.copyfileobj(response, handle, 1 << 20)
+            received = handle.tell()
+        if announced is not None and announced.strip().isdigit() and int(announced) != received:
+            raise FetchError(
+                f"cannot fetch {name}: the download from {address} was cut short ({received:,} of "
+                f"{int(announced):,} bytes announced); nothing was stored",
+                hint="try again later",
+            )
+        problem = complete_ending(Path(handle.name))
+        if problem is not None:
+            raise FetchError(
+                f"cannot fetch {name}: the download from {address} is not whole: {problem}; "
+                "nothing was stored",
+                hint="try again later, or download the file and check it",
+            )
     except urllib.error.HTTPError as err:
         os.unlink(handle.name)
         raise FetchError(f"cannot fetch {name}: {address} answered {err.code} {err.reason}") from None
-    except (urllib.error.URLError, OSError, TimeoutError) as err:
+    except http.client.IncompleteRead as err:
+        os.unlink(handle.name)
+        raise FetchError(
+            f"cannot fetch {name}: the download from {address} was cut short ({len(err.partial):,} "
+            f"bytes, {err.expected:,} more announced); nothing was stored",
+            hint="try again later",
+        ) from None
+    except FetchError:
+        os.unlink(handle.name)
+        raise
+    except (urllib.error.URLError, http.client.HTTPException, OSError, TimeoutError) as err:
         os.unlink(handle.name)
         reason = getattr(err, "reason", None) or err
         raise FetchError(
@@ -39,3 +74,84 @@ def download(address: str, timeout: float, folder: Path, name: str) -> Path:
         os.unlink(handle.name)
         raise
     return Path(handle.name)
+
+
+# -- does a file end where its format ends? ------------------------------------------------------
+
+_XML_CLOSING = re.compile(rb"</\s*(?:[\w.\-]+:)?([\w.\-]+)\s*>\Z")
+_TRAILING = b" \t\r\n\x1a\x00"  # whitespace, and the DOS end-of-file byte OFAC's CSVs end with
+
+
+def complete_ending(path: Path) -> str | None:
+    """None when the file ends as a whole file of its kind does, else what is wrong with its end.
+    The kind is read from the file: XML (its root element must be closed), JSON lines (the last
+    line must be whole JSON), else CSV (no open quote, and a last record as wide as the header)."""
+    from .importers.base import xml_root_name
+
+    size = path.stat().st_size
+    if size == 0:
+        return "the file is empty"
+    with open(path, "rb") as f:
+        head = f.read(4096)
+        f.seek(max(0, size - _TAIL))
+        tail = f.read().rstrip(_TRAILING)
+    root = xml_root_name(head)
+    if root is not None:
+        closing = _XML_CLOSING.search(tail)
+        if closing is None or closing.group(1).decode("ascii", "replace") != root:
+            return f"the XML does not end with its root element's closing tag </{root}>"
+        return None
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return _json_ending(path, tail)
+    return _csv_ending(path)
+
+
+def _json_ending(path: Path, tail: bytes) -> str | None:
+    import json
+
+    last_line = tail.rsplit(b"\n", 1)[-1]
+    try:
+        json.loads(last_line)
+        return None
+    except ValueError:
+        pass
+    if path.stat().st_size <= 1 << 24:  # one JSON document (an index such as delta.json)
+        try:
+            with open(path, "rb") as f:
+                json.load(f)
+            return None
+        except ValueError:
+            pass
+    return "its last line is not whole JSON"
+
+
+def _csv_ending(path: Path) -> str | None:
+    """A CSV cut short ends inside a quoted field, or with a record narrower than the records
+    it began with (the middle width of the first three: a preamble line may stand above the
+    header, and a header may carry a stray extra column)."""
+    import csv
+    import io
+
+    widths: list[int] = []
+    last = 0
+    with open(path, "rb") as raw:
+        text = io.TextIOWrapper(raw, encoding="latin-1", newline="")  # quotes and commas are ASCII
+        quotes = 0
+        for block in iter(lambda: text.read(1 << 20), ""):
+            quotes += block.count('"')
+        if quotes % 2:
+            return "it ends inside a quoted field (a CSV cut mid-record)"
+        text.seek(0)
+        try:
+            for row in csv.reader(text):
+                if not row or row == ["\x1a"]:
+                    continue
+                if len(widths) < 3:
+                    widths.append(len(row))
+                last = len(row)
+        except csv.Error as err:
+            return f"it is not whole CSV ({err})"
+    width = sorted(widths)[1] if len(widths) == 3 else max(widths, default=0)
+    if last < width:
+        return f"its last record has {last} fields where its records have {width} (a CSV cut mid-record)"
+    return None

@@ -32,6 +32,17 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def since_fields(listed_on: str | None, first_seen: str, first_seen_in: str) -> dict:
+    """`since`, `since_from`, `first_seen`, `first_seen_in` of a listing, as check gives them
+    (rules.listing_since and rules.listing_sanction), for show."""
+    from .rules import listing_since
+
+    since, since_from = listing_since(listed_on, first_seen)
+    if since_from == "list":
+        return {"since": since, "since_from": "list", "first_seen": None, "first_seen_in": None}
+    return {"since": None, "since_from": "snapshot", "first_seen": since, "first_seen_in": first_seen_in}
+
+
 def _folded(values: list) -> list:
     return sorted(json.dumps(v, sort_keys=True, ensure_ascii=False).casefold() for v in values)
 
@@ -85,18 +96,129 @@ def _apply_delta(store: Store, previous: dict | None, listings, source: str):
     return merged.values()
 
 
+DEFAULT_MAX_SHRINK = 0.10  # the share of the previous snapshot's listings a new one may end
+
+
+def looks_like(path: Path) -> tuple[str | None, str]:
+    """(the list format `path` is detected as, or None; a phrase saying what it looks like), for
+    the message refusing a file a reader found no entries in."""
+    from .importers import importer_for
+    from .importers.base import xml_root_name
+
+    try:
+        found = importer_for(path)
+    except Exception:  # detection never decides an import: any failure is "nothing known"
+        found = None
+    if found is not None:
+        return found.format, f"{found.format} ({found.description})"
+    head = b""
+    if path.is_file():
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    if path.is_file() and not head.strip():
+        return None, "an empty file"
+    root = xml_root_name(head)
+    if root is not None:
+        return None, f"an XML file whose root element <{root}> is no list format sanctrack reads"
+    if head.lstrip()[:1] in (b"{", b"["):
+        return None, "JSON that is no list format sanctrack reads"
+    return None, "no list format sanctrack reads"
+
+
+def _no_entries(path: Path, importer: ListImporter) -> BadDataError:
+    detected, phrase = looks_like(path)
+    if detected == importer.format:
+        return BadDataError(
+            f"{path}: the {importer.format} file holds no entries; nothing was stored",
+            hint="an empty list is never a real publication: check the download",
+        )
+    return BadDataError(
+        f"{path}: no entries read as {importer.format}: the file looks like {phrase}; nothing "
+        "was stored",
+        hint=f"import it with --format {detected}" if detected else "check the file and --format",
+    )
+
+
+def _shrink_refused(
+    path: Path, removed: int, before: int, previous: str, max_shrink: float
+) -> BadDataError:
+    share = removed / before
+    return BadDataError(
+        f"{path}: this snapshot would end {removed} of the {before} listings of {previous} "
+        f"({share:.0%}), more than the {max_shrink:.0%} allowed; nothing was stored",
+        hint="if the list really shrank (a program ended), import it with --allow-shrink, or "
+        f"--max-shrink {min(1.0, round(share + 0.005, 2))}",
+    )
+
+
+def publication(read, importer: ListImporter, path: Path, published: str | None) -> tuple[str, str]:
+    """(the publication date of a list file, where it comes from): the file's own date, else the
+    user's --published; never the clock. UsageError when the file has none and none is given,
+    or when --published contradicts the file."""
+    if read.published is not None:
+        where = read.published_from or f"the file's {importer.date_field or 'date'}"
+        if published is not None and published != read.published:
+            raise UsageError(
+                f"{path}: --published {published} contradicts the file, published "
+                f"{read.published} ({where})",
+                hint="leave out --published: the file's own date is used",
+            )
+        return read.published, where
+    if published is None:
+        detected, phrase = looks_like(path)
+        if detected is not None and detected != importer.format:  # the wrong reader: say so first
+            raise BadDataError(
+                f"{path}: not {importer.format}: the file looks like {phrase}; nothing was stored",
+                hint=f"import it with --format {detected}",
+            )
+        raise UsageError(
+            f"{path}: the {importer.format} file carries no publication date",
+            hint="give the day the list was published with --published DATE (the import day is "
+            "never taken for it)",
+        )
+    return published, "--published"
+
+
+def check_inputs(inputs: list[tuple[Path, ListImporter]], source: str | None, published: str | None) -> None:
+    """Before anything of several list inputs is written: each has a date (`publication`), and no
+    two different files give one source the same day (a delta, which continues that day's
+    snapshot, excepted). `read()` returns before a list is parsed, so this costs little."""
+    days: dict[tuple[str, str], Path] = {}
+    for path, importer in inputs:
+        read = importer.read(path)
+        if hasattr(read.listings, "close"):
+            read.listings.close()
+        date, _ = publication(read, importer, path, published)
+        key = (source if source in importer.sources else read.source, date)
+        other = days.get(key)
+        if other is not None and not read.is_delta and content_hash(other) != content_hash(path):
+            raise BadDataError(
+                f"{other} and {path} are two different files of {key[0]} for {date}; nothing "
+                "was stored",
+                hint="a file set (such as sdn.csv with add.csv and alt.csv) is one input: give its "
+                "folder; two publications need their own dates",
+            )
+        days.setdefault(key, path)
+
+
 def import_list(
     store: Store,
     path: Path,
     importer: ListImporter,
     source: str | None,
     published: str | None,
-    reference_day: Callable[[], str],
     notify: Callable[[str], None],
     progress: Callable[[int], None] | None = None,
+    max_shrink: float | None = DEFAULT_MAX_SHRINK,
 ) -> dict:
     """Import one list file or folder as a snapshot; its summary as `import --json` gives it
-    (docs/JSON.md). An identical re-import changes nothing (its summary says `unchanged`)."""
+    (docs/JSON.md). An identical re-import changes nothing (its summary says `unchanged`).
+
+    A snapshot is believed before it is stored: its date comes from the file or from
+    `published` (`publication`); a second, different file of the source for a day already held
+    is refused (a delta file, which continues the day's snapshot, excepted); it must hold
+    entries; it may end at most `max_shrink` (a share, None: any) of the previous snapshot's
+    listings. Each refusal is one error and nothing is written."""
     from .core import EntityResolver
 
     read = importer.read(path)
@@ -107,15 +229,20 @@ def import_list(
                 hint=f"it carries {', '.join(importer.sources)}",
             )
         read.source = source
-    date = read.published or published
-    if date is None:
-        date = reference_day()
-        notify(f"{path}: the file carries no publication date; using {date} (set it with --published)")
+    date, date_from = publication(read, importer, path, published)
     file_hash = content_hash(path)
     known = store.lists.snapshot_with_hash(read.source, file_hash)
     if known is not None:
         notify(f"{path}: already imported as snapshot {known['id']}; nothing changed")
         return _summary(known, 0, 0, 0, unchanged=True)
+    same_day = [s for s in store.lists.snapshots(read.source) if s["published"] == date]
+    if same_day and not read.is_delta:
+        raise BadDataError(
+            f"{path}: {read.source} already has snapshot {same_day[0]['id']} published {date}, "
+            "from another file; two different files of one list for one day are refused",
+            hint="a file set (such as sdn.csv with add.csv and alt.csv) is imported as one "
+            "input: give its folder",
+        )
 
     summary_text = f"import {read.source} list {path.name} ({date})"
     with store.change("import", summary_text), store.bulk():
@@ -148,14 +275,43 @@ def import_list(
             store.insert("listings", {"snapshot_id": snapshot_id, **row, "digest": digest, "entity_id": entity_id})
             if progress is not None and count % 1000 == 0:
                 progress(count)
+        if not seen:
+            raise _no_entries(path, importer)
         removed = len(set(before) - seen)
+        if previous and max_shrink is not None and removed > max_shrink * len(before):
+            raise _shrink_refused(path, removed, len(before), previous["id"], max_shrink)
         snapshot = {
             "id": snapshot_id, "source": read.source, "published": date, "format": importer.format,
             "file_hash": file_hash, "listings": len(seen), "imported_at": utc_timestamp(),
         }  # fmt: skip
         store.insert("snapshots", snapshot)
         store.log.set_change_summary(f"{summary_text}: snapshot {snapshot_id}, {len(seen)} listings")
-    return _summary(snapshot, added, removed, changed, previous=previous["id"] if previous else None)
+    return _summary(
+        snapshot, added, removed, changed, previous=previous["id"] if previous else None,
+        published_from=date_from, rows=len(seen) + read.merged_rows, merged_rows=read.merged_rows,
+    )  # fmt: skip
+
+
+def snapshot_message(snapshot: dict) -> str:
+    """What `import` and `fetch` say of a snapshot they stored: always what it adds, ends and
+    changes, and where its date comes from."""
+    if snapshot.get("previous"):
+        counts = (
+            f"{snapshot['added']} added, {snapshot['removed']} ended, {snapshot['changed']} "
+            f"changed since {snapshot['previous']}"
+        )
+    else:
+        counts = f"{snapshot['added']} added, 0 ended, 0 changed (the first snapshot of {snapshot['source']})"
+    merged = ""
+    if snapshot.get("merged_rows"):
+        merged = (
+            f"; {snapshot['rows']} rows, {snapshot['merged_rows']} of them folded into the "
+            "listing of the same list id"
+        )
+    return (
+        f"snapshot {snapshot['id']}: {snapshot['listings']} listings; {counts}{merged}; "
+        f"published {snapshot['published']} ({snapshot['published_from']})"
+    )
 
 
 def _summary(snapshot: dict, added: int, removed: int, changed: int, **extra) -> dict:

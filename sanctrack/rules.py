@@ -27,17 +27,30 @@ Sanctions in force, from official lists (`check` for one entity, `diff` for a ju
 
 Per source, the latest snapshot published on or before the day decides (`decisive_snapshot`);
 before the first snapshot, the first one does, and its listings count from their own listing
-dates. A listing held by the decisive snapshot is in force since `listing_since`: the list's own
-listing date when it is no later than the first snapshot holding it, else that snapshot's
-publication date. A listing gone from the decisive snapshot was delisted when the first snapshot
-without it was published. `listing_sanction` states one listing as a sanction line, in the shape
-`as_of` gives a line from events.
+dates. A listing held by the decisive snapshot is in force from `listing_since`: the list's own
+listing date when it gives one (no later than the first snapshot holding it), else the
+publication date of the first snapshot holding it. Only the first is a date the list states:
+`since` is that date (`since_from` "list"); for the second, `since` is None and the line says it
+was on the list in SNAPSHOT (`first_seen_in`), first seen PUBLISHED (`first_seen`, `since_from`
+"snapshot"). A snapshot's arrival says nothing of when a party was listed, so no lag and no "who
+moved first" is ever computed from it (`diff` marks such lags unknown). A listing gone from the
+decisive snapshot was delisted when the first snapshot without it was published.
+`listing_sanction` states one listing as a sanction line, in the shape `as_of` gives a line from
+events.
 
-Partial dates in views: where a view asks for one day and is given a partial date (`2025`,
-`2025-06`, `2025-Q3`), each view reads it as one day of its period, named here: `since_day` and
-`until_day` for the `--since`/`--until` windows (of timeline, search and export: the whole period
-is inside the window), `check_as_of_day` for `check --as-of` (its first day) and `diff_view_day`
-for a `diff` view `CODE@DATE` (its last day).
+Partial dates in views: a view that asks for one day and is given a partial date (`2025`,
+`2025-06`, `2025q3`) reads it by one rule, whatever the command:
+
+* a state on a day (`check --as-of`, a `diff` view `CODE@DATE`) is the state at the END of the
+  period (`as_of_day`: `--as-of 2020q3` and `EU@2020q3` are both 2020-09-30). "As of Q3 2020"
+  is what a reader of a report dated then saw: every action taken in the quarter counts, and an
+  action dated only `2020-08` or `2020q3` (whose first day is in the quarter) is never left out
+  as if it came later;
+* a window (`--since`/`--until` of timeline, search and export) holds the whole period:
+  `since_day` is its first day, `until_day` its last (`--since 2025 --until 2025` is the year).
+
+So `--until D` and `--as-of D` end on the same day: what a window up to D lists is what the state
+as of D is made of.
 
 Only the standard library: the store imports this module on every write.
 """
@@ -123,8 +136,8 @@ def as_of(found: Iterable[list], day: str) -> list[dict]:
     force unless that period ended by then; in the order their first periods started (then by
     event id).
 
-    Each line: entity_id, jurisdiction, authority, program (None when none), since, event_id,
-    listing (None: from events), in_force, until, ended_by, named_as."""
+    Each line: entity_id, jurisdiction, authority, program (None when none), since, since_from
+    ("event"), event_id, listing (None: from events), in_force, until, ended_by, named_as."""
     latest: dict[tuple, list] = {}
     for period in sorted(found, key=lambda period: (period[5], period[6])):
         if period[5] <= day:
@@ -136,7 +149,8 @@ def as_of(found: Iterable[list], day: str) -> list[dict]:
         ended = until_start is not None and until_start <= day
         lines.append({
             "entity_id": entity_id, "jurisdiction": jurisdiction, "authority": authority,
-            "program": program or None, "since": since, "event_id": event_id, "listing": None,
+            "program": program or None, "since": since, "since_from": "event",
+            "event_id": event_id, "listing": None,
             "in_force": not ended, "until": until if ended else None,
             "ended_by": ended_by if ended else None, "named_as": named_as,
         })  # fmt: skip
@@ -156,31 +170,44 @@ def decisive_snapshot(snapshots: list[dict], as_of: str) -> tuple[dict | None, b
     return (snapshots[0] if snapshots else None), False
 
 
-def listing_since(listed_on: str | None, first_seen: str) -> str:
-    """Since when a listing counts: the list's own listing date when it is no later than the first
-    snapshot holding it, else that snapshot's publication date."""
-    return listed_on if listed_on and listed_on <= first_seen else first_seen
+def listing_since(listed_on: str | None, first_seen: str) -> tuple[str, str]:
+    """(the day a listing counts from, where that day comes from): the list's own listing date
+    ("list") when it gives one no later than the first snapshot holding the listing, else that
+    snapshot's publication date ("snapshot"), which is when it was first seen, not listed."""
+    if listed_on and listed_on <= first_seen:
+        return listed_on, "list"
+    return first_seen, "snapshot"
 
 
 def listing_sanction(
-    row: Mapping, known: Source | None, since: str, in_force: bool, until: str | None = None
-) -> dict:
+    row: Mapping, known: Source | None, since: str, in_force: bool, until: str | None = None,
+    since_from: str = "list", first_seen_in: str | None = None,
+) -> dict:  # fmt: skip
     """The sanction a listing states, as a line of `as_of` (the fields but `entity_id`): `row` is
     a stored listing (snapshot_id, list_id, source, name, programs), `known` its source (None when
-    sanctrack does not know it: the source's name is then the authority)."""
+    sanctrack does not know it: the source's name is then the authority). `since` and
+    `since_from` are `listing_since`'s; from a snapshot, the line's `since` is None and it says
+    where the listing was first seen (`first_seen`, `first_seen_in`) instead."""
+    from_list = since_from == "list"
     return {
         "jurisdiction": known.jurisdiction if known else None,
         "authority": known.authority if known else row["source"],
         "program": "; ".join(row["programs"]) or None,
-        "since": since, "event_id": None, "listing": f"{row['snapshot_id']}/{row['list_id']}",
+        "since": since if from_list else None, "since_from": since_from,
+        "first_seen": None if from_list else since,
+        "first_seen_in": None if from_list else (first_seen_in or row["snapshot_id"]),
+        "event_id": None, "listing": f"{row['snapshot_id']}/{row['list_id']}",
         "in_force": in_force, "until": until, "ended_by": None, "named_as": row["name"],
     }  # fmt: skip
 
 
+def first_seen_text(line: Mapping) -> str:
+    """How a line whose list gives no listing date says since when it stands."""
+    return f"on the list in {line['first_seen_in']} (first seen {line['first_seen']})"
+
+
 # -- which day a partial date means in a view ------------------------------------------------------
-# Each function takes a PartialDate and returns an ISO day. `check --as-of` and a `diff` view read
-# a partial date differently (first day against last day): the difference is kept as it is today,
-# and named, so that making them agree is a change of one line here.
+# Each function takes a PartialDate and returns an ISO day; the rule is the module's docstring's.
 
 
 def since_day(date: PartialDate) -> str:
@@ -195,14 +222,7 @@ def until_day(date: PartialDate) -> str:
     return date.end.isoformat()
 
 
-def check_as_of_day(date: PartialDate) -> str:
-    """The day `check --as-of DATE` answers for: the FIRST day of its period (`--as-of 2020-Q3`
-    is 2020-07-01). Not the day `diff_view_day` reads from the same text, which is the last."""
-    return date.start.isoformat()
-
-
-def diff_view_day(date: PartialDate) -> str:
-    """The day a `diff` jurisdiction view `CODE@DATE` is as of: the LAST day of its period
-    (`EU@2020-Q3` is the EU on 2020-09-30). Not the day `check_as_of_day` reads from the same
-    text, which is the first."""
+def as_of_day(date: PartialDate) -> str:
+    """The day a state "as of DATE" is read on (`check --as-of`, `diff CODE@DATE`): the LAST day
+    of its period (`--as-of 2020q3` and `EU@2020q3` are 2020-09-30), the day `until_day` ends."""
     return date.end.isoformat()

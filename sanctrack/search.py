@@ -357,7 +357,8 @@ def _listed_sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction:
     """What the official lists say of the entity on `as_of`, by the rules of rules.py: per source,
     the latest snapshot published on or before that day decides (a listing gone from it was
     delisted when the first snapshot without it was published); before the first snapshot, a
-    listing counts from its own listing date."""
+    listing counts from its own listing date. `since` is the list's listing date; where the list
+    gives none, the line says in which snapshot it was first seen (rules.listing_sanction)."""
     from .rules import decisive_snapshot, listing_sanction, listing_since
     from .sources import SOURCES
 
@@ -374,17 +375,19 @@ def _listed_sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction:
         snapshot, published_by_then = decisive_snapshot(snapshots, as_of)
         held = [r for r in rows if r["snapshot_id"] == snapshot["id"]]
         for row in held:
-            first_seen = min(r["published"] for r in rows if r["list_id"] == row["list_id"])
-            since = listing_since(row["listed_on"], first_seen)
+            first = min((r for r in rows if r["list_id"] == row["list_id"]), key=lambda r: r["published"])
+            since, since_from = listing_since(row["listed_on"], first["published"])
             if since > as_of:
                 continue
-            found.append(listing_sanction(row, known, since, in_force=True))
+            found.append(listing_sanction(row, known, since, True, None, since_from, first["snapshot_id"]))
         if not held and published_by_then:
             last = rows[-1]
             if last["published"] <= as_of:
                 later = [s for s in snapshots if s["published"] > last["published"]]
-                found.append(listing_sanction(last, known, last["listed_on"] or last["published"],
-                                              in_force=False, until=later[0]["published"] if later else None))
+                first = min((r for r in rows if r["list_id"] == last["list_id"]), key=lambda r: r["published"])
+                since, since_from = listing_since(last["listed_on"], first["published"])
+                found.append(listing_sanction(last, known, since, False, later[0]["published"] if later else None,
+                                              since_from, first["snapshot_id"]))
     return found
 
 

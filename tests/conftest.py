@@ -8,7 +8,9 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from typer.testing import CliRunner
@@ -85,6 +87,23 @@ def modules_loaded(*argv: str) -> set[str]:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, timeout=60)
     return set(json.loads(result.stderr.decode().splitlines()[-1]))
+
+
+@contextmanager
+def http_server(handler) -> Iterator[str]:
+    """A local HTTP server answering with `handler` (a request handler class) in a thread, for
+    fetch tests (never the internet); yields its base address."""
+    import http.server
+    import threading
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def store_digest(path: Path) -> str:

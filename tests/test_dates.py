@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from sanctrack.dates import PartialDate, parse_date, reference_day
 from sanctrack.errors import DateError
-from sanctrack.rules import check_as_of_day, diff_view_day, lag_days, since_day, until_day
+from sanctrack.rules import as_of_day, lag_days, since_day, until_day
 
 # A Wednesday, so that weekday forms land on different sides of it.
 WEDNESDAY = date(2025, 1, 8)
@@ -439,11 +439,20 @@ def test_since_and_until_are_inclusive_bounds(text: str, since: date, until: dat
     assert until_day(parse_date(text, today=WEDNESDAY)) == until.isoformat()
 
 
-def test_check_and_a_diff_view_read_a_partial_date_at_opposite_ends() -> None:
-    """Kept as it is, and named: `check --as-of` takes the first day, `diff CODE@DATE` the last."""
-    quarter = parse_date("2020q3", today=WEDNESDAY)
-    assert check_as_of_day(quarter) == "2020-07-01"
-    assert diff_view_day(quarter) == "2020-09-30"
+@pytest.mark.parametrize(
+    ("text", "as_of", "since", "until"),
+    [
+        ("2020q3", "2020-09-30", "2020-07-01", "2020-09-30"),
+        ("2020", "2020-12-31", "2020-01-01", "2020-12-31"),
+        ("2024-02", "2024-02-29", "2024-02-01", "2024-02-29"),
+        ("2020-08-15", "2020-08-15", "2020-08-15", "2020-08-15"),
+    ],
+)
+def test_one_meaning_for_a_partial_date_in_every_view(text, as_of, since, until) -> None:
+    """A state "as of" a period is its last day, the day a window `--until` it ends on; a window
+    `--since` it starts on its first day (rules.py)."""
+    date = parse_date(text, today=WEDNESDAY)
+    assert (as_of_day(date), since_day(date), until_day(date)) == (as_of, since, until)
 
 
 def test_since_and_until_refuse_bad_dates() -> None:

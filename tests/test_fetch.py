@@ -5,11 +5,10 @@ from __future__ import annotations
 import functools
 import http.server
 import socket
-import threading
 
 import pytest
 
-from conftest import REPO, store_digest
+from conftest import REPO, http_server, store_digest
 
 LISTS = REPO / "fixtures" / "lists"
 
@@ -21,13 +20,8 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def server():
-    handler = functools.partial(QuietHandler, directory=str(LISTS))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with http_server(functools.partial(QuietHandler, directory=str(LISTS))) as address:
+        yield address
 
 
 def test_sources_lists_every_source_with_its_addresses(cli):

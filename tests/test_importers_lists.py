@@ -466,7 +466,9 @@ def test_us_csl_old_layout():
 
 def test_ftm_entities_t1():
     read, listings = read_all(FtmImporter(), FTM_T1)
-    assert (read.source, read.published, read.is_delta) == ("opensanctions", None, False)
+    assert (read.source, read.published, read.is_delta) == ("opensanctions", "2024-06-01", False)
+    # every entity's last_seen is 2024-06-01T10:57:03: the run that exported them
+    assert read.published_from == "the latest last_seen of its entities"
     assert len(listings) == 6  # 7 lines; the Address is not a target
     tobacco = listings["NK-2GdmHtZTeNXjNVrBGEXZNj"]
     assert tobacco.name == "RAB „Inter Tobacco“"  # the caption
@@ -483,6 +485,7 @@ def test_ftm_entities_t1():
 def test_ftm_entities_with_sanctions_joined():
     read, listings = read_all(FtmImporter(), FTM_ZALA)
     assert len(listings) == 14  # 91 entities: 6 Person and 8 Company targets
+    assert read.published == "2026-04-29"  # the latest last_seen, 2026-04-29T12:53:04
     cst = listings["NK-abdzbEBkqyT29GyREbiURZ"]
     assert (cst.name, cst.kind) == ("LLC CST", "company")
     assert "ザラ・アエロ・グループ" in cst.aliases and "Zala Aero Group" in cst.aliases
@@ -503,6 +506,7 @@ def test_ftm_entities_with_sanctions_joined():
 def test_ftm_targets_simple_csv():
     read, listings = read_all(FtmImporter(), FTM_SIMPLE)
     assert (read.source, read.is_delta, len(listings)) == ("opensanctions", False, 5)
+    assert (read.published, read.published_from) == ("2024-03-10", "the latest last_seen of its rows")
     hariri = listings["Q296771"]
     assert (hariri.name, hariri.kind) == ("Saad Hariri", "person")
     assert hariri.aliases == ["Hariri", "Sa'd al-Din"]
@@ -516,7 +520,9 @@ def test_ftm_delta_sequence():
     changes = []
     for version in sorted(path for path in FTM_DELTAS.iterdir() if path.is_dir()):
         read = FtmImporter().read(version / "entities.delta.json")
-        assert read.is_delta and read.published is None
+        # dated by the version its folder is named after: 20240528014702-pfh is 2024-05-28
+        assert read.is_delta and read.published == f"{version.name[:4]}-{version.name[4:6]}-{version.name[6:8]}"
+        assert read.published_from == f"the OpenSanctions version {version.name} of its folder"
         changes += [(version.name, listing.op, listing.list_id) for listing in read.listings]
     assert changes == [
         ("20240527194702-wnk", "ADD", "NK-2T3S8Hu29ktYnKSTgQp2wL"),

@@ -24,7 +24,8 @@ def test_snapshots_and_the_changes_between_them(two_snapshots):
     first, second = two_snapshots
     assert first == {"events": 0, "responses": 0, "listings": 32, "snapshots": [
         {"id": "ofac-sdn/2024-04-04", "source": "ofac-sdn", "published": "2024-04-04",
-         "listings": 32, "added": 32, "removed": 0, "changed": 0, "previous": None}]}
+         "listings": 32, "added": 32, "removed": 0, "changed": 0, "previous": None,
+         "published_from": "--published", "rows": 32, "merged_rows": 0}]}
     [snapshot] = second["snapshots"]
     # The real changes of that week: 4 SDGT designations, 2 delistings, 1 passport amendment.
     assert (snapshot["id"], snapshot["listings"]) == ("ofac-sdn/2024-04-12", 34)
@@ -65,7 +66,12 @@ def test_check_follows_designations_and_delistings_between_snapshots(cli, two_sn
     off = cli.json("check", "STANKOVIC, Slobodan", "--as-of", "2024-04-12", code=1)
     assert off["not_in_force"][0]["until"] == "2024-04-12"
     new = cli.json("check", "William Abu Shanab", "--as-of", "2024-04-12")
-    assert new["matches"][0]["since"] == "2024-04-12"
+    # The SDN CSV gives no listing date: no "since", only where it was first seen.
+    match = new["matches"][0]
+    assert (match["since"], match["since_from"]) == (None, "snapshot")
+    assert (match["first_seen"], match["first_seen_in"]) == ("2024-04-12", "ofac-sdn/2024-04-12")
+    table = cli("check", "William Abu Shanab", "--as-of", "2024-04-12", "--format", "plain").stdout
+    assert "on the list in ofac-sdn/2024-04-12 (first seen 2024-04-12)" in table
     cli("check", "William Abu Shanab", "--as-of", "2024-04-11", code=1)
     cli("check", "William Abu Shanab", "--jurisdiction", "GB", code=1)
 
@@ -90,11 +96,21 @@ def test_bad_list_input_writes_nothing(cli, db, tmp_path, two_snapshots):
     assert "no such file" in cli("import", str(tmp_path / "missing.xml"), code=2).stderr
 
 
-def test_publication_date_from_the_file_and_default_with_a_note(cli):
+def test_publication_date_from_the_file_or_the_user_never_the_clock(cli, db):
     un = cli.json("import", str(LISTS / "un_consolidated_xml" / "sample_un_consolidated.xml"))
-    assert un["snapshots"][0]["id"].startswith("un/2026-09-09")
-    result = cli("import", str(LISTS / "ofac_sdn_csv"), "--json")
-    assert "carries no publication date" in result.stderr
+    [snapshot] = un["snapshots"]
+    assert (snapshot["id"], snapshot["published_from"]) == ("un/2026-09-09", "the file's dateGenerated")
+    digest = store_digest(db)
+    result = cli("import", str(LISTS / "ofac_sdn_csv"), "--json", code=2)
+    assert result.stderr.startswith("Error: ") and "carries no publication date" in result.stderr
+    assert "--published" in result.stderr  # the hint
+    assert store_digest(db) == digest
+    # --published may not contradict the file, nor be less than a day
+    eu = LISTS / "eu_fsf_xml" / "sample_eu_fsf.xml"
+    contradicted = cli("import", str(eu), "--published", "2026-03-01", code=2)
+    assert "contradicts the file, published 2026-08-05 (the file's generationDate)" in contradicted.stderr
+    assert "on a day" in cli("import", str(LISTS / "ofac_sdn_csv"), "--published", "2024-04", code=2).stderr
+    assert store_digest(db) == digest
 
 
 @pytest.mark.slow
@@ -110,8 +126,20 @@ def test_every_sample_imports_as_a_process(tmp_path):
         LISTS / "us_csl" / "consolidated.csv", LISTS / "us_csl" / "csl.csv",
         LISTS / "opensanctions_ftm" / "yente_zala" / "entities.ftm.json",
     ]
+    # The samples that carry no date, dated by the commit of the repository they come from
+    # (fixtures/lists/SOURCES.md): the latest day they can have been published.
+    undated = {
+        LISTS / "ofac_sdn_csv": "2025-05-16", LISTS / "ofac_cons_csv": "2025-12-19",
+        LISTS / "uk_ofsi_conlist_csv" / "ConList.csv": "2020-03-21",
+        LISTS / "us_csl" / "consolidated.csv": "2025-06-25", LISTS / "us_csl" / "csl.csv": "2019-12-03",
+    }
     for sample in samples:
-        result = run_process("--db", db, "--today", "2026-11-22", "import", str(sample), "--json")
+        dated = ["--published", undated[sample]] if sample in undated else []
+        # The samples are excerpts of different sizes, not successive publications of a list:
+        # one that holds fewer entries than the one before it is no delisting.
+        result = run_process(
+            "--db", db, "--today", "2026-11-22", "import", str(sample), *dated, "--allow-shrink", "--json"
+        )
         assert result.returncode == 0, (sample, result.stderr)
     conn = sqlite3.connect(db)
     sources = {row[0] for row in conn.execute("SELECT DISTINCT source FROM snapshots")}

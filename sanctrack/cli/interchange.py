@@ -13,6 +13,7 @@ from .common import (
     DbOption, JsonOption, SinceOption, TextOption, TodayOption, UntilOption, date_parser, open_store,
     record_filter, settings, write_atomically,
 )  # fmt: skip
+from .lists import AllowShrinkOption, MaxShrinkOption
 
 app = typer.Typer()
 
@@ -39,6 +40,8 @@ def import_command(
         ),
     ] = None,
     published: Annotated[Optional[str], typer.Option(help="For an official list: its publication date, when the file carries none.")] = None,
+    allow_shrink: AllowShrinkOption = False,
+    max_shrink: MaxShrinkOption = 0.1,  # lists.DEFAULT_MAX_SHRINK
     db: DbOption = None,
     today: TodayOption = None,
     as_json: JsonOption = False,
@@ -47,7 +50,9 @@ def import_command(
 
     sanctrack's own files (all of them in one transaction) keep the ids they carry, and
     re-importing them changes nothing. Each official list file or folder (such as OFAC's sdn.csv
-    set) becomes an immutable snapshot; an identical re-import changes nothing.
+    set) becomes an immutable snapshot; an identical re-import changes nothing. A list is dated
+    by the file, else by --published (never by the clock); one that holds no entries, or that
+    would end more than --max-shrink of the previous snapshot, is refused.
 
     Examples:
 
@@ -63,15 +68,19 @@ def import_command(
 
     if files.count("-") > 1:
         raise UsageError("stdin (-) can be read only once")
-    parse = date_parser(ctx, today)
-    published_iso = parse(published).iso if published else None
+    published_iso = publication_day(ctx, today, published)
     own_inputs, list_inputs = _sort_inputs(files, fmt.lower() if fmt else None, source)
     if (source or published) and not list_inputs:
         raise UsageError("--source and --published apply to official lists only")
+    shrink = None if allow_shrink else max_shrink
+    if len(list_inputs) > 1:
+        from ..lists import check_inputs
+
+        check_inputs(list_inputs, source, published_iso)
     store = open_store(ctx, db)
     summary = core.ImportSummary()
     for path, importer in list_inputs:
-        snapshot = import_one_list(ctx, store, path, importer, source, published_iso, today)
+        snapshot = import_one_list(ctx, store, path, importer, source, published_iso, shrink)
         summary.snapshots.append(snapshot)
         if not snapshot.get("unchanged"):
             summary.listings += snapshot["listings"]
@@ -92,12 +101,11 @@ def import_command(
             f"imported {summary.events} event(s) and {summary.responses} response(s)"
             + (f"; {summary.already_present} already present, left as they were" if summary.already_present else "")
         )
+    from ..lists import snapshot_message
+
     for snapshot in summary.snapshots:
         if not snapshot.get("unchanged"):
-            message(
-                f"snapshot {snapshot['id']}: {snapshot['listings']} listings"
-                + (f" ({snapshot['added']} new, {snapshot['removed']} gone, {snapshot['changed']} changed since {snapshot['previous']})" if snapshot.get("previous") else "")
-            )
+            message(snapshot_message(snapshot))
 
 
 def _sort_inputs(files: list[str], fmt: str | None, source: str | None):
@@ -139,6 +147,13 @@ def _sort_inputs(files: list[str], fmt: str | None, source: str | None):
             )
         else:
             own.append((name, None))
+    # Members of a list's file set named beside its main file (`import sdn/*`) are that one input.
+    members = {
+        file.resolve() for path, importer in lists for file in importer.set_files(path) if file != path
+    }
+    if members:
+        own = [(name, kind) for name, kind in own if name == "-" or Path(name).resolve() not in members]
+        lists = [(path, importer) for path, importer in lists if path.resolve() not in members]
     return own, lists
 
 
@@ -156,16 +171,25 @@ def _stdin_to_file() -> Path:
     return Path(handle.name)
 
 
-def import_one_list(ctx, store, path, importer, source, published, today) -> dict:
-    from ..dates import reference_day
+def import_one_list(ctx, store, path, importer, source, published, max_shrink) -> dict:
     from ..lists import import_list
     from ..render import message, progress_counter
 
-    def day() -> str:
-        return reference_day(today or settings(ctx).today).isoformat()
-
     with progress_counter(f"importing {path.name}") as progress:
-        return import_list(store, path, importer, source, published, day, message, progress)
+        return import_list(store, path, importer, source, published, message, progress, max_shrink)
+
+
+def publication_day(ctx, today, published: str | None) -> str | None:
+    """--published as an ISO day: a list is published on a day, so a partial date is refused."""
+    if published is None:
+        return None
+    date = date_parser(ctx, today)(published)
+    if date.precision != "day":
+        raise UsageError(
+            f"--published {published}: a list is published on a day, not in a {date.precision}",
+            hint="give the day, e.g. --published 2024-04-12",
+        )
+    return date.iso
 
 
 @app.command()

@@ -14,6 +14,22 @@ from .common import (
 
 app = typer.Typer()
 
+# How much of the previous snapshot a new one may end (import and fetch of lists).
+AllowShrinkOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-shrink",
+        help="Store the snapshot even if it ends more than --max-shrink of the previous one (a program really ended).",
+    ),
+]
+MaxShrinkOption = Annotated[
+    float,
+    typer.Option(
+        "--max-shrink", min=0.0, max=1.0, metavar="SHARE",
+        help="The largest share (0-1) of the previous snapshot's listings a new snapshot may end.",
+    ),
+]
+
 SOURCE_COLUMNS = ("name", "title", "jurisdiction", "format", "urls", "snapshots", "latest", "note")
 
 
@@ -61,6 +77,8 @@ def fetch(
     url: Annotated[Optional[str], typer.Option(help="Download from this address instead (e.g. the EU file with its token).")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.", min=1)] = 60.0,
     published: Annotated[Optional[str], typer.Option(help="Publication date, when the file carries none.")] = None,
+    allow_shrink: AllowShrinkOption = False,
+    max_shrink: MaxShrinkOption = 0.1,  # lists.DEFAULT_MAX_SHRINK
     db: DbOption = None,
     today: TodayOption = None,
     as_json: JsonOption = False,
@@ -75,10 +93,10 @@ def fetch(
     """
     from pathlib import Path
 
-    from .common import date_parser
-    from .interchange import import_one_list
+    from .interchange import import_one_list, publication_day
     from ..download import download
     from ..importers import importer_for
+    from ..lists import snapshot_message
     from ..render import message
     from ..render.json import write_document
     from ..sources import source_named
@@ -89,16 +107,17 @@ def fetch(
         raise typer.BadParameter(
             f"the {known.name} file needs its token: pass the full address with --url", param_hint="--url"
         )
-    published_iso = date_parser(ctx, today)(published).iso if published else None
+    published_iso = publication_day(ctx, today, published)
     store = open_store(ctx, db)
     folder = (store.path.parent if store.path else Path("."))
-    path = download(address, timeout, folder, known.name)
+    path = download(address, timeout, folder, known.name, known.format)
     try:
         importer = importer_for(path, known.format)
-        snapshot = import_one_list(ctx, store, path, importer, known.name, published_iso, today)
+        shrink = None if allow_shrink else max_shrink
+        snapshot = import_one_list(ctx, store, path, importer, known.name, published_iso, shrink)
     finally:
         os.unlink(path)
     if as_json:
         write_document({"events": 0, "responses": 0, "listings": snapshot["listings"], "snapshots": [snapshot]}, sys.stdout)
     elif not snapshot.get("unchanged"):
-        message(f"snapshot {snapshot['id']}: {snapshot['listings']} listings from {address}")
+        message(f"{snapshot_message(snapshot)}; from {address}")

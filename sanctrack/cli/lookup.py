@@ -112,9 +112,10 @@ def check(
     Names are screened: word order, case, accents, punctuation, legal forms, middle names
     dropped or added, transliterations, other scripts, look-alike letters and typos are matched,
     each match with a score (100 exact, strong from 95, near from --threshold). Any name or alias
-    of the same entity counts. A delisting ends a sanction from its date on. Partial dates count
-    from the first day of their period. With --file, one process screens every name: one row (or
-    JSON line) per name, exit 0 if any matched.
+    of the same entity counts. A delisting ends a sanction from its date on. Partial dates of
+    records count from the first day of their period; a partial --as-of is the state at the end of
+    its period (--as-of 2020q3 is 2020-09-30), as in diff's CODE@DATE. With --file, one process
+    screens every name: one row (or JSON line) per name, exit 0 if any matched.
 
     Examples:
 
@@ -142,9 +143,9 @@ def check(
     if exact and threshold is not None:
         raise UsageError("--exact and --threshold do not go together", hint="--exact matches score 100 only")
     if as_of:
-        from ..rules import check_as_of_day
+        from ..rules import as_of_day
 
-        day = check_as_of_day(date_parser(ctx, today)(as_of))
+        day = as_of_day(date_parser(ctx, today)(as_of))
     else:
         from .common import settings
 

@@ -76,6 +76,11 @@ class ListRead:
     listings: Iterator[Listing]
     format: str = ""
     is_delta: bool = False  # the listings are changes (Listing.op) to the previous snapshot
+    # Where `published` was read ("the file's Publish_Date"); None: the importer's `date_field`.
+    published_from: str | None = None
+    # Rows of the file folded into a listing of the same list id (a US CSL party on several
+    # sub-lists under one `_id`); the reader counts them as it streams.
+    merged_rows: int = 0
 
 
 class ListImporter:
@@ -84,6 +89,9 @@ class ListImporter:
     format: str = ""  # the `import --format` name: ofac-csv, ofac-xml, ofac-advanced, uk-xml, …
     sources: tuple[str, ...] = ()  # source names this format can carry (first is the default)
     description: str = ""
+    # Where the format writes its publication date ("Publish_Date"), for messages; "" when it
+    # carries none (an import then needs --published).
+    date_field: str = ""
 
     def detect(self, path: Path, head: bytes) -> bool:
         """True when `path` (a file, or a folder for a file set) is in this format.
@@ -96,6 +104,11 @@ class ListImporter:
     def read(self, path: Path) -> ListRead:
         """Open `path` and return its listings as a stream; BadDataError on malformed input."""
         raise NotImplementedError
+
+    def set_files(self, path: Path) -> list[Path]:
+        """The files `read(path)` reads: `path`, or the members of its file set (OFAC's sdn.csv
+        with add.csv, alt.csv…), so that members named beside it are one input, not several."""
+        return [path]
 
 
 # -- values ----------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ _UNKNOWN_COUNTRY = "00"  # FSF's countryIso2Code for "UNKNOWN"
 
 class EuXmlImporter(XmlListImporter):
     format = "eu-xml"
+    date_field = "generationDate"
     sources = ("eu",)
     description = "EU Financial Sanctions Files, XML 1.1 (xmlFullSanctionsList_1_1)"
     root = "export"

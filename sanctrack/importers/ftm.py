@@ -13,8 +13,12 @@ is parsed), the second yields the targets. Memory holds the joins, never the who
 Delta files give is_delta=True and each Listing its `op`; a DEL names only the id, which is then
 also its name. A delta's Sanction entities are joined onto the targets of the same delta only.
 The `delta.json` version index (versions -> URLs) is not a list: it is refused with a message.
-Nothing in these files dates the data, so `published` is None (each entity's own `last_change`
-stays in raw).
+
+Publication date: a delta file in a folder named by its OpenSanctions version
+(`20240528014702-pfh/entities.delta.json`) is dated by that version; any other file by the latest
+`last_seen` of its entities (the day of the OpenSanctions run that exported them: every entity of
+an export was seen by its run), read by a text scan before any JSON is parsed. A file whose
+entities carry no `last_seen` has no date.
 """
 
 from __future__ import annotations
@@ -67,6 +71,8 @@ _DELTA_LINE = re.compile(rb'"op"\s*:\s*"(?:ADD|MOD|DEL)"')
 _ENTITY_LINE = re.compile(rb'"schema"\s*:\s*"[A-Z]\w*"')
 _JOINED_SCHEMAS = re.compile(rb'"schema"\s*:\s*"(?:Sanction|Address|Passport|Identification)"')
 _SIMPLE_WHAT = "an OpenSanctions targets.simple.csv"
+_VERSION = re.compile(r"(\d{4})(\d{2})(\d{2})\d{6}-[0-9a-z]+")  # OpenSanctions version ids
+_LAST_SEEN = re.compile(rb'"last_seen"\s*:\s*"(\d{4}-\d{2}-\d{2})')
 
 
 def _is_simple_header(cells: list[str]) -> bool:
@@ -77,6 +83,7 @@ class FtmImporter(ListImporter):
     format = "ftm"
     sources = ("opensanctions",)
     description = "OpenSanctions FollowTheMoney entities, deltas, or targets.simple.csv"
+    date_field = "last_seen of its entities"
 
     def detect(self, path: Path, head: bytes) -> bool:
         first_line = head.lstrip().split(b"\n", 1)[0]
@@ -101,10 +108,40 @@ class FtmImporter(ListImporter):
             )
         rows = head_csv_rows(head, limit=1)
         if rows and _is_simple_header(rows[0]):
-            return ListRead("opensanctions", None, _simple_listings(path, name), format=self.format)
+            published, where = _simple_date(path, name)
+            listings = _simple_listings(path, name)
+            return ListRead("opensanctions", published, listings, self.format, published_from=where)
         delta = bool(_DELTA_LINE.search(head.lstrip().split(b"\n", 1)[0]))
-        listings = _listings(path, name, delta)
-        return ListRead("opensanctions", None, listings, format=self.format, is_delta=delta)
+        published, where = _dataset_date(path, delta)
+        return ListRead(
+            "opensanctions", published, _listings(path, name, delta), self.format, is_delta=delta,
+            published_from=where,
+        )
+
+
+def _dataset_date(path: Path, delta: bool) -> tuple[str | None, str | None]:
+    """(the date of an entities or delta file, where it was read), as the module says."""
+    version = _VERSION.fullmatch(path.parent.name)
+    if delta and version:
+        return "-".join(version.groups()), f"the OpenSanctions version {path.parent.name} of its folder"
+    latest = None
+    with open(path, "rb") as stream:
+        for line in stream:
+            for found in _LAST_SEEN.findall(line):
+                if latest is None or found > latest:
+                    latest = found
+    if latest is None:
+        return None, None
+    return iso_date(latest.decode("ascii")), "the latest last_seen of its entities"
+
+
+def _simple_date(path: Path, name: str) -> tuple[str | None, str | None]:
+    """The latest `last_seen` of a targets.simple.csv, as for an entities file."""
+    latest = max(
+        (iso_date(row.get("last_seen")) or "" for _, row in csv_records(path, name, _is_simple_header, _SIMPLE_WHAT)),
+        default="",
+    )
+    return (latest, "the latest last_seen of its rows") if latest else (None, None)
 
 
 # -- entities and deltas ---------------------------------------------------------------------------

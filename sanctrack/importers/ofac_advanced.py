@@ -428,6 +428,7 @@ def _date_of_issue(path: Path) -> str | None:
 
 class OfacAdvancedImporter(ListImporter):
     format = "ofac-advanced"
+    date_field = "DateOfIssue"
     sources = OFAC_SOURCES
     description = "OFAC SDN_ADVANCED.XML / CONS_ADVANCED.XML (Sanctions), pre- and post-2024"
 

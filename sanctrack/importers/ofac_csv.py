@@ -421,6 +421,10 @@ class OfacCsvImporter(ListImporter):
         except OSError:
             return False
 
+    def set_files(self, path: Path) -> list[Path]:
+        files = locate_set(path)
+        return [file for file in (files.main, files.add, files.alt, files.comments) if file]
+
     def read(self, path: Path) -> ListRead:
         files = locate_set(path)
         return ListRead(

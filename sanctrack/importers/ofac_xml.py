@@ -238,6 +238,7 @@ def iter_listings(path: Path) -> Iterator[Listing]:
 
 class OfacXmlImporter(ListImporter):
     format = "ofac-xml"
+    date_field = "Publish_Date"
     sources = OFAC_SOURCES
     description = "OFAC SDN.XML / CONSOLIDATED.XML (sdnList), pre- and post-2024 namespaces"
 

@@ -163,6 +163,7 @@ class _UkCsvImporter(ListImporter):
 
 class UkXmlImporter(XmlListImporter):
     format = "uk-xml"
+    date_field = "DateGenerated"
     sources = ("uk",)
     description = "UK Sanctions List (FCDO), UK-Sanctions-List.xml"
     root = "Designations"
@@ -229,6 +230,7 @@ def _report_date(text: str) -> str | None:
 
 class UkCsvImporter(_UkCsvImporter):
     format = "uk-csv"
+    date_field = "Report Date line"
     sources = ("uk",)
     description = "UK Sanctions List (FCDO), UK-Sanctions-List.csv"
     what = "a UK Sanctions List CSV"
@@ -276,6 +278,7 @@ _NUMBERED_ITEM = re.compile(r"(?:^|\s)\d+\)\s*")  # "1) Saudi Arabia 2) Qatar"
 
 class UkOfsiCsvImporter(_UkCsvImporter):
     format = "uk-ofsi-csv"
+    date_field = "Last Updated line"
     sources = ("uk-ofsi",)
     description = "OFSI Consolidated List (retired), ConList.csv"
     what = "an OFSI Consolidated List CSV"

@@ -30,6 +30,7 @@ _ADDRESS_PARTS = ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")  # 
 
 class UnXmlImporter(XmlListImporter):
     format = "un-xml"
+    date_field = "dateGenerated"
     sources = ("un",)
     description = "UN Security Council Consolidated List, consolidated.xml"
     root = "CONSOLIDATED_LIST"

@@ -8,7 +8,12 @@ One row is one Listing. Decisions:
 - programs: the row's `programs` (";"-separated). The CSL `source` (which agency list: "Entity
   List (EL) - Bureau of Industry and Security"…) is always in raw, and becomes the only program
   when the row names none, since for the BIS and State lists it is the only regime there is.
-- published: None (the file carries no date).
+- one party on several sub-lists: the official file gives a party on, say, the SDN and the CAPTA
+  list one row per sub-list under one `_id` (the May 2022 file has such pairs). Those rows are one
+  listing, carrying every row: names, programs, sub-lists (`raw["sources"]`), addresses and
+  identifiers of each, the earliest start_date; `raw["rows"]` keeps the rows as read. The
+  import's `merged_rows` counts the rows folded in, so rows = listings + merged_rows.
+- published: None (the file carries no date): an import needs --published.
 """
 
 from __future__ import annotations
@@ -60,11 +65,30 @@ class UsCslImporter(ListImporter):
 
     def read(self, path: Path) -> ListRead:
         name = str(path)
-        return ListRead("us-csl", None, self._listings(path, name), format=self.format)
+        read = ListRead("us-csl", None, iter(()), format=self.format)
+        read.listings = self._listings(path, name, read)
+        return read
 
-    def _listings(self, path: Path, name: str) -> Iterator[Listing]:
+    def _listings(self, path: Path, name: str, read: ListRead) -> Iterator[Listing]:
+        """One listing per list id, streamed: a first pass counts each id's rows, so only the
+        rows of a party on several sub-lists wait (until its last row) to be merged."""
+        rows_of: dict[str, int] = {}
+        for _number, row in csv_records(path, name, _is_header, _WHAT):
+            list_id = _list_id(row)
+            rows_of[list_id] = rows_of.get(list_id, 0) + 1
+        waiting: dict[str, list[Listing]] = {}
         for number, row in csv_records(path, name, _is_header, _WHAT):
-            yield _csl_listing(row, f"{name}: line {number}")
+            listing = _csl_listing(row, f"{name}: line {number}")
+            count = rows_of.get(listing.list_id, 1)
+            if count == 1:
+                yield listing
+                continue
+            group = waiting.setdefault(listing.list_id, [])
+            group.append(listing)
+            if len(group) == count:
+                del waiting[listing.list_id]
+                read.merged_rows += count - 1
+                yield _merged(group)
 
 
 def _csl_listing(row: dict[str, str], where: str) -> Listing:
@@ -75,7 +99,7 @@ def _csl_listing(row: dict[str, str], where: str) -> Listing:
     if not name:
         raise BadDataError(f"{where}: no name")
     source, addresses = cell("source"), split_list(row.get("addresses"))
-    list_id = cell("_id") or cell("entity_number") or _hashed_id(source, name, row.get("addresses"))
+    list_id = _list_id(row)
     new_layout = "_id" in row  # the two layouts order the parts of an "ids" item differently
     return Listing(
         list_id=list_id,
@@ -98,6 +122,41 @@ def _csl_listing(row: dict[str, str], where: str) -> Listing:
         addresses=addresses,
         remarks=cell("remarks"),
         raw=row_raw(row),
+    )
+
+
+def _list_id(row: dict[str, str]) -> str:
+    return (
+        clean(row.get("_id")) or clean(row.get("entity_number"))
+        or _hashed_id(clean(row.get("source")), clean(row.get("name")) or "", row.get("addresses"))
+    )  # fmt: skip
+
+
+def _merged(rows: list[Listing]) -> Listing:
+    """The rows of one list id (one party on several sub-lists) as one listing keeping all."""
+    first = rows[0]
+    names = unique_cleaned(name for row in rows for name in [row.name, *row.aliases])
+
+    def every(field: str) -> list:
+        return list(dict.fromkeys(item for row in rows for item in getattr(row, field)))
+
+    dates = [row.listed_on for row in rows if row.listed_on]
+    raw = dict(first.raw)
+    raw["sources"] = unique_cleaned(row.raw.get("source") for row in rows)
+    raw["rows"] = [row.raw for row in rows]
+    return Listing(
+        list_id=first.list_id,
+        name=first.name,
+        aliases=[name for name in names if name != first.name],
+        kind=next((row.kind for row in rows if row.kind), None),
+        programs=every("programs"),
+        countries=every("countries"),
+        listed_on=min(dates, key=lambda d: (d, len(d))) if dates else None,
+        birth_dates=every("birth_dates"),
+        identifiers=unique_dicts(identifier for row in rows for identifier in row.identifiers),
+        addresses=every("addresses"),
+        remarks="\n".join(unique_cleaned(row.remarks for row in rows)) or None,
+        raw=raw,
     )
 
 

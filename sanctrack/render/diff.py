@@ -121,12 +121,17 @@ class DiffReport:
 def row(item: dict, part: str, lags: bool, table: bool) -> dict:
     """An item as a row: its part, its dates named for their side, its changes as text."""
     shown = dict(item, part=part)
-    if lags and part == "only_left":
-        shown["left_since"] = item.get("since")
-    elif lags and part == "only_right":
-        shown["right_since"] = item.get("since")
+    if lags and part in ("only_left", "only_right"):
+        side = part[len("only_"):]
+        for key in ("since", "first_seen", "first_seen_in"):
+            shown[f"{side}_{key}"] = item.get(key)
     if not lags and "since" not in item:
         shown["since"] = item.get("right_since") or item.get("left_since")
+    for prefix in ("", "left_", "right_"):  # a list without a listing date: where it was seen
+        if shown.get(f"{prefix}since") is None and shown.get(f"{prefix}first_seen_in"):
+            shown[f"{prefix}since"] = (
+                f"on the list in {shown[f'{prefix}first_seen_in']} (first seen {shown[f'{prefix}first_seen']})"
+            )
     if item.get("changes"):
         shown["changes"] = ("\n" if table else "; ").join(change_text(c) for c in item["changes"])
     else:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence, TextIO
 
 from .reports import (
     ANSWERED_EVENT_COLUMNS, COUNTER_EVENT_COLUMNS, LISTING_COLUMNS, RECORD_NESTED, RESPONSE_COLUMNS,
+    shown_listing,
 )  # fmt: skip
 from .cells import cell
 from .text import message, visible
@@ -50,7 +51,7 @@ def record_lines(record: dict) -> list[str]:
     for event in record.get("events", []):
         lines.append(nested("event", event, ("id", "date", "jurisdiction", "authority", "action", "named_as")))
     for listing in record.get("listings", []):
-        lines.append(nested("listing", listing, LISTING_COLUMNS))
+        lines.append(nested("listing", shown_listing(listing), LISTING_COLUMNS))
     for counter in record.get("counter_events", []):
         lines.append(nested("counter_event", counter, COUNTER_EVENT_COLUMNS))
     for response in record.get("responses", []):
@@ -74,7 +75,7 @@ def check_as_plain(result: dict, out: Output) -> None:
 
     out.stream.write(f"{check_verdict(result)} ({result['note']})\n")
     write_rows(check_rows(result["matches"]), CHECK_COLUMNS, out.stream)
-    for row in result["not_in_force"]:
+    for row in check_rows(result["not_in_force"]):
         out.stream.write("ended\t" + _line(row.get(c) for c in ENDED_COLUMNS))
 
 

@@ -27,10 +27,19 @@ RECORD_NESTED = frozenset(
 )
 TARGET_COLUMNS = ("name", "aliases", "kind", "country", "entity_id")
 EVENT_COLUMNS = ("id", "date", "jurisdiction", "authority", "action", "program", "named_as")
-LISTING_COLUMNS = ("id", "source", "published", "name", "programs")
+LISTING_COLUMNS = ("id", "source", "published", "name", "programs", "since")
 COUNTER_EVENT_COLUMNS = ("id", "date", "authority", "action")
 RESPONSE_COLUMNS = ("id", "date", "lag_days", "actor", "speaker", "kind", "stance", "quote")
 ANSWERED_EVENT_COLUMNS = ("id", "date", "jurisdiction", "authority", "action")
+
+
+def shown_listing(listing: dict) -> dict:
+    """An entity's listing with `since` in words where the list gives no date."""
+    if listing.get("since_from") != "snapshot":
+        return listing
+    from ..rules import first_seen_text
+
+    return dict(listing, since=first_seen_text(listing))
 
 
 # -- a check result -------------------------------------------------------------------------------
@@ -40,8 +49,18 @@ ENDED_COLUMNS = ("jurisdiction", "authority", "program", "since", "until", "ende
 
 
 def check_rows(matches: list[dict]) -> list[dict]:
-    """The matches of a check with the column CHECK_COLUMNS adds: where each comes from."""
-    return [dict(row, source=row.get("event_id") or row.get("listing")) for row in matches]
+    """The matches of a check with the column CHECK_COLUMNS adds, where each comes from, and
+    `since` in words where a list gives no listing date (rules.first_seen_text)."""
+    from ..rules import first_seen_text
+
+    return [
+        dict(
+            row,
+            since=first_seen_text(row) if row.get("since_from") == "snapshot" else row.get("since"),
+            source=row.get("event_id") or row.get("listing"),
+        )
+        for row in matches
+    ]
 
 
 # `check --file`: a row per match in force of each name, one row for a name without any.

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from .reports import (
     ANSWERED_EVENT_COLUMNS, COUNTER_EVENT_COLUMNS, EVENT_COLUMNS, LISTING_COLUMNS, RECORD_NESTED,
-    TARGET_COLUMNS, Rows,
+    TARGET_COLUMNS, Rows, shown_listing,
 )  # fmt: skip
 from .cells import cell
 from .text import visible
@@ -120,7 +120,7 @@ def record_as_table(record: dict, out: Output) -> None:
     if record.get("events"):
         parts.append(_subtable("events", EVENT_COLUMNS, record["events"]))
     if record.get("listings"):
-        parts.append(_subtable("listings", LISTING_COLUMNS, record["listings"]))
+        parts.append(_subtable("listings", LISTING_COLUMNS, [shown_listing(l) for l in record["listings"]]))
     if record.get("counter_events"):
         parts.append(_subtable("counter-measures", COUNTER_EVENT_COLUMNS, record["counter_events"]))
     if record.get("type") == "event":
@@ -146,7 +146,7 @@ def check_as_table(result: dict, out: Output) -> None:
     if result["matches"]:
         rows_as_table(Rows(check_rows(result["matches"]), CHECK_COLUMNS), out)
     if result["not_in_force"]:
-        rows_as_table(Rows(result["not_in_force"], ENDED_COLUMNS, title="no longer in force"), out)
+        rows_as_table(Rows(check_rows(result["not_in_force"]), ENDED_COLUMNS, title="no longer in force"), out)
     screen.print(Text(result["note"], style="dim" if out.color else ""))
 
 

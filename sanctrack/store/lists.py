@@ -43,6 +43,15 @@ class ListQueries:
             (source, published),
         )
 
+    def first_seen(self, source: str, list_id: str) -> dict | None:
+        """The first snapshot of `source` (by publication date) that holds `list_id`."""
+        return first_row(
+            self.conn,
+            "SELECT s.* FROM snapshots s JOIN listings l ON l.snapshot_id = s.id "
+            "WHERE s.source = ? AND l.list_id = ? ORDER BY s.published, s.rowid LIMIT 1",
+            (source, list_id),
+        )
+
     def listing_entities(self, snapshot_id: str) -> dict[str, str]:
         """list_id -> entity_id of every listing of a snapshot."""
         return dict(
