@@ -68,13 +68,24 @@ _CANON_STEPS = (
 )
 
 
+# Abbreviations of the words companies are named with, read as the words themselves.
+_ABBREVIATIONS = {
+    "grp": "group", "intl": "international", "natl": "national",
+    "tech": "technology", "techs": "technologies", "mfg": "manufacturing", "bros": "brothers",
+    "assoc": "association", "svcs": "services", "svc": "service", "ind": "industries",
+    "inds": "industries", "dev": "development", "eng": "engineering", "hldgs": "holdings",
+    "hldg": "holding", "invest": "investment", "mgmt": "management", "petrochem": "petrochemical",
+    "trdg": "trading", "shpg": "shipping", "univ": "university", "inst": "institute",
+}  # fmt: skip
+
+
 @lru_cache(maxsize=65536)
 def canonical(word: str) -> str:
     """One spelling for the transliteration variants of a word (lower-case ASCII in):
     "aleksey", "alexei" -> "aleksei"; "mohammed" -> "mohamed"; "yuriy", "iurii" -> "iuri"."""
     if word in ("ibn", "ben", "bn"):  # "bn": بن transliterated without its vowel
         return "bin"
-    out = word
+    out = _ABBREVIATIONS.get(word, word)
     for pattern, repl in _CANON_STEPS:
         out = pattern.sub(repl, out)
     return out or word

@@ -197,6 +197,8 @@ SCREENING_CANDIDATES = 30
 COMMON_KEY_NAMES = 200
 # How many names below the threshold a negative answer shows.
 CLOSEST = 3
+# ... and only those that share something with it.
+CLOSEST_FLOOR = 30.0
 
 
 class Screener:
@@ -291,7 +293,7 @@ def check(
                 continue
             if found >= threshold:
                 scored[entity_id] = (matched, found)
-            elif len(closest) < CLOSEST and found > 0:
+            elif len(closest) < CLOSEST and found >= CLOSEST_FLOOR:
                 closest.append({"entity_id": entity_id, "name": matched, "score": found})
     entities = store.search.entities_by_ids(exact + list(scored))
 

@@ -92,7 +92,7 @@ def check_verdict(result: dict) -> str:
                 f"{result['as_of']} ({best['match']} match {visible(best['matched_name'])!r}, score {best['score']:g})")  # fmt: skip
     closest = result.get("closest") or []
     below = ""
-    if result.get("threshold") is not None:
+    if result.get("threshold") is not None and not result["known"]:
         below = f"; no name scores {result['threshold']:g} or more"
         if closest:
             below += "; closest: " + ", ".join(f"{visible(c['name'])!r} ({c['score']:g})" for c in closest)
