@@ -27,7 +27,6 @@ costs less than a missing "Deripaska", and a match on common words only needs ev
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -47,25 +46,15 @@ _ABJAD = ("ARABIC", "HEBREW", "SYRIAC")
 
 # -- canonical spelling of a word ------------------------------------------------------------------
 
+# The spellings canonical() replaces, in order (plain replacements: no regular expression to
+# compile at start-up).
 _CANON_STEPS = (
-    (re.compile(r"x"), "ks"),
-    (re.compile(r"sch"), "sh"),
-    (re.compile(r"tch"), "ch"),
-    (re.compile(r"kh"), "h"),
-    (re.compile(r"zh"), "j"),  # Zhang / Jang; j itself stays: pinyin's j is no y (Jian / Yan)
-    (re.compile(r"gh"), "g"),
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"th"), "t"),
-    (re.compile(r"dh"), "d"),
-    (re.compile(r"ck"), "k"),
-    (re.compile(r"q"), "k"),
-    (re.compile(r"c(?![heiy])"), "k"),
-    (re.compile(r"tz"), "ts"),
-    (re.compile(r"ou|oo"), "u"),
-    (re.compile(r"ee"), "i"),
-    (re.compile(r"y"), "i"),
-    (re.compile(r"(.)\1+"), r"\1"),
+    ("x", "ks"), ("sch", "sh"), ("tch", "ch"), ("kh", "h"),
+    ("zh", "j"),  # Zhang / Jang; j itself stays: pinyin's j is no y (Jian / Yan)
+    ("gh", "g"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("ck", "k"), ("q", "k"),
 )
+_LATER_STEPS = (("tz", "ts"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("y", "i"))
+_VOWELS_AND_W = str.maketrans("", "", "aeiouw")
 
 
 # Abbreviations of the words companies are named with, read as the words themselves.
@@ -86,16 +75,24 @@ def canonical(word: str) -> str:
     if word in ("ibn", "ben", "bn"):  # "bn": بن transliterated without its vowel
         return "bin"
     out = _ABBREVIATIONS.get(word, word)
-    for pattern, repl in _CANON_STEPS:
-        out = pattern.sub(repl, out)
-    return out or word
+    for old, new in _CANON_STEPS:
+        out = out.replace(old, new)
+    if "c" in out:  # a hard c is a k: "Karim" / "Carim"; c before h, e, i, y stays
+        out = "".join(
+            "k" if ch == "c" and out[i + 1 : i + 2] not in ("h", "e", "i", "y") else ch
+            for i, ch in enumerate(out)
+        )
+    for old, new in _LATER_STEPS:
+        out = out.replace(old, new)
+    collapsed = [ch for i, ch in enumerate(out) if i == 0 or ch != out[i - 1]]  # doubled letters
+    return "".join(collapsed) or word
 
 
 @lru_cache(maxsize=65536)
 def consonants(word: str) -> str:
     """The consonants of a canonical word, w included (a vowel in Arabic): "mohamed" -> "mhmd",
     "dawud" -> "dd"; Arabic transliterated without vowels ("mhmd", "dwd") meets it."""
-    return re.sub(r"[aeiouw]", "", word)
+    return word.translate(_VOWELS_AND_W)
 
 
 # -- names as compared -----------------------------------------------------------------------------
