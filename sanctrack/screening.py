@@ -118,19 +118,27 @@ class Name:
 def match_tokens(name: str, strip_forms: bool = True) -> Name:
     """The canonical words of `name` (see the module's docstring); `strip_forms` drops legal forms
     (for companies and names of unknown kind, never for persons: "Ao" and "Sa" are name parts)."""
-    from .names import strip_legal_forms, visible_text, words
+    from .names import strip_legal_forms
 
-    abjad = False
-    text = visible_text(name)
-    if not text.isascii():
-        from anyascii import anyascii
-
-        abjad = any(unicodedata.name(ch, "").startswith(_ABJAD) for ch in text if ch.isalpha())
-        text = anyascii(text)
-    tokens = words(text)
+    tokens, abjad = _spelled(name)
     if strip_forms:
-        tokens = strip_legal_forms(tokens, True)
-    return Name(tuple(canonical(t) for t in tokens), abjad, tuple(tokens))
+        tokens = tuple(strip_legal_forms(list(tokens), True))
+    return Name(tuple(canonical(t) for t in tokens), abjad, tokens)
+
+
+@lru_cache(maxsize=65536)
+def _spelled(name: str) -> tuple[tuple[str, ...], bool]:
+    """The words of `name` in Latin letters, lower case, and whether it was written without
+    vowels (Arabic, Hebrew, Syriac)."""
+    from .names import visible_text, words
+
+    if name.isascii():
+        return tuple(words(name)), False
+    text = visible_text(name)
+    from anyascii import anyascii
+
+    abjad = any(unicodedata.name(ch, "").startswith(_ABJAD) for ch in text if ch.isalpha())
+    return tuple(words(anyascii(text))), abjad
 
 
 def index_keys(name: str) -> str:
@@ -138,9 +146,8 @@ def index_keys(name: str) -> str:
     full-text index: per word its canonical spelling (`w…`) and consonants (`c…`), the same for
     each pair of adjacent words written as one ("AL AKHRAS" / "ALAKHRAS"), and for long words their
     first and last four letters (`a…`, `z…`: a typo leaves one of them whole)."""
-    keys: list[str] = []
-    for form in {match_tokens(name, True), match_tokens(name, False)}:
-        keys += _word_keys(form.words)
+    whole, stripped = match_tokens(name, False).words, match_tokens(name, True).words
+    keys = _word_keys(whole) if whole == stripped else _word_keys(whole) + _word_keys(stripped)
     return " ".join(dict.fromkeys(keys))
 
 
@@ -154,17 +161,17 @@ def query_keys(name: Name) -> list[str]:
 
 def _word_keys(words: tuple[str, ...]) -> list[str]:
     keys = []
-    units = list(words) + [a + b for a, b in zip(words, words[1:])]
-    for word in units:
-        if not word.isalnum():
-            continue
-        keys.append("w" + word)
-        cons = consonants(word)
-        if cons:
-            keys.append("c" + cons)
-        if len(word) >= 7:
-            keys += ("a" + word[:4], "z" + word[-4:])
+    for word in (*words, *(a + b for a, b in zip(words, words[1:]))):
+        if word.isalnum():
+            keys += _keys_of_word(word)
     return keys
+
+
+@lru_cache(maxsize=65536)
+def _keys_of_word(word: str) -> tuple[str, ...]:
+    cons = consonants(word)
+    keys = ("w" + word, "c" + cons) if cons else ("w" + word,)
+    return keys + ("a" + word[:4], "z" + word[-4:]) if len(word) >= 7 else keys
 
 
 @lru_cache(maxsize=1)
