@@ -171,7 +171,7 @@ def timeline_as_table(timeline, out: Output) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from .timeline import details, heading, lag_text, what, who
+    from .timeline import details, heading, lag_text, what, where, who
 
     screen = console(out)
     screen.print(Text(heading(timeline), style="bold"))
@@ -217,8 +217,8 @@ def timeline_as_table(timeline, out: Output) -> None:
         else:
             rows.append([
                 Text(visible(item["date"])), Text(lag_text(item, " d")),
-                Text(visible(item.get("country") or "")),
-                Text(indent + visible(who(item))),
+                Text(visible(where(item))),
+                Text(indent + visible(who(item)), style="blue" if item["type"] == "listing" else ""),
                 Text(visible(what(item)), style=_STANCE_STYLES.get(item.get("stance") or "", "")),
                 Text(visible(details(item), keep_newlines=True), style="italic" if item.get("quote") else ""),
             ])  # fmt: skip
