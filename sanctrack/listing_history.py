@@ -337,7 +337,7 @@ def lag_report(store, jurisdiction: str | None = None, authority: str | None = N
         key = (row["jurisdiction"], row["authority"])
         group = groups.setdefault(key, {
             "jurisdiction": row["jurisdiction"], "authority": row["authority"], "pairs": 0,
-            "dated": 0, "undated": 0, "listed_before": 0, "not_listed": [], "lags": [],
+            "dated": 0, "undated": 0, "listed_before": 0, "not_listed": [], "lags": [], "other": [],
         })  # fmt: skip
         by_entity: dict[str, list[dict]] = {}
         for link in links.get(row["id"], []):
@@ -352,10 +352,15 @@ def lag_report(store, jurisdiction: str | None = None, authority: str | None = N
                                       "entity_id": target["entity_id"], "source": dated[0]["source"],
                                       "listing": dated[0]["listing"], "listed_on": dated[0]["listed_on"],
                                       "lag_days": dated[0]["lag_days"]})  # fmt: skip
-            elif any(l["status"] == "listed" for l in mine):
-                group["undated"] += 1
-            elif any(l["status"] == "listed_before" for l in mine):
-                group["listed_before"] += 1
+            elif any(l["status"] in ("listed", "listed_before") for l in mine):
+                link = next(l for l in mine if l["status"] in ("listed", "listed_before"))
+                status = "undated" if link["status"] == "listed" else "listed_before"
+                group[status] += 1
+                group["other"].append({
+                    "event_id": row["id"], "date": row["date"], "name": target["name"], "status": status,
+                    "source": link["source"], "listing": link["listing"], "listed_on": link["listed_on"],
+                    "lag_days": None, "text": link["text"],
+                })  # fmt: skip
             else:
                 group["not_listed"].append({
                     "event_id": row["id"], "date": row["date"], "name": target["name"],

@@ -620,7 +620,7 @@ def _items(
             timeline_fields["follows"] = (
                 _follows(row, naming, firsts, relevant, list_firsts) if node.id in first_events else []
             )
-            timeline_fields["listings"] = links.get(node.id, [])
+            timeline_fields["list_links"] = links.get(node.id, [])
             if not show_events:
                 pass
             elif encoded:

@@ -16,7 +16,7 @@ CSV_COLUMNS = (
     "type", "id", "date", "depth", "lag_days", "event_id", "answers", "via", "jurisdiction",
     "authority", "action", "program", "targets", "actor", "speaker", "country", "kind", "stance",
     "quote", "summary", "in_response_to", "counter_event_id", "follows", "sources", "tags",
-    "change", "source", "list_id", "name", "date_from", "snapshot", "text", "listings",
+    "change", "source", "list_id", "name", "date_from", "snapshot", "text", "list_links",
 )  # fmt: skip
 
 
@@ -54,7 +54,7 @@ def details(item: dict) -> str:
         return (f"{item['name']}: " if item.get("name") else "") + item["text"]
     if item["type"] == "event":
         text = "; ".join(target_text(t) for t in item.get("targets", []))
-        links = "; ".join(link["text"] for link in item.get("listings") or [])
+        links = "; ".join(link["text"] for link in item.get("list_links") or [])
         return text + (f" — {links}" if links else "")
     if item.get("quote"):
         return f"“{item['quote']}”"
@@ -110,7 +110,7 @@ def flat_row(item: dict) -> dict:
     row = dict(item)
     row["targets"] = [t["name"] for t in item.get("targets", [])]
     row["follows"] = [f"{follow['text']}: {follow['name']}" for follow in item.get("follows", [])]
-    row["listings"] = [link["text"] for link in item.get("listings") or []]
+    row["list_links"] = [link["text"] for link in item.get("list_links") or []]
     return row
 
 
