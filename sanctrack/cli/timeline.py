@@ -65,7 +65,7 @@ def timeline(
     ] = False,
     kind: Annotated[
         Optional[str],
-        typer.Option("--kind", "-k", metavar="KINDS", show_default=False,
+        typer.Option("--kind", "-k", metavar="KINDS", show_default=False, autocompletion=completion.timeline_kinds,
                      help="What to show, comma-separated: event, response, listing (default: all three)."),
     ] = None,
     db: DbOption = None,
@@ -182,6 +182,7 @@ def lag(
     ctx: typer.Context,
     jurisdiction: Annotated[
         Optional[str], typer.Option("--jurisdiction", "-j", metavar="CODE", show_default=False,
+                                    autocompletion=completion.jurisdictions,
                                     help="Only this jurisdiction's designations (US, GB or UK, EU, UN…).")
     ] = None,
     authority: Annotated[
