@@ -273,7 +273,17 @@ def show_event(store: Store, event_id: str) -> dict:
         {"id": e["id"], "date": e["date"], "authority": e["authority"], "action": e["action"]}
         for e in store.events_in_response_to(event_id)
     ]
+    record["list_links"] = _event_listings(store, row, record["targets"])
     return record
+
+
+def _event_listings(store: Store, row: dict, targets: list[dict]) -> list[dict]:
+    """The listings that carry out a designation, with their lag (listing_history.link_event)."""
+    if row.get("action") != "designation" or not store.lists.snapshots():
+        return []
+    from .listing_history import links_for_events
+
+    return links_for_events(store, [row], {row["id"]: targets}).get(row["id"], [])
 
 
 def show_response(store: Store, response_id: str) -> dict:
@@ -316,7 +326,17 @@ def show_entity(store: Store, entity_id: str) -> dict:
         "names": names,
         "events": events,
         "listings": listings_with_since(store.lists.listings_of_entities([entity_id])),
+        "list_history": _list_history(store, entity_id),
     }
+
+
+def _list_history(store: Store, entity_id: str) -> list[dict]:
+    """Per list, the entity's designation, amendments and delisting, with dates and their origin."""
+    from .listing_history import entity_history
+
+    keep = ("date", "change", "date_from", "source", "jurisdiction", "list_id", "id", "name",
+            "snapshot", "previous_snapshot", "changes", "text")  # fmt: skip
+    return [{k: item[k] for k in keep} for item in entity_history(store, [entity_id])]
 
 
 def listings_with_since(rows: list[dict]) -> list[dict]:

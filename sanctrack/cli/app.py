@@ -35,6 +35,7 @@ COMMANDS = {
     "search": "lookup",
     "check": "lookup",
     "timeline": "timeline",
+    "lag": "timeline",
     "diff": "diff",
     # official lists
     "sources": "lists",

@@ -101,6 +101,11 @@ def timeline_formats() -> list[str]:
     return list(TIMELINE_FORMATS)
 
 
+def timeline_kinds() -> list[str]:
+    """What `timeline --kind` selects (timeline.KINDS)."""
+    return ["event", "response", "listing"]
+
+
 def export_formats() -> list[str]:
     from ..ownformat import OWN_FORMATS
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable, Sequence, TextIO
 
 from .reports import (
-    ANSWERED_EVENT_COLUMNS, COUNTER_EVENT_COLUMNS, LISTING_COLUMNS, RECORD_NESTED, RESPONSE_COLUMNS,
+    ANSWERED_EVENT_COLUMNS, COUNTER_EVENT_COLUMNS, LIST_HISTORY_COLUMNS, LIST_LINK_COLUMNS, LISTING_COLUMNS, RECORD_NESTED, RESPONSE_COLUMNS,
     shown_listing,
 )  # fmt: skip
 from .cells import cell
@@ -52,6 +52,10 @@ def record_lines(record: dict) -> list[str]:
         lines.append(nested("event", event, ("id", "date", "jurisdiction", "authority", "action", "named_as")))
     for listing in record.get("listings", []):
         lines.append(nested("listing", shown_listing(listing), LISTING_COLUMNS))
+    for change in record.get("list_history", []):
+        lines.append(nested("list_history", change, LIST_HISTORY_COLUMNS))
+    for link in record.get("list_links", []):
+        lines.append(nested("list_link", link, LIST_LINK_COLUMNS))
     for counter in record.get("counter_events", []):
         lines.append(nested("counter_event", counter, COUNTER_EVENT_COLUMNS))
     for response in record.get("responses", []):

@@ -23,8 +23,11 @@ class Rows:
 
 # Fields of a record drawn as lists or blocks of their own rather than as `key value` lines.
 RECORD_NESTED = frozenset(
-    {"type", "targets", "responses", "event", "events", "names", "counter_events", "listings"}
+    {"type", "targets", "responses", "event", "events", "names", "counter_events", "listings",
+     "list_history", "list_links"}
 )
+LIST_HISTORY_COLUMNS = ("date", "change", "date_from", "source", "list_id", "text")
+LIST_LINK_COLUMNS = ("source", "status", "listing", "listed_on", "first_seen_in", "lag_days", "text")
 TARGET_COLUMNS = ("name", "aliases", "kind", "country", "entity_id")
 EVENT_COLUMNS = ("id", "date", "jurisdiction", "authority", "action", "program", "named_as")
 LISTING_COLUMNS = ("id", "source", "published", "name", "programs", "since")

@@ -11,7 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Any, Sequence
 
 from .reports import (
-    ANSWERED_EVENT_COLUMNS, COUNTER_EVENT_COLUMNS, EVENT_COLUMNS, LISTING_COLUMNS, RECORD_NESTED,
+    ANSWERED_EVENT_COLUMNS, COUNTER_EVENT_COLUMNS, LIST_HISTORY_COLUMNS, LIST_LINK_COLUMNS, EVENT_COLUMNS, LISTING_COLUMNS, RECORD_NESTED,
     TARGET_COLUMNS, Rows, shown_listing,
 )  # fmt: skip
 from .cells import cell
@@ -121,6 +121,10 @@ def record_as_table(record: dict, out: Output) -> None:
         parts.append(_subtable("events", EVENT_COLUMNS, record["events"]))
     if record.get("listings"):
         parts.append(_subtable("listings", LISTING_COLUMNS, [shown_listing(l) for l in record["listings"]]))
+    if record.get("list_history"):
+        parts.append(_subtable("list history", LIST_HISTORY_COLUMNS, record["list_history"]))
+    if record.get("list_links"):
+        parts.append(_subtable("carried out on the lists", LIST_LINK_COLUMNS, record["list_links"]))
     if record.get("counter_events"):
         parts.append(_subtable("counter-measures", COUNTER_EVENT_COLUMNS, record["counter_events"]))
     if record.get("type") == "event":
@@ -171,7 +175,7 @@ def timeline_as_table(timeline, out: Output) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from .timeline import details, heading, lag_text, what, who
+    from .timeline import details, heading, lag_text, what, where, who
 
     screen = console(out)
     screen.print(Text(heading(timeline), style="bold"))
@@ -217,8 +221,8 @@ def timeline_as_table(timeline, out: Output) -> None:
         else:
             rows.append([
                 Text(visible(item["date"])), Text(lag_text(item, " d")),
-                Text(visible(item.get("country") or "")),
-                Text(indent + visible(who(item))),
+                Text(visible(where(item))),
+                Text(indent + visible(who(item)), style="blue" if item["type"] == "listing" else ""),
                 Text(visible(what(item)), style=_STANCE_STYLES.get(item.get("stance") or "", "")),
                 Text(visible(details(item), keep_newlines=True), style="italic" if item.get("quote") else ""),
             ])  # fmt: skip

@@ -109,3 +109,89 @@ class ListQueries:
             "SELECT source, id FROM snapshots ORDER BY source, published, rowid"
         ).fetchall()
         return dict(rows)
+
+    # -- list history (issue 18): how listings came, changed and went, snapshot after snapshot ----
+    # The timeline, `show` and `lag` read listings' history only through these methods, so that
+    # the way snapshots are stored can change beneath them.
+
+    def listing_keys_of_entities(self, entity_ids: list[str]) -> list[tuple[str, str]]:
+        """(source, list_id) of every listing, in any snapshot, linked to one of the entities."""
+        if not entity_ids:
+            return []
+        marks = ", ".join("?" for _ in entity_ids)
+        return self.conn.execute(
+            "SELECT DISTINCT s.source, l.list_id FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
+            f"WHERE l.entity_id IN ({marks}) ORDER BY s.source, l.list_id",
+            entity_ids,
+        ).fetchall()
+
+    def listing_versions(self, source: str, list_ids: list[str]) -> list[dict]:
+        """Every stored version of the listings `list_ids` of `source`: the listing's fields with
+        `snapshot_id`, `published` and `digest`, by list id, then oldest snapshot first."""
+        found: list[dict] = []
+        for start in range(0, len(list_ids), 500):
+            chunk = list_ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            found += decoded_rows(
+                self.conn,
+                "SELECT l.*, s.published, s.source FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
+                f"WHERE s.source = ? AND l.list_id IN ({marks}) ORDER BY l.list_id, s.published, s.rowid",
+                [source, *chunk],
+            )
+        return found
+
+    def snapshot_changes(self, old_id: str | None, new_id: str) -> Iterable[tuple[str, dict, dict | None]]:
+        """What changed from snapshot `old_id` to `new_id` (of one source; None: the first
+        snapshot, where every listing is new): (`added`, listing, None), (`removed`, old
+        listing, None) and (`changed`, new listing, old listing), each a whole listing."""
+        if old_id is None:
+            for row in self.listings_of(new_id):
+                yield "added", row, None
+            return
+        cur = self.conn.execute(
+            "SELECT n.* FROM listings n WHERE n.snapshot_id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM listings o WHERE o.snapshot_id = ? AND o.list_id = n.list_id) ORDER BY n.rowid",
+            (new_id, old_id),
+        )
+        for row in _decoded(cur):
+            yield "added", row, None
+        cur = self.conn.execute(
+            "SELECT o.* FROM listings o WHERE o.snapshot_id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM listings n WHERE n.snapshot_id = ? AND n.list_id = o.list_id) ORDER BY o.rowid",
+            (old_id, new_id),
+        )
+        for row in _decoded(cur):
+            yield "removed", row, None
+        cur = self.conn.execute(
+            "SELECT n.list_id FROM listings n JOIN listings o ON o.snapshot_id = ? AND o.list_id = n.list_id "
+            "WHERE n.snapshot_id = ? AND o.digest <> n.digest ORDER BY n.rowid",
+            (old_id, new_id),
+        )
+        for (list_id,) in cur.fetchall():
+            new, old = self.listing(new_id, list_id), self.listing(old_id, list_id)
+            if new is not None and old is not None:
+                yield "changed", new, old
+
+    def snapshot_change_counts(self, old_id: str | None, new_id: str) -> dict[str, int]:
+        """How many listings `snapshot_changes` would give of each kind, without reading them."""
+        if old_id is None:
+            (count,) = self.conn.execute(
+                "SELECT count(*) FROM listings WHERE snapshot_id = ?", (new_id,)
+            ).fetchone()
+            return {"added": count, "removed": 0, "changed": 0}
+        added, removed, changed = self.conn.execute(
+            "SELECT (SELECT count(*) FROM listings n WHERE n.snapshot_id = :new AND NOT EXISTS "
+            " (SELECT 1 FROM listings o WHERE o.snapshot_id = :old AND o.list_id = n.list_id)), "
+            "(SELECT count(*) FROM listings o WHERE o.snapshot_id = :old AND NOT EXISTS "
+            " (SELECT 1 FROM listings n WHERE n.snapshot_id = :new AND n.list_id = o.list_id)), "
+            "(SELECT count(*) FROM listings n JOIN listings o ON o.snapshot_id = :old "
+            " AND o.list_id = n.list_id WHERE n.snapshot_id = :new AND o.digest <> n.digest)",
+            {"old": old_id, "new": new_id},
+        ).fetchone()
+        return {"added": added, "removed": removed, "changed": changed}
+
+
+def _decoded(cur: sqlite3.Cursor) -> Iterable[dict]:
+    columns = [d[0] for d in cur.description]
+    for row in cur:
+        yield decode(dict(zip(columns, row)))
