@@ -612,17 +612,31 @@ def gen_word_order(party, name, rng):
                 return None
             text = " ".join(options[0])
         return smart_title(text) if rng.random() < 0.6 else text
-    words = name.split()
-    core = [w for w in words if w.upper().strip(",.") not in T.GENERIC_WORDS or w.upper() in ("BANK", "BANCO")]
-    if len(words) < 2:
-        return None
-    for _ in range(20):
-        perm = words[:]
-        rng.shuffle(perm)
-        if perm != words and len(core) >= 1:
-            text = " ".join(perm).replace(",", "")
-            return render_company(text, rng)
-    return None
+    # A company: a Russian-style legal form moved to the other end (OOO X <-> X, OOO), else two
+    # neighbouring words of the name swapped (articles and legal forms stay where they are).
+    upper = name.upper()
+    front = re.match(r"(OOO|OAO|ZAO|PAO|AO|TOO|LLC|JSC|OJSC|CJSC|PJSC) (.+)$", upper)
+    back = re.match(r"(.+?),? (OOO|OAO|ZAO|PAO|AO|TOO|LLC|JSC|OJSC|CJSC|PJSC)$", upper)
+    if front:
+        text = f"{front.group(2)} {front.group(1)}"
+    elif back:
+        text = f"{back.group(2)} {back.group(1)}"
+    else:
+        words = name.replace(",", "").split()
+        movable = [i for i in range(len(words) - 1)
+                   if all(re.fullmatch(r"[A-Z][A-Z'-]+", words[j]) and words[j] not in _FIXED_WORDS
+                          for j in (i, i + 1))]
+        if not movable:
+            return None
+        i = rng.choice(movable)
+        words[i], words[i + 1] = words[i + 1], words[i]
+        text = " ".join(words)
+    return render_company(text, rng)
+
+
+_FIXED_WORDS = {"LOS", "LAS", "LA", "EL", "DE", "DEL", "THE", "OF", "AND", "Y", "E", "FOR", "CO", "LTD",
+                "LIMITED", "COMPANY", "INC", "CORP", "CORPORATION", "LLC", "GMBH", "SA", "LTDA", "SAS",
+                "FZE", "PLC", "SAL", "SARL", "UND", "ET", "DU", "DES"}
 
 
 def gen_case(party, name, rng):
