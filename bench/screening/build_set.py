@@ -230,16 +230,23 @@ def gen_middle_dropped(party, name, rng):
     return render_person(surname, " ".join(kept), rng)
 
 
-def gen_middle_added(party, name, rng):
+def person_parts(party: Party, name: str) -> tuple[str, str, str, bool] | None:
+    """(surname, given names, culture, female?) of a person's listed name, or None."""
     parts = split_person(name)
     if not parts:
         return None
     surname, given = parts
+    return surname, given, culture(party), is_female(party, given)
+
+
+def gen_middle_added(party, name, rng):
+    parts = person_parts(party, name)
+    if not parts:
+        return None
+    surname, given, kind, female = parts
     words = given.split()
     if len(words) != 1 or not re.fullmatch(r"[A-Za-z'-]+", words[0]):
         return None
-    kind = culture(party)
-    female = is_female(party, given)
     if kind == "russian":
         added = rng.choice(T.PATRONYMICS)[1 if female else 0]
     elif kind in ("chinese", "korean"):
@@ -820,12 +827,10 @@ def _russian_surname(surname: str, female: bool) -> str:
 
 
 def gen_surname_other_given(party, name, rng):
-    parts = split_person(name)
+    parts = person_parts(party, name)
     if not parts:
         return None
-    surname, given = parts
-    kind = culture(party)
-    female = is_female(party, given)
+    surname, given, kind, female = parts
     count = 1 if rng.random() < 0.7 or kind == "korean" else 2
     new = _pick_given(kind, female, rng, count)
     if kind == "russian" and count == 2:
@@ -840,12 +845,10 @@ def gen_surname_other_given(party, name, rng):
 
 
 def gen_given_other_surname(party, name, rng):
-    parts = split_person(name)
+    parts = person_parts(party, name)
     if not parts:
         return None
-    surname, given = parts
-    kind = culture(party)
-    female = is_female(party, given)
+    surname, given, kind, female = parts
     new = rng.choice(T.NAMES[kind][2])
     pool = COUNTRY_NAMES.pools(party)[1] if COUNTRY_NAMES else []
     if kind == "english" and pool and not _anglophone(party):
@@ -869,12 +872,22 @@ def gen_common_name(rng):
     return render_person(surname.upper(), " ".join(given), rng)
 
 
+def is_distinctive(word: str) -> bool:
+    """A word of a company's name that tells it apart: not a legal form (nor a word of one:
+    SOCIEDAD ANONIMA DE CAPITAL VARIABLE), not a generic word of business (BANK, TRADING)."""
+    from sdn import LEGAL_FORMS
+
+    bare = word.strip(",.()")
+    return (re.fullmatch(r"[A-Z][A-Z'-]{2,}", bare) is not None
+            and bare not in T.GENERIC_WORDS and bare + "." not in T.GENERIC_WORDS
+            and bare.lower() not in LEGAL_FORMS and bare.lower() + "." not in LEGAL_FORMS)
+
+
 def gen_company_word_swapped(party, name, rng):
     words = name.split()
     if len(words) < 2:
         return None
-    distinctive = [i for i, w in enumerate(words)
-                   if w.upper().strip(",.") not in T.GENERIC_WORDS and re.fullmatch(r"[A-Z][A-Z'-]{2,}", w.strip(",."))]
+    distinctive = [i for i, w in enumerate(words) if is_distinctive(w)]
     if not distinctive or len(words) - 1 < 1:
         return None
     i = rng.choice(distinctive)

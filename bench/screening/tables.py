@@ -290,6 +290,10 @@ GENERIC_WORDS = {
     "TRAVEL", "TOURS", "HOTEL", "RESTAURANT", "AGENCY", "PETROLEUM", "GAS", "POWER", "CO", "CO.",
     "LTD", "LTD.", "LIMITED", "LLC", "S.A.", "C.V.", "INC.", "CORP.", "S.A.S.", "LTDA.", "GMBH",
     "FZE", "OOO", "OAO", "ZAO", "AO", "JSC", "PLC", "SAL", "CIA.", "S.", "R.L.", "C.A.",
+    # words of legal forms written out
+    "SOCIEDAD", "ANONIMA", "CAPITAL", "VARIABLE", "RESPONSABILIDAD", "LIMITADA", "PRIVATE", "PUBLIC",
+    "JOINT", "STOCK", "LIABILITY", "PARTNERSHIP", "INCORPORATED", "ENTERPRISE", "UNITARY", "SARL",
+    "COMPANIA", "COMPANHIA", "EMPRESA", "SOCIETE", "GESELLSCHAFT", "PVT",
 }
 # Distinctive words put in place of a listed company's distinctive word.
 SWAP_WORDS = [
