@@ -84,8 +84,7 @@ def screen_batch(db: str, queries: list[str], args: list[str], env: dict) -> tup
     proc = subprocess.run(argv, input=payload, env=env, cwd=REPO, capture_output=True)
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"`{' '.join(argv[3:])}` exited {proc.returncode}:\n"
-                         f"{proc.stderr.decode('utf-8', 'replace').strip()}\n"
+        raise SystemExit(f"`{' '.join(argv[3:])}` exited {proc.returncode}: {error_line(proc)}\n"
                          "(a sanctrack without `check --file`? run with --per-process)")
     answers = parse_batch_output(proc.stdout.decode("utf-8"))
     if len(answers) != len(queries):
@@ -98,13 +97,20 @@ def screen_batch(db: str, queries: list[str], args: list[str], env: dict) -> tup
     return answers, elapsed
 
 
+def error_line(proc: subprocess.CompletedProcess) -> str:
+    """The `Error: …` line of a failed sanctrack process (else its first line of stderr)."""
+    lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    for line in lines:
+        if line.startswith("Error"):
+            return line
+    return lines[0] if lines else f"exit {proc.returncode}"
+
+
 def _one(db: str, query: str, args: list[str], env: dict) -> dict:
     argv = sanctrack(db, "check", *args, "--", query)
     proc = subprocess.run(argv, env=env, cwd=REPO, capture_output=True)
     if proc.returncode not in (0, 1):
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        return {"query": query, "error": message[-1] if message else f"exit {proc.returncode}",
-                "exit": proc.returncode}
+        return {"query": query, "error": error_line(proc), "exit": proc.returncode}
     answer = json.loads(proc.stdout)
     answer.setdefault("query", query)
     return answer
