@@ -878,9 +878,11 @@ def is_distinctive(word: str) -> bool:
     from sdn import LEGAL_FORMS
 
     bare = word.strip(",.()")
-    return (re.fullmatch(r"[A-Z][A-Z'-]{2,}", bare) is not None
-            and bare not in T.GENERIC_WORDS and bare + "." not in T.GENERIC_WORDS
-            and bare.lower() not in LEGAL_FORMS and bare.lower() + "." not in LEGAL_FORMS)
+    if re.fullmatch(r"[A-Z][A-Z'-]{2,}", bare) is None:
+        return False
+    return not all(part in T.GENERIC_WORDS or part + "." in T.GENERIC_WORDS
+                   or part.lower() in LEGAL_FORMS or part.lower() + "." in LEGAL_FORMS
+                   for part in bare.split("-") if part)  # JOINT-STOCK is two words of a form
 
 
 def gen_company_word_swapped(party, name, rng):

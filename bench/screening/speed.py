@@ -6,7 +6,7 @@
 (a) single lookup: `sanctrack --db STORE check NAME --json`, whole process, against the bare floor
     `python -c "import sqlite3; c=sqlite3.connect(STORE); c.execute(...).fetchall()"`, medians of
     --runs interleaved runs; limit 5x. On the SDN 2021 store, and with --event-store also on the
-    200,000-event store of bench/run.py (imported from $TMPDIR/bench.jsonl when missing, with
+    200,000-event store of bench/run.py (imported from --event-data when missing, with
     "HIH Group Holdings" as the name, as run.py checks it).
 (b) batch: --batch names (seeded: queries of sdn2021_set.jsonl, half of them changed once more by a
     typo, a case change or a word swap) through ONE `sanctrack check --file NAMES --json` process,
@@ -100,7 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sdn", default=DEFAULT_SDN)
     parser.add_argument("--store", help="SDN 2021 store (imported when missing; default: a fresh one)")
     parser.add_argument("--event-store", help="also time a single check on this 200,000-event store "
-                                              "(imported from $TMPDIR/bench.jsonl when missing)")
+                                              "(imported from --event-data when missing)")
+    parser.add_argument("--event-data", default=os.path.join(tempfile.gettempdir(), "bench.jsonl"),
+                        help="bench/generate.py output for --event-store (made when missing; "
+                             "default $TMPDIR/bench.jsonl)")
     parser.add_argument("--name", default="Oleg Deripaska", help="the single lookup on the SDN store")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--batch", type=int, default=10000)
@@ -123,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         verdicts.append(measure_single(f"check {args.name!r} (SDN 2021)", db, args.name, extra,
                                        args.runs, env))
         if args.event_store:
-            ensure_store(args.event_store, os.path.join(tempfile.gettempdir(), "bench.jsonl"), env)
+            ensure_store(args.event_store, args.event_data, env)
             verdicts.append(measure_single("check 'HIH Group Holdings' (200k events)", args.event_store,
                                            "HIH Group Holdings", extra, args.runs, env))
 
