@@ -3,7 +3,8 @@ of variant and false alarms per class of unlisted name.
 
     python bench/screening/evaluate.py [--set FILE] [--store DB] [--per-process [--jobs N]]
         [--threshold N] [--sweep 70,75,80,85,90 [--rerun]] [--extra-args=--fuzzy]
-        [--show-misses] [--out results.json]
+        [--per-class N] [--show-misses] [--out results.json]
+    python bench/screening/evaluate.py --answers results.json [--sweep 90,95] [--show-misses]
 
 The store holds the full July 2021 SDN set, imported with `--published 2021-07-15` (a fresh one in a
 temporary folder each run unless --store names one, which is created when missing and reused when
@@ -282,26 +283,46 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --sweep: run check once per cut-off (--threshold N) instead of "
                              "cutting one run's scores")
     parser.add_argument("--extra-args", default="", help="more check options, e.g. --extra-args=--fuzzy")
+    parser.add_argument("--answers", help="re-score the answers saved in this results file (--out of an "
+                                          "earlier run) instead of screening; with --sweep, at other cut-offs")
     parser.add_argument("--per-class", type=int, help="only the first N queries of each class (a quick pass)")
     parser.add_argument("--show-misses", action="store_true", help="list misses and false alarms")
     parser.add_argument("--out", default=os.path.join(tempfile.gettempdir(), "screening-results.json"),
                         help="JSON results (default: $TMPDIR/screening-results.json)")
     args = parser.parse_args(argv)
 
-    with open(args.set, encoding="utf-8") as stream:
-        records = [json.loads(line) for line in stream if line.strip()]
+    saved = saved_answers = None
+    if args.answers:
+        with open(args.answers, encoding="utf-8") as stream:
+            saved = json.load(stream)
+        records = [{key: a.get(key) for key in ("query", "class", "listed", "ent_num", "source_name")}
+                   for a in saved["answers"]]
+        saved_answers = [{k: v for k, v in a.items() if k != "error" or v is not None}
+                         for a in saved["answers"]]
+    else:
+        with open(args.set, encoding="utf-8") as stream:
+            records = [json.loads(line) for line in stream if line.strip()]
     if args.per_class:
         taken: dict[str, int] = {}
         kept = []
-        for record in records:
+        for i, record in enumerate(records):
             taken[record["class"]] = taken.get(record["class"], 0) + 1
             if taken[record["class"]] <= args.per_class:
-                kept.append(record)
-        records = kept
+                kept.append(i)
+        records = [records[i] for i in kept]
+        if saved_answers is not None:
+            saved_answers = [saved_answers[i] for i in kept]
     queries = [r["query"] for r in records]
     extra = shlex.split(args.extra_args)
     cutoffs = [float(c) for c in args.sweep.split(",")] if args.sweep else []
     env = bench_env()
+
+    if saved is not None:
+        threshold = saved["runs"][0]["threshold"]
+        runs = [("saved", None, threshold, saved_answers, 0.0)]
+        runs += [(f">= {c:g}", c, threshold, saved_answers, 0.0) for c in cutoffs
+                 if threshold is None or c > threshold]
+        return print_report(args, records, runs, f"saved answers ({saved['mode']})", saved["check_args"])
 
     workdir = None
     if args.store:
@@ -338,9 +359,15 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
     mode = "per-process" if args.per_process else "check --file -"
+    return print_report(args, records, runs, mode, check_args(args.threshold, extra))
+
+
+def print_report(args, records: list[dict], runs: list[tuple], mode: str, cargs: list[str]) -> int:
+    """Print the table (and misses), write the JSON results."""
     summaries = [(label, summarise(records, answers, cutoff)) for label, cutoff, _, answers, _ in runs]
-    command = " ".join(["check", *check_args(args.threshold, extra)])
-    print(f"{len(records)} queries from {os.path.relpath(args.set)} ({summaries[0][1]['listed_n']} listed, "
+    command = " ".join(["check", *cargs])
+    source = os.path.relpath(args.answers or args.set)
+    print(f"{len(records)} queries from {source} ({summaries[0][1]['listed_n']} listed, "
           f"{summaries[0][1]['not_listed_n']} not), {mode}, `{command}`; "
           + ", ".join(f"{label}: {seconds:.1f} s" for label, _, _, _, seconds in runs if seconds))
     print_table(summaries)
@@ -354,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "set": os.path.abspath(args.set),
         "mode": mode,
-        "check_args": check_args(args.threshold, extra),
+        "check_args": cargs,
         "runs": [
             {"label": label, "cutoff": cutoff, "threshold": threshold, "seconds": seconds,
              "summary": summarise(records, answers, cutoff)}
@@ -362,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         ],
         "answers": [
             {"query": r["query"], "class": r["class"], "listed": r["listed"], "ent_num": r["ent_num"],
+             "source_name": r.get("source_name"),
              "matches": [{"listing": m.get("listing"), "score": m.get("score"), "match": m.get("match"),
                           "name": m.get("matched_name") or m.get("name")}
                          for m in (a.get("matches") or [])],
