@@ -367,9 +367,9 @@ def print_report(args, records: list[dict], runs: list[tuple], mode: str, cargs:
     summaries = [(label, summarise(records, answers, cutoff)) for label, cutoff, _, answers, _ in runs]
     command = " ".join(["check", *cargs])
     source = os.path.relpath(args.answers or args.set)
+    times = ", ".join(f"{label}: {seconds:.1f} s" for label, _, _, _, seconds in runs if seconds)
     print(f"{len(records)} queries from {source} ({summaries[0][1]['listed_n']} listed, "
-          f"{summaries[0][1]['not_listed_n']} not), {mode}, `{command}`; "
-          + ", ".join(f"{label}: {seconds:.1f} s" for label, _, _, _, seconds in runs if seconds))
+          f"{summaries[0][1]['not_listed_n']} not), {mode}, `{command}`" + (f"; {times}" if times else ""))
     print_table(summaries)
     for label, summary in summaries:
         print(f"{label:>10}: recall {pct(summary['recall'])} (any match {pct(summary['any_match_rate'])}), "
