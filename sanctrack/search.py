@@ -178,9 +178,12 @@ def _response_hit(row: dict, snippet: str | None) -> dict:
 def _listing_hit(row: dict) -> dict:
     return {
         "type": "listing", "id": f"{row['snapshot_id']}/{row['list_id']}",
-        "date": row["listed_on"] or row["published"], "title": row["name"],
+        # The list's own listing date; a snapshot's publication is no listing date (issue 15):
+        # without one the hit says since which snapshot the entry is known to be listed.
+        "date": row["listed_on"], "title": row["name"],
         "snippet": _short("; ".join(row["programs"] + row["aliases"])),
         "source": row["source"], "entity_id": row["entity_id"], "kind": row["kind"],
+        "first_seen": None if row["listed_on"] else row["published"],
     }  # fmt: skip
 
 

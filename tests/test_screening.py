@@ -245,3 +245,12 @@ def test_a_store_of_schema_5_gains_screening_keys(tmp_path, cli):
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] >= 6
     assert conn.execute("SELECT count(*) FROM entity_names WHERE match_keys = ''").fetchone()[0] == 0
+
+
+def test_a_listing_hit_without_a_list_date_has_no_date_but_first_seen(cli):
+    from pathlib import Path
+
+    pair = Path(__file__).resolve().parents[1] / "fixtures" / "lists" / "ofac_sdn_csv_diffpair"
+    cli("import", str(pair / "2024-04-04"), "--published", "2024-04-04")
+    [hit] = [h for h in cli.json("search", "Stankovic", "--type", "listing")]
+    assert hit["date"] is None and hit["first_seen"] == "2024-04-04"
