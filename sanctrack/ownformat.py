@@ -124,6 +124,10 @@ def read_json(name: str, stream: IO[bytes]) -> Iterator[tuple[str, dict]]:
 
 
 def read_csv(name: str, stream: IO[bytes]) -> Iterator[tuple[str, dict]]:
+    """Records of sanctrack's CSV: text cells escaped as every CSV of sanctrack's is
+    (`render.csv.escape_cell`, undone here), list fields as JSON."""
+    from .render.csv import unescape_cell
+
     # csv reads decoded lines: each bounded in length before it is decoded.
     text = (line.decode("utf-8-sig") if n == 1 else line.decode("utf-8")
             for n, line in enumerate(bounded_lines(stream, name), start=1))
@@ -139,6 +143,8 @@ def read_csv(name: str, stream: IO[bytes]) -> Iterator[tuple[str, dict]]:
                     continue
                 if column in CSV_JSON_COLUMNS:
                     cell = _loads(cell, f"{name}: {where}: {column}")
+                else:
+                    cell = unescape_cell(cell)
                 record[column] = cell
             if record:
                 yield where, record
@@ -173,7 +179,7 @@ def read_records(name: str, fmt: str | None) -> tuple[str, Iterator[tuple[str, d
 
 def write_records(records: Iterable[dict], fmt: str, stream: IO[str]) -> int:
     """Write records in one of the own formats; returns how many were written."""
-    from .render.json import write_array, write_lines
+    from .render.json import line, write_array, write_lines
 
     count = 0
 
@@ -188,12 +194,17 @@ def write_records(records: Iterable[dict], fmt: str, stream: IO[str]) -> int:
     elif fmt == "jsonl":
         write_lines(counted(), stream)
     elif fmt == "csv":
+        # Cells as every CSV of sanctrack's (render.csv.escape_cell); list fields as JSON text,
+        # whose control characters `line` writes as \uXXXX (and which never starts a formula).
+        from .render.csv import escape_cell
+
         writer = csv.DictWriter(stream, CSV_COLUMNS, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
         for record in counted():
             writer.writerow(
                 {
-                    key: json.dumps(value, ensure_ascii=False) if key in CSV_JSON_COLUMNS else value
+                    key: line(value) if key in CSV_JSON_COLUMNS
+                    else value if value is None else escape_cell(str(value))
                     for key, value in record.items()
                 }
             )

