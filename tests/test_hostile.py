@@ -10,11 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
+import time
 import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from conftest import SEED, run_process
 
 # Stored names as an attacker writes them: SGR colour, OSC 52 (a clipboard write), an OSC 8 link,
 # OSC 0 (the window title), BEL, BS; and a reason of DEL, NEL, C1 CSI/ST/OSC, RLO, U+2028/U+2029.
@@ -158,3 +163,103 @@ def test_completion_descriptions_and_values_are_escaped(cli, tmp_path):
         assert not [c for c in _invisible(out) if c not in "\n\t"], (shell, out)
         if shell != "bash":
             assert "\\x1b]8;;" in out
+
+
+# -- files and the store ----------------------------------------------------------------------------
+
+
+def _special_files(tmp_path):
+    """Paths in tmp_path that are not regular files: a FIFO, a symbolic link to a file, a dangling
+    link, a character device (as root: `mknod mynull c 1 3`, the null device)."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    target = tmp_path / "target.json"
+    target.write_text("keep me\n")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "nowhere.json")
+    paths = {"fifo": fifo, "link": link, "dangling": dangling}
+    try:
+        os.mknod(tmp_path / "mynull", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        paths["device"] = tmp_path / "mynull"
+    except PermissionError:
+        pass  # not root: the character device is left out
+    return paths
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["search", "evil", "--format", "json"], ["timeline", "--format", "svg"], ["export"],
+     ["export", "--format", "csv"], ["log", "--format", "csv"], ["show", "EVENT"]],
+)
+def test_output_refuses_anything_but_a_regular_file_or_a_new_path(cli, hostile, tmp_path, argv):
+    argv = [hostile[0]["id"] if a == "EVENT" else a for a in argv]
+    paths = _special_files(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for kind, path in paths.items():
+        result = cli(*argv, "-o", str(path), code=2)
+        assert result.stderr.startswith(f"Error: cannot write {path}: it is a"), result.stderr
+        assert "not a regular file" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no temporary file left beside
+    assert (tmp_path / "target.json").read_text() == "keep me\n"
+    assert os.path.islink(paths["link"]) and stat.S_ISFIFO(os.lstat(paths["fifo"]).st_mode)
+    if "device" in paths:
+        assert stat.S_ISCHR(os.lstat(paths["device"]).st_mode)
+
+
+def test_output_to_proc_self_fd_is_refused(cli, hostile):
+    result = cli("search", "evil", "--format", "json", "-o", "/proc/self/fd/1", code=2)
+    assert "it is a symbolic link" in result.stderr and result.stdout == ""
+
+
+def test_output_to_a_regular_file_and_a_new_path_still_works(cli, hostile, tmp_path):
+    existing = tmp_path / "old.json"
+    existing.write_text("old")
+    cli("search", "evil", "-o", str(existing))
+    cli("search", "evil", "-o", str(tmp_path / "new.json"))
+    assert json.loads(existing.read_text()) == json.loads((tmp_path / "new.json").read_text())
+
+
+@pytest.mark.parametrize("argv", [["check", "x"], ["add", "event", "--date", "2025", "--authority", "A",
+                                  "--jurisdiction", "US", "--target", "X"], ["show", "ev-1"], ["log"],
+                                  ["search", "x"], ["import", "IMPORT"]])
+def test_db_refuses_fifos_and_devices_before_opening(tmp_path, argv):
+    paths = _special_files(tmp_path)
+    seed = str(SEED)
+    argv = [seed if a == "IMPORT" else a for a in argv]
+    dev_null_journal = os.path.exists("/dev/null-journal")
+    for kind, path in [("fifo", paths["fifo"]), ("device", paths.get("device")),
+                       ("/dev/null", "/dev/null")]:
+        if path is None:
+            continue
+        started = time.monotonic()
+        result = run_process("--db", str(path), *argv)  # a FIFO opened blocking would hang here
+        assert time.monotonic() - started < 60
+        err = result.stderr.decode()
+        assert result.returncode == 3, (kind, err)
+        assert err.startswith(f"Error: {path} is a ") and "not a sanctrack store" in err, err
+        assert len(err.strip().splitlines()) == 2  # the error and its hint
+    assert os.path.exists("/dev/null-journal") == dev_null_journal
+    assert not [p for p in tmp_path.iterdir() if "-journal" in p.name or "-wal" in p.name]
+
+
+def test_db_through_a_symlink_to_a_device_is_refused(cli, tmp_path):
+    link = tmp_path / "store-link.db"
+    link.symlink_to("/dev/null")
+    result = cli("--db", str(link), "check", "x", code=3)
+    assert "is a character device, not a sanctrack store" in result.stderr
+
+
+@pytest.mark.parametrize("name,fmt", [("out.csv", "csv"), ("out.jsonl", "jsonl"), ("out.ndjson", "jsonl"),
+                                      ("out.json", "json"), ("out", "json")])
+def test_export_output_extension_names_the_format(cli, hostile, tmp_path, name, fmt):
+    target = tmp_path / name
+    cli("export", "-o", str(target))
+    assert target.read_text() == cli("export", "--format", fmt).stdout
+
+
+def test_export_refuses_an_extension_naming_a_format_it_does_not_write(cli, hostile, tmp_path):
+    result = cli("export", "-o", str(tmp_path / "out.tsv"), code=2)
+    assert result.stderr.startswith("Error: export does not write tsv")
+    assert not (tmp_path / "out.tsv").exists()

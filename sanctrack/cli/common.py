@@ -150,8 +150,9 @@ def writing(ctx: typer.Context, fmt, as_json: bool, no_color: bool, path, allowe
     if path is None or str(path) == "-":
         yield output(ctx, fmt, as_json, no_color, allowed)
         return
-    from ..render.files import atomic_file
+    from ..render.files import atomic_file, check_output_path
 
+    check_output_path(path)  # a device, FIFO or link is refused before its name is looked at
     chosen = "json" if as_json else format_for_path(path, fmt, allowed)
     out = output(ctx, chosen, False, True, allowed)
     with atomic_file(path) as stream:

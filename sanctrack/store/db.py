@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,16 +49,30 @@ def _check_file(path: Path) -> bool:
     The header is read before any connection exists, so no second descriptor is ever opened and
     closed on a database this process holds (that would drop SQLite's POSIX locks).
     """
-    if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a sanctrack store", hint="give --db a file path")
+    # Opened without blocking (a FIFO would block `open` until a writer comes: forever) and
+    # looked at before anything is read: only a regular file can be a store, and SQLite must not
+    # be let near a device (`--db /dev/null` would create /dev/null-journal beside it).
     try:
-        with open(path, "rb") as f:
-            header = f.read(100)
-            size = os.fstat(f.fileno()).st_size
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         return False
+    except IsADirectoryError:
+        raise StoreError(f"{path} is a folder, not a sanctrack store", hint="give --db a file path") from None
     except OSError as err:
         raise StoreError(f"cannot read the store {path}: {err.strerror}") from None
+    with os.fdopen(fd, "rb", buffering=0) as f:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise StoreError(f"{path} is a folder, not a sanctrack store", hint="give --db a file path")
+        if not stat.S_ISREG(info.st_mode):
+            from ..render.files import file_kind
+
+            raise StoreError(
+                f"{path} is {file_kind(info.st_mode)}, not a sanctrack store",
+                hint="point --db or $SANCTRACK_DB at a sanctrack store, or at a new file",
+            )
+        header = f.read(100)
+        size = info.st_size
     if size == 0:
         return False
     if len(header) < 100 or not header.startswith(SQLITE_HEADER):
