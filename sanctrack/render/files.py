@@ -6,17 +6,7 @@ import os
 import stat
 
 from ..errors import UsageError
-
-_KINDS = (
-    (stat.S_ISLNK, "a symbolic link"), (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"),
-)  # fmt: skip
-
-
-def file_kind(mode: int) -> str:
-    """What a file of `mode` is, in words ("a character device")."""
-    return next((words for test, words in _KINDS if test(mode)), "not a regular file")
+from ..paths import file_kind
 
 
 def check_output_path(path) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..errors import StoreError, UnknownIdError
+from ..paths import file_kind
 from . import schema
 from .changes import ChangeLog
 from .diff import DiffQueries
@@ -60,19 +61,19 @@ def _check_file(path: Path) -> bool:
         raise StoreError(f"{path} is a folder, not a sanctrack store", hint="give --db a file path") from None
     except OSError as err:
         raise StoreError(f"cannot read the store {path}: {err.strerror}") from None
-    with os.fdopen(fd, "rb", buffering=0) as f:
+    try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise StoreError(f"{path} is a folder, not a sanctrack store", hint="give --db a file path")
         if not stat.S_ISREG(info.st_mode):
-            from ..render.files import file_kind
-
             raise StoreError(
                 f"{path} is {file_kind(info.st_mode)}, not a sanctrack store",
                 hint="point --db or $SANCTRACK_DB at a sanctrack store, or at a new file",
             )
-        header = f.read(100)
+        header = os.pread(fd, 100, 0)
         size = info.st_size
+    finally:
+        os.close(fd)
     if size == 0:
         return False
     if len(header) < 100 or not header.startswith(SQLITE_HEADER):
