@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import sqlite3
 import stat
 import time
 import unicodedata
@@ -19,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SEED, run_process
+from conftest import SEED, run_process, store_digest
 
 # Stored names as an attacker writes them: SGR colour, OSC 52 (a clipboard write), an OSC 8 link,
 # OSC 0 (the window title), BEL, BS; and a reason of DEL, NEL, C1 CSI/ST/OSC, RLO, U+2028/U+2029.
@@ -223,7 +224,7 @@ def test_output_to_a_regular_file_and_a_new_path_still_works(cli, hostile, tmp_p
 
 @pytest.mark.parametrize("argv", [["check", "x"], ["add", "event", "--date", "2025", "--authority", "A",
                                   "--jurisdiction", "US", "--target", "X"], ["show", "ev-1"], ["log"],
-                                  ["search", "x"], ["import", "IMPORT"]])
+                                  ["search", "x"], ["import", "IMPORT"], ["verify"]])
 def test_db_refuses_fifos_and_devices_before_opening(tmp_path, argv):
     paths = _special_files(tmp_path)
     seed = str(SEED)
@@ -263,3 +264,97 @@ def test_export_refuses_an_extension_naming_a_format_it_does_not_write(cli, host
     result = cli("export", "-o", str(tmp_path / "out.tsv"), code=2)
     assert result.stderr.startswith("Error: export does not write tsv")
     assert not (tmp_path / "out.tsv").exists()
+
+
+# -- damaged stores and `verify` -------------------------------------------------------------------
+
+
+def _page_of(db, name: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return conn.execute("SELECT pageno FROM dbstat WHERE name = ? LIMIT 1", (name,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _flip(db, page: int, find: bytes | None = None, at: int = 0, xor: int = 0x01) -> None:
+    """Flip one byte of `page` of the store: the first byte of `find` on it, else byte `at`."""
+    data = bytearray(db.read_bytes())
+    start = (page - 1) * 4096
+    offset = data[start:start + 4096].find(find) if find else at
+    assert offset >= 0
+    data[start + offset] ^= xor
+    db.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def seeded_store(cli, db):
+    cli("import", str(SEED))
+    return db
+
+
+def test_verify_says_ok_for_a_whole_store(cli, seeded_store):
+    result = cli("verify")
+    assert result.stdout == "ok\n"
+    report = cli.json("verify")
+    assert report["ok"] and report["problems"] == [] and "full-text" in report["checked"]
+    assert not os.path.exists(f"{seeded_store}-verify")
+
+
+def test_a_flipped_byte_in_an_index_is_found_and_check_says_so(cli, seeded_store):
+    # One flipped byte in the index of names: `check` answered "nothing recorded" (exit 1) while
+    # quick_check said ok.
+    _flip(seeded_store, _page_of(seeded_store, "entity_names_key"), b"integrity")
+    quick = sqlite3.connect(seeded_store).execute("PRAGMA quick_check").fetchall()
+    assert quick == [("ok",)]
+    digest = store_digest(seeded_store)
+    result = cli("verify", code=3)
+    lines = result.stdout.splitlines()
+    assert lines and all(line.startswith("pages: ") for line in lines)
+    assert any("missing from index entity_names_key" in line for line in lines)
+    answer = cli("check", "Integrity Technology Group", "--json", code=None)
+    assert "failed its last verify" in answer.stderr
+    assert json.loads(answer.stdout)["store_failed_verify"]["problems"] == len(lines)
+    refused = cli("add", "event", "--date", "2025", "--authority", "A", "--jurisdiction", "US",
+                  "--target", "X", code=3)
+    assert "failed its last verify" in refused.stderr and "will not write" in refused.stderr
+    assert store_digest(seeded_store) == digest
+
+
+def test_a_verify_that_passes_again_clears_the_record(cli, seeded_store, tmp_path):
+    good = seeded_store.read_bytes()
+    _flip(seeded_store, _page_of(seeded_store, "entity_names_key"), b"integrity")
+    cli("verify", code=3)
+    seeded_store.write_bytes(good)  # restored from a backup
+    assert cli("verify").stdout == "ok\n"
+    assert "failed" not in cli("check", "Integrity Technology Group").stderr
+
+
+def test_verify_finds_a_full_text_index_out_of_step_and_broken_links(cli, seeded_store):
+    conn = sqlite3.connect(seeded_store, isolation_level=None)
+    conn.execute("DROP TRIGGER targets_au")
+    conn.execute("UPDATE targets SET name = 'renamed behind the index' WHERE rowid = 1")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("UPDATE responses SET counter_event_id = 'ev-000000000000' WHERE rowid = 1")
+    conn.close()
+    lines = cli("verify", code=3).stdout.splitlines()
+    assert "schema: the trigger targets_au is missing" in lines
+    assert any(line.startswith("full-text: the full-text index of targets") for line in lines)
+    assert any(line.startswith("links: response rs-") and "counter-event ev-000000000000" in line
+               for line in lines)
+    assert all(line.count("\n") == 0 for line in lines)
+
+
+def test_import_into_a_store_with_a_corrupted_page_is_refused_and_writes_nothing(cli, seeded_store, tmp_path):
+    # A wrong count of cells on the page of responses: an import of one new event used to succeed.
+    _flip(seeded_store, _page_of(seeded_store, "responses"), at=4, xor=0x0D)  # 4 cells said to be 9
+    before = seeded_store.read_bytes()  # (a dump cannot read this store)
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps([{"type": "event", "date": "2024-05-01", "authority": "Test authority",
+                                "jurisdiction": "US", "targets": ["Brand New Target Co"]}]))
+    result = run_process("import", str(one))
+    err = result.stderr.decode()
+    assert result.returncode == 3 and err.startswith("Error: the store ") and "is damaged: pages: " in err
+    assert "nothing was written" in err and len(err.splitlines()) == 2
+    assert seeded_store.read_bytes() == before

@@ -42,6 +42,7 @@ COMMANDS = {
     # interchange
     "import": "interchange",
     "export": "interchange",
+    "verify": "verify",
     "browse": "interop",
     "completion": "interop",
     "__complete": "interop",

@@ -121,8 +121,27 @@ def check(
         from .common import settings
 
         day = reference_day(today or settings(ctx).today).isoformat()
-    result = run_check(open_store(ctx, db, lookup=True), name, day, code, fuzzy)
+    store = open_store(ctx, db, lookup=True)
+    result = run_check(store, name, day, code, fuzzy)
+    _note_failed_verify(store, result)
     with writing(ctx, fmt, as_json, no_color, output) as out:
         emit_check(result, out)
     if not result["sanctioned"]:
         raise typer.Exit(int(ExitCode.NOT_FOUND))
+
+
+def _note_failed_verify(store, result: dict) -> None:
+    """A store that failed its last `verify` may hide records (a damaged index): the answer says
+    so, on stderr and as `store_failed_verify` in JSON."""
+    from ..verify import last_failure
+
+    failure = last_failure(store.path)
+    if failure is None:
+        return
+    from ..render import message
+
+    result["store_failed_verify"] = failure
+    message(
+        f"Warning: the store failed its last verify ({failure.get('at')}: {failure.get('first')});"
+        " this answer may miss records. Run 'sanctrack verify'."
+    )

@@ -96,6 +96,16 @@ def _check_file(path: Path) -> bool:
     return True
 
 
+def _schema_objects() -> set[tuple[str, str]]:
+    """(type, name) of every object the schema of this code creates (FTS5's shadow tables too)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        schema.create(conn)
+        return set(conn.execute("SELECT type, name FROM sqlite_master"))
+    finally:
+        conn.close()
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
@@ -239,11 +249,17 @@ class Store:
     @contextmanager
     def change(self, command: str, summary: str) -> Iterator[int]:
         """One write transaction, logged as one change; yields the change id. The first write to a
-        store not created yet creates it."""
+        store not created yet creates it. A store that failed its last `verify` is not written to;
+        an import runs the cheap part of verify before it commits (sanctrack/verify.py)."""
+        from ..verify import check_before_commit, refuse_writes_after_failure
+
+        refuse_writes_after_failure(self.path)
         if not self.on_disk:
             self._create_on_disk()
         with self.log.change(command, summary) as change_id:
             yield change_id
+            if command == "import":
+                check_before_commit(self)
 
     def bulk(self):
         """Within a change: insert many rows and index their text once, at the end
@@ -364,6 +380,87 @@ class Store:
             "AND NOT EXISTS (SELECT 1 FROM events x WHERE x.id = r.counter_event_id) LIMIT 1",
             (change_id, change_id),
         ).fetchall()
+
+    # -- verifying (sanctrack/verify.py) ----------------------------------------------------------
+
+    def integrity_problems(self, full: bool, limit: int = 100) -> list[str]:
+        """SQLite's own check of every page: `integrity_check` (indexes against their tables too)
+        when `full`, else `quick_check` (pages and records only, linear in the file's size)."""
+        pragma = "integrity_check" if full else "quick_check"
+        rows = self.conn.execute(f"PRAGMA {pragma}({int(limit)})").fetchall()
+        # SQLite may pack several problems into one row, after a "*** in database main ***".
+        lines = [line for row in rows for line in str(row[0]).splitlines()]
+        return [line for line in lines if line != "ok" and not line.startswith("*** ")][:limit]
+
+    def full_text_problems(self) -> list[str]:
+        """FTS5's integrity-check of each full-text index against its table. It is a write
+        statement to SQLite (it changes nothing), so it runs in a transaction rolled back."""
+        problems = []
+        for table in schema.FTS_COLUMNS:
+            fts = f"{table}_fts"
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute(f'INSERT INTO "{fts}"("{fts}", rank) VALUES (\'integrity-check\', 1)')
+            except sqlite3.DatabaseError as err:
+                if "readonly" in str(err) or "read-only" in str(err):
+                    raise
+                problems.append(f"the full-text index of {table} does not match the table ({err})")
+            finally:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+        return problems
+
+    # (what must exist, the query of the rows that break the link, the words of a problem)
+    LINKS = (
+        ("responses", "SELECT r.id, r.event_id FROM responses r WHERE NOT EXISTS "
+         "(SELECT 1 FROM events e WHERE e.id = r.event_id)", "response {0} answers event {1}, which does not exist"),
+        ("events", "SELECT e.id, e.in_response_to FROM events e WHERE e.in_response_to IS NOT NULL "
+         "AND NOT EXISTS (SELECT 1 FROM events x WHERE x.id = e.in_response_to)",
+         "event {0} is in response to event {1}, which does not exist"),
+        ("responses", "SELECT r.id, r.counter_event_id FROM responses r WHERE r.counter_event_id IS NOT NULL "
+         "AND NOT EXISTS (SELECT 1 FROM events x WHERE x.id = r.counter_event_id)",
+         "response {0} has counter-event {1}, which does not exist"),
+        ("targets", "SELECT t.event_id, t.position FROM targets t WHERE NOT EXISTS "
+         "(SELECT 1 FROM events e WHERE e.id = t.event_id)", "a target ({1}) of event {0}, which does not exist"),
+        ("targets", "SELECT t.event_id, t.entity_id FROM targets t WHERE NOT EXISTS "
+         "(SELECT 1 FROM entities n WHERE n.id = t.entity_id)", "a target of event {0} names entity {1}, which does not exist"),
+        ("events", "SELECT e.id, '' FROM events e WHERE NOT EXISTS "
+         "(SELECT 1 FROM targets t WHERE t.event_id = e.id)", "event {0} has no target"),
+        ("entity_names", "SELECT n.entity_id, n.name FROM entity_names n WHERE NOT EXISTS "
+         "(SELECT 1 FROM entities e WHERE e.id = n.entity_id)", "the name {1!r} belongs to entity {0}, which does not exist"),
+        ("listings", "SELECT l.snapshot_id, l.list_id FROM listings l WHERE NOT EXISTS "
+         "(SELECT 1 FROM snapshots s WHERE s.id = l.snapshot_id)", "listing {1} belongs to snapshot {0}, which does not exist"),
+        ("listings", "SELECT l.list_id, l.entity_id FROM listings l WHERE NOT EXISTS "
+         "(SELECT 1 FROM entities e WHERE e.id = l.entity_id)", "listing {0} names entity {1}, which does not exist"),
+        ("snapshots", "SELECT s.id, s.listings || ' ≠ ' || (SELECT count(*) FROM listings l WHERE l.snapshot_id = s.id) "
+         "FROM snapshots s WHERE s.listings != (SELECT count(*) FROM listings l WHERE l.snapshot_id = s.id)",
+         "snapshot {0} counts other listings than it holds ({1})"),
+    )  # fmt: skip
+
+    def link_problems(self, limit: int = 100) -> list[str]:
+        """Links between records that lead nowhere (each query uses the tables' indexes)."""
+        problems: list[str] = []
+        for _table, query, words in self.LINKS:
+            for row in self.conn.execute(f"{query} LIMIT ?", (limit,)):
+                problems.append(words.format(*row))
+        return problems[:limit]
+
+    def schema_problems(self) -> list[str]:
+        """The identity and version of the store, and every table, index, view and trigger of the
+        schema in its place."""
+        problems = []
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != schema.APPLICATION_ID:
+            problems.append(f"application id {app_id:#x}, not sanctrack's ({schema.APPLICATION_ID:#x})")
+        version = self._version()
+        if version != schema.SCHEMA_VERSION:
+            problems.append(f"schema version {version}, not {schema.SCHEMA_VERSION}")
+        expected = _schema_objects()
+        present = set(self.conn.execute("SELECT type, name FROM sqlite_master"))
+        for kind, name in sorted(expected - present):
+            if (kind, name) in expected and not name.startswith("sqlite_"):
+                problems.append(f"the {kind} {name} is missing")
+        return problems
 
     def count(self, table: str) -> int:
         return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
