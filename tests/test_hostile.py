@@ -358,3 +358,93 @@ def test_import_into_a_store_with_a_corrupted_page_is_refused_and_writes_nothing
     assert result.returncode == 3 and err.startswith("Error: the store ") and "is damaged: pages: " in err
     assert "nothing was written" in err and len(err.splitlines()) == 2
     assert seeded_store.read_bytes() == before
+
+
+# -- errors that say what happened -----------------------------------------------------------------
+
+
+def _run_limited(*args, fsize: int | None = None, read_only: bool = False):
+    """sanctrack as a process, with a file size limit (`ulimit -f`), or unable to write files it
+    does not have write permission for (as root: without CAP_DAC_OVERRIDE)."""
+    import resource
+    import shutil
+    import subprocess
+    import sys
+
+    prefix = []
+    if read_only and os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: permissions cannot be made to bite")
+        caps = "-dac_override,-dac_read_search"
+        prefix = [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}"]
+
+    def limit():
+        if fsize is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
+    env = dict(os.environ)
+    env.pop("SANCTRACK_DEBUG", None)
+    return subprocess.run(prefix + [sys.executable, "-m", "sanctrack", *args], capture_output=True,
+                          env=env, timeout=120, preexec_fn=limit)
+
+
+def test_a_full_disk_says_so_and_leaves_the_store_as_it_was(cli, seeded_store, tmp_path):
+    big = tmp_path / "big.jsonl"
+    with big.open("w") as f:
+        for n in range(3000):
+            f.write(json.dumps({"type": "event", "date": "2024-01-02", "authority": f"Authority {n}",
+                                "jurisdiction": "US", "targets": [f"Target number {n} " + "x" * 200]}) + "\n")
+    digest = store_digest(seeded_store)
+    result = _run_limited("import", str(big), fsize=seeded_store.stat().st_size + 200_000)
+    err = result.stderr.decode()
+    assert result.returncode == 3, err
+    assert err.startswith("Error: the disk holding the store ") and " is full" in err
+    assert "rollback" not in err and "backup" not in err
+    assert store_digest(seeded_store) == digest
+
+
+def test_a_read_only_store_still_answers_lookups_and_refuses_writes_plainly(cli, seeded_store, tmp_path):
+    digest = store_digest(seeded_store)
+    folder = seeded_store.parent
+    os.chmod(seeded_store, 0o444)
+    os.chmod(folder, 0o555)
+    try:
+        looked_up = _run_limited("check", "Integrity Technology Group", "--json", read_only=True)
+        assert looked_up.returncode == 0, looked_up.stderr
+        assert json.loads(looked_up.stdout)["sanctioned"] is True
+        assert _run_limited("search", "integrity", "--json", read_only=True).returncode == 0
+        for argv in (["add", "event", "--date", "2025", "--authority", "A", "--jurisdiction", "US",
+                      "--target", "X"], ["import", str(SEED)]):
+            result = _run_limited(*argv, read_only=True)
+            err = result.stderr.decode()
+            assert result.returncode == 3, err
+            assert "is read-only" in err and "lookups" in err and "backup" not in err, err
+    finally:
+        os.chmod(folder, 0o755)
+        os.chmod(seeded_store, 0o644)
+    assert store_digest(seeded_store) == digest
+
+
+def test_a_lock_held_too_long_is_not_called_damage(cli, seeded_store, monkeypatch):
+    import sanctrack.store.db as store_db
+
+    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.delenv("SANCTRACK_DEBUG")
+    holder = sqlite3.connect(seeded_store, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = cli("add", "event", "--date", "2025", "--authority", "A", "--jurisdiction", "US",
+                     "--target", "X", code=3)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.stderr.startswith("Error: the store ") and " is busy: another process" in result.stderr
+    assert "fuser" in result.stderr and "backup" not in result.stderr
+
+
+def test_only_damage_is_told_to_restore_a_backup(cli, seeded_store):
+    _flip(seeded_store, _page_of(seeded_store, "responses"), at=8, xor=0x0F)
+    result = run_process("export")
+    err = result.stderr.decode()
+    assert result.returncode == 3 and "is damaged" in err and "backup" in err, err

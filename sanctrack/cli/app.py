@@ -137,7 +137,11 @@ class SanctrackGroup(TyperGroup):
         except sqlite3.DatabaseError as err:
             if os.environ.get("SANCTRACK_DEBUG"):
                 raise
-            error_line(f"the store cannot be used: {err}", "restore it from a backup")
+            from ..store.db import error_of
+
+            # Damage, a full disk, a read-only store or a lock held too long: each its own words.
+            known = error_of(err, None)
+            error_line(known.message, known.hint)
             code = int(StoreError.exit_code)
         except Exception as err:
             if os.environ.get("SANCTRACK_DEBUG"):

@@ -60,6 +60,17 @@ def _insert_sql(table: str, columns: tuple[str, ...], unless_present: bool) -> s
     return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
+def rollback(conn: sqlite3.Connection) -> None:
+    """Roll the current transaction back, if there still is one: after a full disk or an I/O
+    error SQLite has rolled it back itself, and a ROLLBACK would then fail with "no transaction
+    is active", hiding the error that matters."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # the error being raised says more than this one
+
+
 class ChangeLog:
     """The writes of one connection, each logged as part of the current change, and the history
     of changes."""
@@ -87,7 +98,7 @@ class ChangeLog:
             refresh_sanction_periods(self.conn)
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            rollback(self.conn)
             raise
         finally:
             self._change_id = None
@@ -130,8 +141,11 @@ class ChangeLog:
             )
         finally:
             self._bulk = False
-            for _, sql in triggers:
-                self.conn.execute(sql)
+            # Put back within the transaction; if SQLite has rolled it back already (a full disk),
+            # the drops were rolled back too and the triggers are still there.
+            if self.conn.in_transaction:
+                for _, sql in triggers:
+                    self.conn.execute(sql)
 
     def set_change_summary(self, summary: str) -> None:
         self.conn.execute("UPDATE changes SET summary = ? WHERE id = ?", (summary, self._change_id))

@@ -23,7 +23,7 @@ from typing import Iterable, Iterator
 from ..errors import StoreError, UnknownIdError
 from ..paths import file_kind
 from . import schema
-from .changes import ChangeLog
+from .changes import ChangeLog, rollback
 from .diff import DiffQueries
 from .encoding import decode, decoded_rows, first_row
 from .lists import ListQueries
@@ -90,7 +90,7 @@ def _check_file(path: Path) -> bool:
     in_use = os.path.exists(f"{path}-wal")
     if header_size_valid and pages and not in_use and size < pages * page_size:
         raise StoreError(
-            f"the store {path} is damaged: it is truncated ({size} of {pages * page_size} bytes)",
+            f"the store{path} is damaged: it is truncated ({size} of {pages * page_size} bytes)",
             hint="restore it from a backup; sanctrack will not write to it",
         )
     return True
@@ -106,22 +106,116 @@ def _schema_objects() -> set[tuple[str, str]]:
         conn.close()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+# SQLite's primary result codes that name the cause of a failed read or write.
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 6, 8, 10, 11
+SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
+
+
+def _code(err: sqlite3.Error) -> int | None:
+    code = getattr(err, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def _connect(path: Path) -> tuple[sqlite3.Connection, bool]:
+    """A connection to the store and whether it is read-only. A store in a folder or file that
+    cannot be written to (a WAL store needs to create its -shm file beside it for reading too) is
+    opened read-only, so that lookups still work; as `immutable` when no other process has it
+    open (no -wal file), since SQLite could not read it at all otherwise."""
+    from urllib.parse import quote
+
+    uri = "file:" + quote(str(Path(path).absolute()))
+    attempts = ((str(path), False), (uri + "?mode=ro", True), (uri + "?mode=ro&immutable=1", True))
+    for number, (target, read_only) in enumerate(attempts):
+        if read_only and number == 2 and os.path.exists(f"{path}-wal"):
+            break
+        try:
+            conn = sqlite3.connect(
+                target, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, uri=read_only
+            )
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot open the store {path}: {err}") from None
+        try:
+            # 64 MiB of page cache: large imports keep their index pages in memory.
+            conn.execute("PRAGMA cache_size = -65536")
+            conn.execute("PRAGMA schema_version").fetchone()  # the first read of the file
+            return conn, read_only
+        except sqlite3.Error as err:
+            conn.close()
+            if _code(err) not in (SQLITE_READONLY, SQLITE_CANTOPEN):
+                raise StoreError(f"cannot open the store {path}: {err}") from None
+            last = err
+    raise StoreError(f"cannot open the store {path}: {last}") from None
+
+
+def _no_room(path) -> bool:
+    """Whether a failed write is explained by a file size limit (`ulimit -f`: the write fails with
+    EFBIG) or by a disk with almost no free space left (ENOSPC)."""
+    import resource
+    import shutil
+
+    if resource.getrlimit(resource.RLIMIT_FSIZE)[0] != resource.RLIM_INFINITY:
+        return True
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
-        # 64 MiB of page cache: large imports keep their index pages in memory; lookups touch few.
-        conn.execute("PRAGMA cache_size = -65536")
-        return conn
-    except sqlite3.Error as err:
-        raise StoreError(f"cannot open the store {path}: {err}") from None
+        folder = Path(path).absolute().parent if path is not None else Path.cwd()
+        return shutil.disk_usage(folder).free < 1024 * 1024
+    except OSError:
+        return False
+
+
+def _readonly_error() -> sqlite3.Error:
+    err = sqlite3.OperationalError("attempt to write a readonly database")
+    err.sqlite_errorcode = SQLITE_READONLY
+    return err
+
+
+def error_of(err: sqlite3.Error, path) -> StoreError:
+    """The StoreError that says what really went wrong with the store: damage (the only case
+    where restoring a backup is the advice), a full disk, a read-only file or folder, a lock held
+    too long by another process, or another failure of the disk."""
+    code = _code(err)
+    if code == SQLITE_IOERR and _no_room(path):
+        code = SQLITE_FULL  # SQLite says "disk I/O error" when a write fails for want of room
+    path = "" if path is None else f" {path}"
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return StoreError(
+            f"the store{path} is damaged ({err})",
+            hint="run 'sanctrack verify' to see the problems; restore the store from a backup",
+        )
+    if code == SQLITE_FULL:
+        return StoreError(
+            f"the disk holding the store{path} is full (or a file size limit was reached);"
+            " nothing was written, the store is as it was",
+            hint="free some space and run the command again",
+        )
+    if code == SQLITE_READONLY:
+        return StoreError(
+            f"the store{path} is read-only (the file or its folder cannot be written to);"
+            " nothing was written",
+            hint="lookups (show, search, check, timeline) still work; to record, make the file"
+            " and its folder writable, or copy the store somewhere writable",
+        )
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+        return StoreError(
+            f"the store{path} is busy: another process has held it for more than"
+            f" {BUSY_TIMEOUT_SECONDS:.0f} s; nothing was written",
+            hint=f"run the command again when that process has finished (fuser{path or ' STORE'} shows"
+            " which processes have it open)",
+        )
+    if code in (SQLITE_IOERR, SQLITE_CANTOPEN):
+        return StoreError(
+            f"the store{path} could not be read or written ({err}); nothing was written",
+            hint="check the disk and the permissions of the store and its folder",
+        )
+    return StoreError(f"the store{path} cannot be used: {err}")
 
 
 class Store:
     """An open sanctrack store. Use `Store.open(path)`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, on_disk: bool = True):
+    def __init__(self, conn: sqlite3.Connection, path: Path, on_disk: bool = True, read_only: bool = False):
         self.path = path
         self.on_disk = on_disk
+        self.read_only = read_only
         self._attach(conn)
 
     def _attach(self, conn: sqlite3.Connection) -> None:
@@ -147,7 +241,8 @@ class Store:
             conn = sqlite3.connect(":memory:", isolation_level=None)
             schema.create(conn)
             return cls(conn, path, on_disk=False)
-        store = cls(_connect(path), path)
+        conn, read_only = _connect(path)
+        store = cls(conn, path, read_only=read_only)
         store._check_identity()
         if store._version() < schema.SCHEMA_VERSION:
             store._upgrade()
@@ -161,7 +256,10 @@ class Store:
         except OSError as err:
             raise StoreError(f"cannot create the store folder {self.path.parent}: {err.strerror}")
         _check_file(self.path)  # another process may have created it meanwhile
-        conn = _connect(self.path)
+        conn, read_only = _connect(self.path)
+        if read_only:
+            conn.close()
+            raise error_of(_readonly_error(), self.path)
         self.conn.close()
         self._attach(conn)
         self.on_disk = True
@@ -223,7 +321,7 @@ class Store:
                 self.conn.execute(f"PRAGMA user_version = {version}")
                 self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                rollback(self.conn)
                 raise
 
     def _enable_wal(self) -> None:
@@ -254,12 +352,17 @@ class Store:
         from ..verify import check_before_commit, refuse_writes_after_failure
 
         refuse_writes_after_failure(self.path)
+        if self.read_only:
+            raise error_of(_readonly_error(), self.path)
         if not self.on_disk:
             self._create_on_disk()
-        with self.log.change(command, summary) as change_id:
-            yield change_id
-            if command == "import":
-                check_before_commit(self)
+        try:
+            with self.log.change(command, summary) as change_id:
+                yield change_id
+                if command == "import":
+                    check_before_commit(self)
+        except sqlite3.Error as err:
+            raise error_of(err, self.path) from err
 
     def bulk(self):
         """Within a change: insert many rows and index their text once, at the end
