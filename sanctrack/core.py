@@ -499,6 +499,7 @@ class ImportSummary:
             "events": self.events,
             "responses": self.responses,
             "listings": self.listings,
+            "already_present": self.already_present,
             "snapshots": self.snapshots,
         }
 

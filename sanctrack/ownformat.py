@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
 import sys
 from pathlib import Path
 from typing import IO, Iterable, Iterator
@@ -94,11 +95,39 @@ def _check_depth(text: str, where: str) -> None:
 def _loads(text: str, where: str):
     _check_depth(text, where)
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as err:
         raise BadDataError(f"{where}: broken JSON ({err.msg} at column {err.colno})") from None
     except RecursionError:
         raise BadDataError(f"{where}: JSON nested too deeply") from None
+    except ValueError as err:  # a number of more than 4,300 digits (Python's limit)
+        raise BadDataError(f"{where}: a number in the JSON is too long ({err})".split(";")[0] + ")") from None
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+        _check_text(value, where)
+    return value
+
+
+# A \uD800-\uDFFF escape: JSON allows it, but alone (not one of a pair) it is no character at all.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _check_text(value, where: str) -> None:
+    """Refuse a string holding a lone surrogate (`"\\ud800"`), which no UTF-8 text can hold."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise BadDataError(
+                f"{where}: a string holds {value[err.start]!r}, half of a UTF-16 surrogate pair,"
+                " which is not a character"
+            ) from None
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(item, where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, where)
+            _check_text(item, where)
 
 
 def read_jsonl(name: str, stream: IO[bytes]) -> Iterator[tuple[str, dict]]:

@@ -8,11 +8,14 @@ and table/plain output escaped.
 from __future__ import annotations
 
 import csv
+import http.server
 import io
 import json
 import os
+import signal
 import sqlite3
 import stat
+import threading
 import time
 import unicodedata
 
@@ -20,7 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SEED, run_process, store_digest
+from conftest import REPO, SEED, run_process, store_digest
 
 # Stored names as an attacker writes them: SGR colour, OSC 52 (a clipboard write), an OSC 8 link,
 # OSC 0 (the window title), BEL, BS; and a reason of DEL, NEL, C1 CSI/ST/OSC, RLO, U+2028/U+2029.
@@ -448,3 +451,173 @@ def test_only_damage_is_told_to_restore_a_backup(cli, seeded_store):
     result = run_process("export")
     err = result.stderr.decode()
     assert result.returncode == 3 and "is damaged" in err and "backup" in err, err
+
+
+# -- network ---------------------------------------------------------------------------------------
+
+UN_SAMPLE = REPO / "fixtures" / "lists" / "un_consolidated_xml" / "sample_un_consolidated.xml"
+
+
+class _HostileHandler(http.server.BaseHTTPRequestHandler):
+    """/huge: a body without end; /drip: a byte every 0.3 s; /to-ftp: a redirect to ftp://;
+    /un.xml: the UN sample; /to-un: a redirect to it."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        try:
+            if self.path == "/huge":
+                self.send_response(200)
+                self.end_headers()
+                block = b"x" * 65536
+                while True:
+                    self.wfile.write(block)
+            elif self.path == "/drip":
+                self.send_response(200)
+                self.end_headers()
+                while True:
+                    self.wfile.write(b"<")
+                    self.wfile.flush()
+                    time.sleep(0.3)
+            elif self.path in ("/to-ftp", "/to-un"):
+                self.send_response(302)
+                port = self.server.server_address[1]
+                target = f"ftp://127.0.0.1:{port}/passwd" if self.path == "/to-ftp" else "/un.xml"
+                self.send_header("Location", target)
+                self.end_headers()
+            elif self.path == "/un.xml":
+                body = UN_SAMPLE.read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            else:
+                self.send_error(404)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+@pytest.fixture
+def hostile_server():
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HostileHandler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _no_partial_files(folder) -> bool:
+    return not [p for p in folder.iterdir() if p.name.startswith(".fetch-")]
+
+
+def test_fetch_stops_at_the_size_cap(cli, hostile_server, db, tmp_path):
+    result = cli("fetch", "un", "--url", f"http://{hostile_server}/huge", "--max-size", "5M", code=3)
+    assert result.stderr.startswith("Error: cannot fetch un: ") and "more than the 5 MiB allowed" in result.stderr
+    assert "--max-size" in result.stderr and _no_partial_files(tmp_path) and not db.exists()
+
+
+def test_fetch_stops_at_the_total_deadline_though_each_read_is_quick(cli, hostile_server, db, tmp_path):
+    result = cli("fetch", "un", "--url", f"http://{hostile_server}/drip", "--timeout", "3",
+                 "--max-time", "1", code=3)
+    assert "took longer than the 1 s allowed" in result.stderr and _no_partial_files(tmp_path)
+
+
+def test_fetch_follows_redirects_to_http_only_and_reads_upper_case_schemes(cli, hostile_server, db, tmp_path):
+    refused = cli("fetch", "un", "--url", f"http://{hostile_server}/to-ftp", code=3)
+    assert "redirects to 'ftp://" in refused.stderr and "not an http or https address" in refused.stderr
+    assert _no_partial_files(tmp_path)
+    fetched = cli.json("fetch", "un", "--url", f"HTTP://{hostile_server}/to-un")
+    assert fetched["snapshots"][0]["listings"] == 7
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "ftp://example.org/list.xml", "http://", "file:///etc/passwd",
+                                 "http://example.org:notaport/x"])
+def test_fetch_refuses_a_bad_address_in_one_line(url, db):
+    result = run_process("fetch", "un", "--url", url)
+    err = result.stderr.decode()
+    assert result.returncode == 2 and err.startswith("Error: cannot fetch ") and len(err.splitlines()) == 1, err
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_during_fetch_clean_up_and_say_so(hostile_server, tmp_path, signum):
+    import subprocess
+    import sys
+
+    env = dict(os.environ, SANCTRACK_DB=str(tmp_path / "store.db"))
+    env.pop("SANCTRACK_DEBUG", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sanctrack", "fetch", "un", "--url", f"http://{hostile_server}/drip"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )
+    for _ in range(600):  # until the partial file exists (at most a minute)
+        if not _no_partial_files(tmp_path):
+            break
+        time.sleep(0.1)
+    assert not _no_partial_files(tmp_path)
+    process.send_signal(signum)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + signum
+    assert err.decode() == f"Terminated ({signal.Signals(signum).name}): nothing was written by the unfinished command.\n"
+    assert _no_partial_files(tmp_path)
+
+
+# -- exit 70 no more, and what import and diff leave ----------------------------------------------
+
+
+@pytest.mark.parametrize("content,words", [
+    ('[{"type": "event", "date": "2025", "authority": "A", "jurisdiction": "US", "targets": ["X"], "summary": ' + "9" * 10000 + "}]", "a number in the JSON is too long"),
+    ('[{"type": "event", "date": "2025", "authority": "A\\ud800", "jurisdiction": "US", "targets": ["X"]}]', "half of a UTF-16 surrogate pair"),
+    ('{"type": "event", "date": "2025", "authority": "A", "jurisdiction": "US", "targets": ["\\udfff"]}\n', "half of a UTF-16 surrogate pair"),
+])  # fmt: skip
+def test_hostile_json_values_are_one_error_line_not_a_bug(cli, seeded_store, tmp_path, content, words):
+    path = tmp_path / ("bad.jsonl" if content.startswith("{") else "bad.json")
+    path.write_text(content)
+    digest = store_digest(seeded_store)
+    result = run_process("import", str(path))
+    err = result.stderr.decode()
+    assert result.returncode == 3 and err.startswith("Error: ") and words in err and len(err.splitlines()) == 1, err
+    assert store_digest(seeded_store) == digest
+
+
+def test_a_surrogate_pair_escape_is_still_a_character(cli, tmp_path):
+    path = tmp_path / "pair.json"
+    path.write_text('[{"type": "event", "date": "2025", "authority": "Smile \\ud83d\\ude00", "jurisdiction": "US", "targets": ["X"]}]')
+    cli("import", str(path))
+    assert json.loads(cli("export").stdout)[0]["authority"] == "Smile \U0001f600"
+
+
+def test_an_argument_that_is_not_utf8_is_one_error_line(db):
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    env.pop("SANCTRACK_DEBUG", None)
+    result = subprocess.run([sys.executable.encode(), b"-m", b"sanctrack", b"add", b"event", b"--date", b"2025",
+                             b"--authority", b"A\xed\xa0\x80", b"--jurisdiction", b"US", b"--target", b"Y"],
+                            capture_output=True, env=env, timeout=60)
+    err = result.stderr.decode()
+    assert result.returncode == 2 and err.startswith("Error: argument ") and "not UTF-8" in err
+    assert not db.exists()
+
+
+def test_import_json_tells_already_present_from_nothing(cli, tmp_path):
+    first = json.loads(cli("import", str(SEED), "--json").stdout)
+    again = json.loads(cli("import", str(SEED), "--json").stdout)
+    assert first["already_present"] == 0 and first["events"] == 2
+    assert (again["events"], again["responses"], again["already_present"]) == (0, 0, 6)
+    empty = tmp_path / "empty.json"
+    empty.write_text("[]")
+    assert json.loads(cli("import", str(empty), "--json").stdout)["already_present"] == 0
+
+
+def test_diff_leaves_the_garbage_collector_as_it_found_it(cli):
+    import gc
+
+    cli("import", str(REPO / "fixtures" / "lists" / "un_consolidated_xml" / "sample_un_consolidated.xml"),
+        "--source", "un", "--published", "2025-01-01")
+    assert gc.isenabled()
+    cli("diff", "un/latest", "un/latest", "--json")
+    assert gc.isenabled()
