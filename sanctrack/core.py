@@ -448,14 +448,32 @@ def delete(store: Store, text: str, cascade: bool = False) -> dict:
             f"{record_id} has {len(responses)} response(s): {', '.join(responses[:5])}",
             hint="delete them first, or pass --cascade to delete them with the event",
         )
+    # Records of others that point at this event: events in response to it, responses naming it
+    # their counter-event. Left pointing nowhere, an export of the store could not be imported.
+    answering = [e["id"] for e in store.events_in_response_to(record_id) if e["id"] != record_id]
+    countering = [r for r in store.responses_with_counter_event(record_id) if r not in responses]
+    if (answering or countering) and not cascade:
+        linked = answering + countering
+        raise UsageError(
+            f"{record_id} is linked to by {len(linked)} record(s): {', '.join(linked[:5])}"
+            " (in response to it, or as their counter-event)",
+            hint="pass --cascade to delete it and unlink them (logged; undo restores the links)",
+        )
     with store.change("delete", f"delete {record_id} ({record['date']}, {record['authority']})"):
+        for event_id in answering:
+            store.update("events", {"id": event_id}, {"in_response_to": None})
+        for response_id in countering:
+            store.update("responses", {"id": response_id}, {"counter_event_id": None})
         for response_id in responses:
             store.delete("responses", {"id": response_id})
         for position in range(1, len(record["targets"]) + 1):
             store.delete("targets", {"event_id": record_id, "position": position})
         store.delete("events", {"id": record_id})
         EntityResolver(store).prune(t["entity_id"] for t in record["targets"])
-    return {"deleted": responses + [record_id], "record": record}
+    result = {"deleted": responses + [record_id], "record": record}
+    if answering or countering:
+        result["unlinked"] = answering + countering
+    return result
 
 
 def undo(store: Store) -> dict:

@@ -621,3 +621,56 @@ def test_diff_leaves_the_garbage_collector_as_it_found_it(cli):
     assert gc.isenabled()
     cli("diff", "un/latest", "un/latest", "--json")
     assert gc.isenabled()
+
+
+# -- delete never leaves a link to nothing ---------------------------------------------------------
+
+
+@pytest.fixture
+def linked(cli):
+    """A designation, a countermeasure in response to it, and a response to the designation whose
+    counter-event is the countermeasure."""
+    first = cli.json("add", "event", "--date", "2025-01-03", "--authority", "OFAC", "--jurisdiction", "US",
+                     "--target", "Some Company")
+    counter = cli.json("add", "event", "--date", "2025-01-10", "--authority", "MOFCOM", "--jurisdiction", "CN",
+                       "--target", "Some US Firm", "--in-response-to", first["id"])
+    response = cli.json("add", "response", "--to", first["id"], "--date", "2025-01-10", "--actor", "MOFCOM",
+                        "--counter-event", counter["id"])
+    return first, counter, response
+
+
+def _round_trips(cli, tmp_path) -> None:
+    exported = tmp_path / "all.jsonl"
+    cli("export", "-o", str(exported))
+    other = tmp_path / f"other-{len(list(tmp_path.glob('other-*.db')))}.db"
+    cli("--db", str(other), "import", str(exported))
+    assert cli("--db", str(other), "export").stdout == cli("export").stdout
+    assert cli("verify").stdout == "ok\n"
+
+
+def test_deleting_an_event_another_answers_is_refused_without_cascade(cli, linked, db, tmp_path):
+    first, counter, response = linked
+    digest = store_digest(db)
+    refused = cli("delete", counter["id"], code=2)
+    assert refused.stderr.startswith(f"Error: {counter['id']} is linked to by 1 record(s): {response['id']}")
+    assert "--cascade" in refused.stderr
+    refused = cli("delete", first["id"], code=2)  # its response, then the countermeasure answering it
+    assert store_digest(db) == digest
+    _round_trips(cli, tmp_path)
+
+
+def test_cascade_unlinks_logs_and_undo_restores_the_links(cli, linked, db, tmp_path):
+    first, counter, response = linked
+    before = store_digest(db)
+    result = cli.json("delete", counter["id"], "--cascade")
+    assert result["unlinked"] == [response["id"]]
+    assert cli.json("show", response["id"])["counter_event_id"] is None
+    _round_trips(cli, tmp_path)
+    result = cli.json("delete", first["id"], "--cascade")
+    assert result["deleted"] == [response["id"], first["id"]]
+    _round_trips(cli, tmp_path)
+    cli("undo")
+    cli("undo")
+    assert store_digest(db) != before  # the log grew, but the records are back with their links
+    assert cli.json("show", response["id"])["counter_event_id"] == counter["id"]
+    assert cli.json("show", counter["id"])["in_response_to"] == first["id"]

@@ -374,7 +374,7 @@ def delete(
             metavar="ID", help="The event or response to remove.", autocompletion=completion.record_ids("ev-", "rs-")
         ),
     ],
-    cascade: Annotated[bool, typer.Option("--cascade", help="Also delete the event's responses.")] = False,
+    cascade: Annotated[bool, typer.Option("--cascade", help="Also delete the event's responses, and unlink the records in response to it or countering with it.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -398,6 +398,8 @@ def delete(
         write_document(result, sys.stdout)
     else:
         sys.stdout.write("\n".join(result["deleted"]) + "\n")
+        if result.get("unlinked"):
+            message(f"unlinked {', '.join(result['unlinked'])}, which pointed at the deleted event")
         message(f"deleted {len(result['deleted'])} record(s); 'sanctrack undo' restores them")
 
 

@@ -406,6 +406,12 @@ class Store:
             "SELECT * FROM events WHERE in_response_to = ? ORDER BY date_start, id", (event_id,)
         )
 
+    def responses_with_counter_event(self, event_id: str) -> list[str]:
+        """The ids of responses whose counter-event is `event_id`."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT id FROM responses WHERE counter_event_id = ? ORDER BY date_start, id", (event_id,)
+        )]  # fmt: skip
+
     def entity(self, entity_id: str) -> dict | None:
         return first_row(self.conn, "SELECT * FROM entities WHERE id = ?", (entity_id,))
 
