@@ -674,3 +674,87 @@ def test_cascade_unlinks_logs_and_undo_restores_the_links(cli, linked, db, tmp_p
     assert store_digest(db) != before  # the log grew, but the records are back with their links
     assert cli.json("show", response["id"])["counter_event_id"] == counter["id"]
     assert cli.json("show", counter["id"])["in_response_to"] == first["id"]
+
+
+# -- undo, explicit and safe -----------------------------------------------------------------------
+
+
+def test_undo_by_id_reverts_that_change_only_if_nothing_later_built_on_it(cli, tmp_path):
+    imported = json.loads(cli("import", str(SEED), "--json").stdout)
+    [import_change] = imported["changes"]
+    added = cli.json("add", "event", "--date", "2025-02-01", "--authority", "A", "--jurisdiction", "US",
+                     "--target", "Unrelated Company")
+    answer = cli.json("add", "response", "--to", "ev-ed50", "--date", "2025-02-02", "--actor", "Someone")
+    blocked = cli("undo", str(import_change), code=2)
+    assert blocked.stderr.startswith(f"Error: change #{import_change} cannot be undone alone: later change(s) #")
+    cli("undo")  # the response, the latest change
+    result = cli.json("undo", str(import_change))
+    assert result["undone"]["id"] == import_change
+    assert cli.json("show", added["id"])["id"] == added["id"]  # the later add is untouched
+    assert "already" in cli("undo", str(import_change), code=2).stderr
+    assert "itself an undo" in cli("undo", str(result["change"]), code=2).stderr
+    assert "no change #999" in cli("undo", "999", code=2).stderr
+    del answer
+
+
+@pytest.mark.slow
+def test_parallel_undos_never_revert_the_same_change_nor_anothers_import(tmp_path):
+    """Ten processes import their own file and undo that import by id while twenty add events
+    and two undo the latest change: every add that no bare undo reverted is still there, every
+    import is gone, and no change is reverted twice."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "store.db"
+    env = dict(os.environ, SANCTRACK_DB=str(db))
+    env.pop("SANCTRACK_DEBUG", None)
+    run_process("add", "event", "--date", "2024", "--authority", "Start", "--jurisdiction", "US",
+                "--target", "Start Co", env={"SANCTRACK_DB": str(db)})
+    files = []
+    for n in range(10):
+        path = tmp_path / f"batch{n}.jsonl"
+        path.write_text(json.dumps({"type": "event", "date": "2024-03-01", "authority": f"Batch {n}",
+                                    "jurisdiction": "GB", "targets": [f"Batch target {n}"]}) + "\n")
+        files.append(path)
+    script = (
+        "import json, subprocess, sys\n"
+        "out = subprocess.run([sys.executable, '-m', 'sanctrack', 'import', sys.argv[1], '--json'],"
+        " capture_output=True, check=True).stdout\n"
+        "change = json.loads(out)['changes'][0]\n"
+        "subprocess.run([sys.executable, '-m', 'sanctrack', 'undo', str(change), '--json'], check=True)\n"
+    )
+    processes = [subprocess.Popen([sys.executable, "-c", script, str(f)], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for f in files]
+    adds = [subprocess.Popen([sys.executable, "-m", "sanctrack", "add", "event", "--date", "2024-04-01",
+                              "--authority", f"Adder {n}", "--jurisdiction", "US", "--target",
+                              f"Added target {n}", "--json"], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE) for n in range(20)]
+    undos = [subprocess.Popen([sys.executable, "-m", "sanctrack", "undo", "--json"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    told_already = 0
+    for process in processes + adds + undos:
+        out, err = process.communicate(timeout=300)
+        if process in processes and process.returncode != 0:
+            # A bare undo took this import first: its own undo is told so, and reverts nothing.
+            assert "was undone already" in err.decode(), err.decode()
+            told_already += 1
+            continue
+        assert process.returncode == 0, err.decode()
+    conn = sqlite3.connect(db)
+    undone = [row[0] for row in conn.execute("SELECT undoes FROM changes WHERE undoes IS NOT NULL")]
+    assert len(undone) == len(set(undone)) == 12 - told_already  # never one change twice
+    imports = [row[0] for row in conn.execute("SELECT id FROM changes WHERE command = 'import'")]
+    assert set(imports) <= set(undone)  # every import undone, each by its own process or a bare undo
+    authorities = {row[0] for row in conn.execute("SELECT authority FROM events")}
+    assert not [a for a in authorities if a.startswith("Batch")]
+    reverted_adds = [row[0] for row in conn.execute(
+        "SELECT c.summary FROM changes c WHERE c.command = 'add event' AND c.undone_by IS NOT NULL")]
+    assert len([a for a in authorities if a.startswith("Adder")]) == 20 - len(reverted_adds)
+    assert len(reverted_adds) <= 2
+    conn.close()
+    assert cli_verify(db)
+
+
+def cli_verify(db) -> bool:
+    result = run_process("verify", env={"SANCTRACK_DB": str(db)})
+    return result.returncode == 0 and result.stdout == b"ok\n"

@@ -132,6 +132,15 @@ def record_ids(*prefixes: str) -> Callable[[typer.Context, str], list[tuple[str,
     return complete
 
 
+def change_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """The changes `undo CHANGE_ID` can revert, newest first, with their summaries."""
+    from ..store.completion import undoable_changes
+
+    with _store(ctx) as conn:
+        rows = undoable_changes(conn) if conn is not None else []
+    return [(str(number), summary) for number, summary in rows if str(number).startswith(incomplete)]
+
+
 def jurisdictions(ctx: typer.Context) -> list[tuple[str, str]]:
     """The store's jurisdictions (with their counts of events) and the official lists' senders."""
     with _store(ctx) as conn:

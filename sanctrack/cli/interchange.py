@@ -84,6 +84,7 @@ def import_command(
             own = core.import_records(store, [read_records(n, k) for n, k in own_inputs], progress)
         summary.events, summary.responses = own.events, own.responses
         summary.already_present = own.already_present
+    summary.changes = list(store.changes_made)
     if as_json:
         write_document(summary.as_dict(), sys.stdout)
         return

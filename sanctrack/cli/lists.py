@@ -106,7 +106,7 @@ def fetch(
     finally:
         os.unlink(path)
     if as_json:
-        write_document({"events": 0, "responses": 0, "listings": snapshot["listings"], "already_present": 0, "snapshots": [snapshot]}, sys.stdout)
+        write_document({"events": 0, "responses": 0, "listings": snapshot["listings"], "already_present": 0, "snapshots": [snapshot], "changes": list(store.changes_made)}, sys.stdout)
     elif not snapshot.get("unchanged"):
         message(f"snapshot {snapshot['id']}: {snapshot['listings']} listings from {address}")
 

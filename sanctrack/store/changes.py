@@ -215,11 +215,59 @@ class ChangeLog:
     # -- history -------------------------------------------------------------------------------
 
     def last_undoable_change(self) -> Change | None:
+        """The latest change not undone and not an undo (other than the change being made)."""
         row = self.conn.execute(
             "SELECT id, at, user, command, summary, undoes, undone_by FROM changes "
-            "WHERE undoes IS NULL AND undone_by IS NULL ORDER BY id DESC LIMIT 1"
+            "WHERE undoes IS NULL AND undone_by IS NULL AND id IS NOT ? ORDER BY id DESC LIMIT 1",
+            (self._change_id,),
         ).fetchone()
         return Change(*row) if row else None
+
+    def change_by_id(self, change_id: int) -> Change | None:
+        row = self.conn.execute(
+            "SELECT id, at, user, command, summary, undoes, undone_by FROM changes WHERE id = ?",
+            (change_id,),
+        ).fetchone()
+        return Change(*row) if row else None
+
+    def later_dependents(self, change: Change) -> list[int]:
+        """Later changes, still in force, that touched the rows `change` wrote or that hold rows
+        pointing at records it inserted: reverting `change` alone would undo their work or leave
+        their rows pointing nowhere."""
+        found: set[int] = set()
+        touched = {(t, k) for t, k in self.conn.execute(
+            "SELECT tbl, key FROM change_rows WHERE change_id = ?", (change.id,))}  # fmt: skip
+        for table in RECORD_TABLES:
+            columns = PRIMARY_KEYS[table]
+            for row in self.conn.execute(
+                f"SELECT {', '.join(columns)} FROM {table} WHERE change_id = ?", (change.id,)
+            ):
+                touched.add((table, json.dumps(dict(zip(columns, row)), ensure_ascii=False)))
+        later = self.conn.execute(
+            "SELECT id FROM changes WHERE id > ? AND undone_by IS NULL AND undoes IS NULL",
+            (change.id,),
+        ).fetchall()
+        for (later_id,) in later:
+            for table, key in self.conn.execute(
+                "SELECT tbl, key FROM change_rows WHERE change_id = ?", (later_id,)
+            ):
+                if (table, key) in touched:
+                    found.add(later_id)
+                    break
+        # Rows of later changes that point at events or entities this change inserted.
+        pointers = (
+            ("responses", "event_id", "events"), ("responses", "counter_event_id", "events"),
+            ("events", "in_response_to", "events"), ("targets", "entity_id", "entities"),
+            ("listings", "entity_id", "entities"), ("entity_names", "entity_id", "entities"),
+        )  # fmt: skip
+        for table, column, target in pointers:
+            for (later_id,) in self.conn.execute(
+                f"SELECT DISTINCT r.change_id FROM {table} r JOIN {target} t ON t.id = r.{column} "
+                f"WHERE t.change_id = ? AND r.change_id > ?",
+                (change.id, change.id),
+            ):
+                found.add(later_id)
+        return sorted(found)
 
     def changes(self, limit: int | None = None) -> list[Change]:
         rows = self.conn.execute(

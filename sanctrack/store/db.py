@@ -50,6 +50,10 @@ def _check_file(path: Path) -> bool:
     The header is read before any connection exists, so no second descriptor is ever opened and
     closed on a database this process holds (that would drop SQLite's POSIX locks).
     """
+    # While another process has the store open (its -wal file exists), a checkpoint may be
+    # writing page 1 ahead of the pages it counts, and may end (removing -wal) while this reads:
+    # the -wal file is looked for before and after the header is read.
+    wal_before = os.path.exists(f"{path}-wal")
     # Opened without blocking (a FIFO would block `open` until a writer comes: forever) and
     # looked at before anything is read: only a regular file can be a store, and SQLite must not
     # be let near a device (`--db /dev/null` would create /dev/null-journal beside it).
@@ -85,12 +89,10 @@ def _check_file(path: Path) -> bool:
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     header_size_valid = header[92:96] == header[24:28]
-    # While another process has the store open (its -wal file exists), a checkpoint may be
-    # writing page 1 ahead of the pages it counts: the raw size then proves nothing.
-    in_use = os.path.exists(f"{path}-wal")
+    in_use = wal_before or os.path.exists(f"{path}-wal")
     if header_size_valid and pages and not in_use and size < pages * page_size:
         raise StoreError(
-            f"the store{path} is damaged: it is truncated ({size} of {pages * page_size} bytes)",
+            f"the store {path} is damaged: it is truncated ({size} of {pages * page_size} bytes)",
             hint="restore it from a backup; sanctrack will not write to it",
         )
     return True
@@ -216,6 +218,7 @@ class Store:
         self.path = path
         self.on_disk = on_disk
         self.read_only = read_only
+        self.changes_made: list[int] = []  # the ids of the changes committed through this Store
         self._attach(conn)
 
     def _attach(self, conn: sqlite3.Connection) -> None:
@@ -363,6 +366,7 @@ class Store:
                     check_before_commit(self)
         except sqlite3.Error as err:
             raise error_of(err, self.path) from err
+        self.changes_made.append(change_id)  # committed: `undo CHANGE_ID` names it
 
     def bulk(self):
         """Within a change: insert many rows and index their text once, at the end
