@@ -55,7 +55,7 @@ def _json_escape(char: str) -> str:
 
 # Every character of Unicode categories Cc, Cf, Zl and Zp but the newline (and a few unassigned
 # neighbours), as one regular-expression class, so that a document of megabytes is searched in C;
-# tests/test_escaping.py checks that it covers the categories of the running Python.
+# tests/test_hostile.py checks that it covers the categories of the running Python.
 _RAW_IN_JSON = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
     "\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
