@@ -484,24 +484,63 @@ def delete(store: Store, text: str, cascade: bool = False) -> dict:
             f"{record_id} has {len(responses)} response(s): {', '.join(responses[:5])}",
             hint="delete them first, or pass --cascade to delete them with the event",
         )
+    # Records of others that point at this event: events in response to it, responses naming it
+    # their counter-event. Left pointing nowhere, an export of the store could not be imported.
+    answering = [e["id"] for e in store.events_in_response_to(record_id) if e["id"] != record_id]
+    countering = [r for r in store.responses_with_counter_event(record_id) if r not in responses]
+    if (answering or countering) and not cascade:
+        linked = answering + countering
+        raise UsageError(
+            f"{record_id} is linked to by {len(linked)} record(s): {', '.join(linked[:5])}"
+            " (in response to it, or as their counter-event)",
+            hint="pass --cascade to delete it and unlink them (logged; undo restores the links)",
+        )
     with store.change("delete", f"delete {record_id} ({record['date']}, {record['authority']})"):
+        for event_id in answering:
+            store.update("events", {"id": event_id}, {"in_response_to": None})
+        for response_id in countering:
+            store.update("responses", {"id": response_id}, {"counter_event_id": None})
         for response_id in responses:
             store.delete("responses", {"id": response_id})
         for position in range(1, len(record["targets"]) + 1):
             store.delete("targets", {"event_id": record_id, "position": position})
         store.delete("events", {"id": record_id})
         EntityResolver(store).prune(t["entity_id"] for t in record["targets"])
-    return {"deleted": responses + [record_id], "record": record}
+    result = {"deleted": responses + [record_id], "record": record}
+    if answering or countering:
+        result["unlinked"] = answering + countering
+    return result
 
 
-def undo(store: Store) -> dict:
-    """Revert the latest change not yet undone; repeated, it walks back through the history."""
-    target = store.log.last_undoable_change()
-    if target is None:
-        raise NotFound("nothing to undo")
-    with store.change("undo", f"undo #{target.id}: {target.summary}") as change_id:
+def undo(store: Store, change_id: int | None = None) -> dict:
+    """Revert one change: `change_id` (if nothing later depends on it), else the latest change not
+    yet undone; repeated, it walks back through the history.
+
+    The change is chosen inside the write transaction, under the store's write lock: two undos
+    run at once never revert the same change, and each reverts exactly the change it names."""
+    with store.change("undo", "undo") as undo_id:
+        if change_id is None:
+            target = store.log.last_undoable_change()
+            if target is None:
+                raise NotFound("nothing to undo")
+        else:
+            target = store.log.change_by_id(change_id)
+            if target is None or target.id == undo_id:
+                raise UsageError(f"there is no change #{change_id}", hint="'sanctrack log' lists them")
+            if target.undoes is not None:
+                raise UsageError(f"change #{change_id} is itself an undo (of #{target.undoes}); there is no redo")
+            if target.undone_by is not None:
+                raise UsageError(f"change #{change_id} was undone already, by #{target.undone_by}")
+            dependents = store.log.later_dependents(target)
+            if dependents:
+                shown = ", ".join(f"#{n}" for n in dependents[:5])
+                raise UsageError(
+                    f"change #{change_id} cannot be undone alone: later change(s) {shown} built on it",
+                    hint="undo those first (newest first), or leave it",
+                )
+        store.log.set_change_summary(f"undo #{target.id}: {target.summary}")
         store.log.revert(target)
-    return {"undone": change_dict(target), "change": change_id}
+    return {"undone": change_dict(target), "change": undo_id}
 
 
 def change_dict(change) -> dict:
@@ -529,13 +568,16 @@ class ImportSummary:
     snapshots: list[dict] = field(default_factory=list)
     already_present: int = 0
     sources: list[str] = field(default_factory=list)
+    changes: list[int] = field(default_factory=list)  # what `undo CHANGE_ID` reverts
 
     def as_dict(self) -> dict:
         return {
             "events": self.events,
             "responses": self.responses,
             "listings": self.listings,
+            "already_present": self.already_present,
             "snapshots": self.snapshots,
+            "changes": self.changes,
         }
 
 

@@ -65,3 +65,12 @@ class FetchError(SanctrackError):
     """A list could not be downloaded (offline, refused, not found); nothing was written."""
 
     exit_code = ExitCode.BAD_DATA
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is so that it unwinds as Ctrl-C does: the open
+    transaction rolled back, temporary and partial files removed, one line said."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum

@@ -201,8 +201,9 @@ def writing(ctx: typer.Context, spec: OutputSpec, allowed=None):
     if path is None or str(path) == "-":
         yield output(ctx, spec, allowed)
         return
-    from ..render.files import atomic_file
+    from ..render.files import atomic_file, check_output_path
 
+    check_output_path(path)  # a device, FIFO or link is refused before its name is looked at
     chosen = "json" if spec.json else format_for_path(path, spec.format, allowed)
     out = output(ctx, OutputSpec(chosen, no_color=True), allowed)
     with atomic_file(path) as stream:

@@ -157,7 +157,9 @@ def check(
     from ..render import emit_check
     from ..search import check as run_check
 
-    result = run_check(open_store(ctx, db, lookup=True), name, day, code, exact, cut)
+    store = open_store(ctx, db, lookup=True)
+    result = run_check(store, name, day, code, exact, cut)
+    _note_failed_verify(store, result)
     with writing(ctx, spec) as out:
         emit_check(result, out)
     if not result["sanctioned"]:
@@ -182,6 +184,7 @@ def _check_file(ctx, file, column, day, code, exact, threshold, db, spec: Output
         source = file
     names = read_names(data, column, source)
     store = open_store(ctx, db, lookup=True)
+    _note_failed_verify(store, {})
     matched = False
     with writing(ctx, spec) as out, progress_counter("screening") as progress:
 
@@ -194,3 +197,20 @@ def _check_file(ctx, file, column, day, code, exact, threshold, db, spec: Output
         emit_check_batch(results(), out)
     if not matched:
         raise typer.Exit(int(ExitCode.NOT_FOUND))
+
+
+def _note_failed_verify(store, result: dict) -> None:
+    """A store that failed its last `verify` may hide records (a damaged index): the answer says
+    so, on stderr and as `store_failed_verify` in JSON."""
+    from ..verify import last_failure
+
+    failure = last_failure(store.path)
+    if failure is None:
+        return
+    from ..render import message
+
+    result["store_failed_verify"] = failure
+    message(
+        f"Warning: the store failed its last verify ({failure.get('at')}: {failure.get('first')});"
+        " this answer may miss records. Run 'sanctrack verify'."
+    )
