@@ -43,15 +43,35 @@ def _text(value: Any, style: str = ""):
     return Text(visible(cell(value), keep_newlines=True), style=style)
 
 
-def rows_as_table(rows: Rows, out: Output) -> None:
+def fitted_table(columns: Sequence[str], rows: Sequence[dict], out: Output, width: int,
+                 title: str | None = None, **fit_options):  # fmt: skip
+    """A Rich table of `rows` that fits `width` cells (render.fit): empty columns left out, ids
+    and dates whole, long text cut with `…` on one line; with `out.wide` every value whole."""
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=rows.title, show_edge=False, header_style="bold" if out.color else None)
-    for column in rows.columns:
-        table.add_column(column.replace("_", " "), overflow="fold")
-    for row in rows.items:
-        table.add_row(*(_text(row.get(c)) for c in rows.columns))
-    console(out).print(table)
+    from .fit import fit
+
+    texts = [[visible(cell(row.get(c)), keep_newlines=True) for c in columns] for row in rows]
+    layout = fit(columns, texts, width, **fit_options)
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
+                  padding=(0, 1, 0, 0), pad_edge=False, header_style="bold" if out.color else None)  # fmt: skip
+    for heading, size, atomic in zip(layout.headings, layout.widths, layout.atomic):
+        if out.wide:
+            table.add_column(heading, no_wrap=atomic, min_width=size if atomic else None, overflow="fold")
+        else:
+            table.add_column(heading, width=size, no_wrap=True, overflow="ellipsis")
+    from rich.text import Text
+
+    for row in texts:
+        table.add_row(*(Text(value) for value in layout.cut(row, out.wide)))
+    return table
+
+
+def rows_as_table(rows: Rows, out: Output) -> None:
+    screen = console(out)
+    items = list(rows.items)
+    screen.print(fitted_table(rows.columns, items, out, screen.width, rows.title))
 
 
 # -- a record -------------------------------------------------------------------------------------
@@ -73,15 +93,8 @@ def _fields_table(record: dict, skip: frozenset[str]):
 _SHORT_COLUMNS = frozenset({"id", "entity_id", "date", "jurisdiction", "country", "kind", "action"})
 
 
-def _subtable(title: str, columns: Sequence[str], rows: list[dict]):
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left", show_edge=False, expand=False)
-    for column in columns:
-        table.add_column(column.replace("_", " "), overflow="fold", no_wrap=column in _SHORT_COLUMNS)
-    for row in rows:
-        table.add_row(*(_text(row.get(c)) for c in columns))
-    return table
+def _subtable(title: str, columns: Sequence[str], rows: list[dict], out: Output, width: int):
+    return fitted_table(columns, rows, out, width, title, atomic=_SHORT_COLUMNS)
 
 
 def _responses_block(responses: list[dict]):
@@ -112,23 +125,25 @@ def record_as_table(record: dict, out: Output) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
+    screen = console(out)
+    inner = screen.width - 4  # the panel's border and padding
     parts: list[Any] = [_fields_table(record, RECORD_NESTED | {"id"})]
     if record.get("targets"):
-        parts.append(_subtable("targets", TARGET_COLUMNS, record["targets"]))
+        parts.append(_subtable("targets", TARGET_COLUMNS, record["targets"], out, inner))
     if record.get("names"):
-        parts.append(_subtable("names", ("name",), [{"name": n} for n in record["names"]]))
+        parts.append(_subtable("names", ("name",), [{"name": n} for n in record["names"]], out, inner))
     if record.get("events"):
-        parts.append(_subtable("events", EVENT_COLUMNS, record["events"]))
+        parts.append(_subtable("events", EVENT_COLUMNS, record["events"], out, inner))
     if record.get("listings"):
-        parts.append(_subtable("listings", LISTING_COLUMNS, [shown_listing(l) for l in record["listings"]]))
+        parts.append(_subtable("listings", LISTING_COLUMNS, [shown_listing(l) for l in record["listings"]], out, inner))
     if record.get("counter_events"):
-        parts.append(_subtable("counter-measures", COUNTER_EVENT_COLUMNS, record["counter_events"]))
+        parts.append(_subtable("counter-measures", COUNTER_EVENT_COLUMNS, record["counter_events"], out, inner))
     if record.get("type") == "event":
         parts.append(_responses_block(record.get("responses", [])))
     if record.get("event"):
-        parts.append(_subtable("in answer to", ANSWERED_EVENT_COLUMNS, [record["event"]]))
+        parts.append(_subtable("in answer to", ANSWERED_EVENT_COLUMNS, [record["event"]], out, inner))
     title = Text(f"{record['type']} {visible(record['id'])}")
-    console(out).print(Panel(Group(*parts), title=title, title_align="left", expand=False))
+    screen.print(Panel(Group(*parts), title=title, title_align="left", expand=False))
 
 
 # -- a check result -------------------------------------------------------------------------------
