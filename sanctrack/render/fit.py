@@ -4,7 +4,8 @@ Rich here, so the rules are tested on their own).
 The rules (issue 17): a column empty in every row is left out; ids, dates, codes and numbers (a
 column whose every value is one short word) keep their whole width and are never cut; the other
 columns share what is left, and a value longer than its column is cut at a word boundary with `…`,
-on one line. `wide` keeps every value whole (the table wraps long text at word boundaries).
+on one line. With --wide a table is as wide as its longest values (`WIDE`), one line a row still:
+for `less -S`, a wider terminal or a file.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ ATOMIC_WIDTH = 24
 ATOMIC_NAMES = frozenset({"id", "date", "since", "until", "published", "lag", "lag_days", "score"})
 # The least width a column of text is given before the table is allowed to overflow.
 MIN_TEXT_WIDTH = 8
+# The width a --wide table is fitted to: as good as no limit.
+WIDE = 1_000_000
 # Shorter headings for columns whose values are much shorter than their name.
 HEADINGS = {"jurisdiction": "jur", "lag_days": "lag", "entity_id": "entity", "country": "ctry"}
 
@@ -73,17 +76,12 @@ class Fitted:
     widths: list[int]
     atomic: list[bool]
 
-    def cut(self, row: Sequence[str], wide: bool = False) -> list[str]:
-        """The cells of `row` for the kept columns: on one line and cut to width unless `wide`."""
-        cells = []
-        for index, width, atomic in zip(self.keep, self.widths, self.atomic):
-            value = row[index]
-            if not wide:
-                value = one_line(value)
-                if not atomic:
-                    value = shorten(value, width)
-            cells.append(value)
-        return cells
+    def cut(self, row: Sequence[str]) -> list[str]:
+        """The cells of `row` for the kept columns, each on one line and cut to its width."""
+        return [
+            one_line(row[index]) if atomic else shorten(one_line(row[index]), width)
+            for index, width, atomic in zip(self.keep, self.widths, self.atomic)
+        ]
 
 
 GAP = 2  # cells between two columns
