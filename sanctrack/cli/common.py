@@ -49,6 +49,9 @@ def format_option(formats: str, complete):
 FormatOption = format_option("table, plain, json, jsonl, csv or tsv", completion.listing_formats)
 RecordFormatOption = format_option("table, plain, json or jsonl", completion.record_formats)
 JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+WideOption = Annotated[
+    bool, typer.Option("--wide", "-w", help="Tables show every value whole instead of cutting long text with ….")
+]
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colour (as NO_COLOR does).")]
 TodayOption = Annotated[
     Optional[str],
@@ -92,6 +95,7 @@ class OutputSpec:
     json: bool = False
     no_color: bool = False
     path: Path | str | None = None
+    wide: bool = False
 
 
 def output_options(fmt=FormatOption, file=OutputOption):
@@ -104,7 +108,7 @@ def output_options(fmt=FormatOption, file=OutputOption):
     """
     # (parameter name, as Click names the option's value; OutputSpec field; option; default)
     declared = [("fmt", "format", fmt, None), ("as_json", "json", JsonOption, False),
-                ("no_color", "no_color", NoColorOption, False)]  # fmt: skip
+                ("no_color", "no_color", NoColorOption, False), ("wide", "wide", WideOption, False)]  # fmt: skip
     if file is not None:
         declared.append(("output", "path", file, None))
     kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
@@ -187,7 +191,9 @@ def output(ctx: typer.Context, spec: OutputSpec, allowed=None):
     from ..render import LISTING_FORMATS, output
 
     no_color = spec.no_color or settings(ctx).no_color
-    return output(spec.format, spec.json, no_color, allowed or LISTING_FORMATS)
+    out = output(spec.format, spec.json, no_color, allowed or LISTING_FORMATS)
+    out.wide = spec.wide
+    return out
 
 
 @contextmanager

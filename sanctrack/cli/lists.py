@@ -31,6 +31,8 @@ MaxShrinkOption = Annotated[
 ]
 
 SOURCE_COLUMNS = ("name", "title", "jurisdiction", "format", "urls", "snapshots", "latest", "note")
+# On a terminal: the addresses and notes with --wide (or in plain, JSON, CSV).
+SOURCE_TABLE_COLUMNS = ("name", "jurisdiction", "snapshots", "latest", "title")
 
 
 @app.command()
@@ -64,7 +66,7 @@ def sources(
         for s in SOURCES.values()
     ]  # fmt: skip
     with writing(ctx, spec) as out:
-        emit_rows(rows, SOURCE_COLUMNS, out)
+        emit_rows(rows, SOURCE_COLUMNS, out, table_columns=SOURCE_TABLE_COLUMNS)
 
 
 @app.command()

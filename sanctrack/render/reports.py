@@ -9,14 +9,17 @@ from typing import Iterable, Sequence
 
 class Rows:
     """Dicts with the same columns (search hits, the log, sources…), perhaps an iterator: formats
-    that can stream write them as they come. `title` heads a table.
+    that can stream write them as they come. `title` heads a table; `table_columns`, where given,
+    are the columns a table on a terminal shows (the others with --wide and in the other formats).
 
     (A plain class rather than a dataclass: it costs nothing to define at start-up.)"""
 
-    __slots__ = ("items", "columns", "title")
+    __slots__ = ("items", "columns", "title", "table_columns")
 
-    def __init__(self, items: Iterable[dict], columns: Sequence[str], title: str | None = None):
+    def __init__(self, items: Iterable[dict], columns: Sequence[str], title: str | None = None,
+                 table_columns: Sequence[str] | None = None):  # fmt: skip
         self.items, self.columns, self.title = items, columns, title
+        self.table_columns = table_columns
 
 
 # -- a record -------------------------------------------------------------------------------------
