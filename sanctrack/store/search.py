@@ -29,6 +29,13 @@ RESPONSE_HIT = (
 )
 
 
+# The names of the screening index that match a query (?) best by bm25, at most ? of them.
+_BEST_NAMES = (
+    "SELECT rowid, bm25(entity_names_fts) AS rank FROM entity_names_fts "
+    "WHERE entity_names_fts MATCH ? ORDER BY rank LIMIT ?"
+)
+
+
 def _marks(values: list) -> str:
     return ", ".join("?" for _ in values)
 
@@ -164,10 +171,8 @@ class SearchQueries:
             return []
         match = " OR ".join('"' + key.replace('"', '""') + '"' for key in keys)
         return self.conn.execute(
-            "SELECT n.entity_id, n.name, e.kind FROM ("
-            "  SELECT rowid, bm25(entity_names_fts) AS rank FROM entity_names_fts"
-            "  WHERE entity_names_fts MATCH ? ORDER BY rank LIMIT ?"
-            ") f JOIN entity_names n ON n.rowid = f.rowid JOIN entities e ON e.id = n.entity_id "
+            f"SELECT n.entity_id, n.name, e.kind FROM ({_BEST_NAMES}) f "
+            "JOIN entity_names n ON n.rowid = f.rowid JOIN entities e ON e.id = n.entity_id "
             "GROUP BY n.entity_id, n.name ORDER BY min(f.rank)",
             (match, limit),
         ).fetchall()
@@ -179,10 +184,8 @@ class SearchQueries:
             return []
         match = " ".join('"w' + word.replace('"', '""') + '"*' for word in words)
         return self.conn.execute(
-            "SELECT n.entity_id, min(f.rank) FROM ("
-            "  SELECT rowid, bm25(entity_names_fts) AS rank FROM entity_names_fts"
-            "  WHERE entity_names_fts MATCH ? ORDER BY rank LIMIT ?"
-            ") f JOIN entity_names n ON n.rowid = f.rowid GROUP BY n.entity_id ORDER BY min(f.rank)",
+            f"SELECT n.entity_id, min(f.rank) FROM ({_BEST_NAMES}) f "
+            "JOIN entity_names n ON n.rowid = f.rowid GROUP BY n.entity_id ORDER BY min(f.rank)",
             (match, limit),
         ).fetchall()
 
