@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     BAD_DATA = 3  # a malformed import file, a damaged or too-new store; nothing written
     BUG = 70  # an unexpected error: a bug in sanctrack (sysexits' EX_SOFTWARE)
     INTERRUPTED = 130
+    CLOSED_PIPE = 141  # the reader went away (`| head -1`): 128 + SIGPIPE, as git and coreutils
 
 
 class SanctrackError(Exception):

@@ -61,7 +61,15 @@ def _short(text: str | None, width: int = 160) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> list[dict]:
+class Hits(list):
+    """Hits best first, with how many the query found in all: `total`, exact unless a source
+    brought as many candidates as it was asked for (`total_exact` False: at least `total`)."""
+
+    total: int = 0
+    total_exact: bool = True
+
+
+def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> Hits:
     """Hits best first: dicts with type, id, date, title, snippet (and a few type-specific keys)."""
     from .names import name_keys
 
@@ -77,6 +85,13 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
     # concerns it, 2 entities with a name starting so, 3 what concerns them, 4 records whose own
     # text matches. rank is bm25 (negative, better lower).
     hits: dict[tuple[str, str], tuple[tuple, dict]] = {}
+    capped = False
+
+    def full(rows: list) -> list:
+        """`rows` of a source asked for `candidates`: if it brought that many, there may be more."""
+        nonlocal capped
+        capped = capped or len(rows) >= candidates
+        return rows
 
     def add(kind: str, record_id: str, order: tuple, hit: dict) -> None:
         key = (kind, record_id)
@@ -115,7 +130,7 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
 
     concerned: dict[str, tuple] = {}  # event id -> (tier, rank) of the entity it names
     for tier, ids in ((1, list(exact)), (3, list(prefix))):
-        for row in store.search.events_naming(ids, event_where, event_params, candidates):
+        for row in full(store.search.events_naming(ids, event_where, event_params, candidates)):
             order = concerned.setdefault(row["id"], (tier, prefix.get(row["named_entity"], 0.0)))
             if filters.wants("event"):
                 add("event", row["id"], (*order, row["date_start"]), {
@@ -125,7 +140,7 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
                     "program": row["program"], "entity_id": row["named_entity"],
                 })  # fmt: skip
     if filters.wants("response") and concerned:
-        for row in store.search.responses_to_events(list(concerned), response_where, response_params, candidates):
+        for row in full(store.search.responses_to_events(list(concerned), response_where, response_params, candidates)):
             order = concerned[row["event_id"]]
             add("response", row["id"], (*order, row["date_start"]), _response_hit(row, row.get("quote")))
 
@@ -139,7 +154,7 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
                     (tier, prefix.get(row["entity_id"], 0.0), row["listed_on"] or row["published"]),
                     _listing_hit(row))
         if match is not None and latest:
-            for row in store.search.listings(match, candidates):
+            for row in full(store.search.listings(match, candidates)):
                 add("listing", f"{row['snapshot_id']}/{row['list_id']}",
                     (4, row["rank"], row["listed_on"] or row["published"]), _listing_hit(row))
 
@@ -147,24 +162,64 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
     # entities already fills the page, they could not be shown, and ranking them costs the most.
     if match is not None and len(hits) < limit:
         if filters.wants("event"):
-            for row in store.search.events(match, event_where, event_params, candidates):
+            for row in full(store.search.events(match, event_where, event_params, candidates)):
                 add("event", row["id"], (4, row["rank"], row["date_start"]), {
                     "type": "event", "id": row["id"], "date": row["date"], "title": _event_title(row),
                     "snippet": _short(row["snippet"]), "jurisdiction": row["jurisdiction"],
                     "action": row["action"], "program": row["program"], "entity_id": None,
                 })  # fmt: skip
         if filters.wants("response"):
-            for row in store.search.responses(match, response_where, response_params, candidates):
+            for row in full(store.search.responses(match, response_where, response_params, candidates)):
                 add("response", row["id"], (4, row["rank"], row["date_start"]), _response_hit(row, row["snippet"]))
 
-    ranked = [hit for _, hit in sorted(hits.values(), key=lambda item: item[0])[:limit]]
-    events = [hit["id"] for hit in ranked if hit["type"] == "event"]
-    targets = store.targets_for_events(events)
-    for hit in ranked:
+    ranked = Hits(hit for _, hit in sorted(hits.values(), key=lambda item: item[0])[:limit])
+    ranked.total = len(hits)
+    # records matching by their own text are not read once the page is full: more may exist
+    own_text_skipped = match is not None and len(hits) >= limit and (filters.wants("event") or filters.wants("response"))
+    ranked.total_exact = not capped and not own_text_skipped
+    _title_events(store, ranked)
+    return ranked
+
+
+def recent(store: Store, filters: RecordFilter, limit: int = 50) -> Hits:
+    """Events and responses matching `filters` alone (no words), newest first, as search hits;
+    `total` is how many match in all."""
+    if limit < 1:
+        raise UsageError("--limit must be at least 1")
+    found: list[tuple[str, dict]] = []
+    total = 0
+    if filters.wants("event"):
+        where, params = filters.event_clause()
+        rows, count = store.search.latest_events(where, params, limit)
+        total += count
+        found += [(row["date_start"], _event_hit(row)) for row in rows]
+    if filters.wants("response"):
+        where, params = filters.response_clause()
+        rows, count = store.search.latest_responses(where, params, limit)
+        total += count
+        found += [(row["date_start"], _response_hit(row, row.get("quote"))) for row in rows]
+    found.sort(key=lambda pair: (pair[0], pair[1]["id"]), reverse=True)
+    hits = Hits(hit for _, hit in found[:limit])
+    hits.total = total
+    _title_events(store, hits)
+    return hits
+
+
+def _event_hit(row: dict) -> dict:
+    return {
+        "type": "event", "id": row["id"], "date": row["date"], "title": _event_title(row),
+        "snippet": _short(row.get("reason") or row.get("summary")), "jurisdiction": row["jurisdiction"],
+        "action": row["action"], "program": row["program"], "entity_id": None,
+    }  # fmt: skip
+
+
+def _title_events(store: Store, hits: list[dict]) -> None:
+    """Each event hit's title with the names of its targets."""
+    targets = store.targets_for_events([hit["id"] for hit in hits if hit["type"] == "event"])
+    for hit in hits:
         if hit["type"] == "event":
             names = ", ".join(t["name"] for t in targets.get(hit["id"], []))
             hit["title"] = f"{hit['title']} of {names}" if names else hit["title"]
-    return ranked
 
 
 def _response_hit(row: dict, snippet: str | None) -> dict:

@@ -104,3 +104,63 @@ def test_timeline_table_has_an_id_on_every_row_and_cuts_at_words(seeded):
 def test_empty_program_column_is_left_out_of_show(seeded):
     table = seeded("show", "en-0141", "--format", "table").stdout
     assert "program" not in table and "named as" in table
+
+
+# -- counts, pipes and scriptable output ----------------------------------------------------------
+
+
+def test_search_says_how_many_were_left_out_and_json_carries_the_total(seeded):
+    every = seeded.json("search", "integrity")
+    some = seeded("search", "integrity", "--limit", "2", "--format", "plain")
+    assert len(some.stdout.splitlines()) == 2
+    assert re.search(r"^2 of (at least )?\d+ hits shown; --limit N shows more$", some.stderr, re.M)
+    hits = seeded.json("search", "integrity", "--limit", "2")
+    assert all(h["total"] >= len(every) for h in hits) and len(hits) == 2
+    assert "hits shown" not in seeded("search", "integrity").stderr  # nothing left out, nothing said
+
+
+def test_search_on_filters_alone_and_recent_list_newest_first(seeded):
+    rejects = seeded.json("search", "--stance", "rejects", "--since", "2025")
+    assert [h["id"] for h in rejects] == ["rs-d4650f3f927d", "rs-17235e5ed9b0"]
+    assert {h["stance"] for h in rejects} == {"rejects"} and rejects[0]["total"] == 2
+    recent = seeded.json("recent")
+    assert [h["date"] for h in recent] == sorted((h["date"] for h in recent), reverse=True)
+    assert len(recent) == 6 and recent[0]["total"] == 6
+    assert [h["id"] for h in seeded.json("recent", "--jurisdiction", "GB", "--type", "event")] == ["ev-de2b667efa31"]
+    two = seeded("recent", "-n", "2", "--format", "plain")
+    assert [line.split("\t")[1] for line in two.stdout.splitlines()] == [h["id"] for h in recent[:2]]
+    assert "2 of 6 hits shown" in two.stderr
+    assert seeded("recent", "--stance", "welcomes", code=1).stderr.strip() == "no match"
+    err = seeded("search", code=2).stderr
+    assert "give words to search for, or a filter" in err and "sanctrack recent" in err
+
+
+def test_check_plain_output_is_rows_only_with_the_verdict_on_stderr(seeded):
+    result = seeded("check", "Integrity Technology Group", "--format", "plain")
+    assert result.stdout.splitlines()[0].split("\t")[:2] == ["US", "US Department of the Treasury, OFAC"]
+    assert result.stderr.startswith("SANCTIONED on 2025-01-08")
+    assert all(line.count("\t") == result.stdout.splitlines()[0].count("\t") for line in result.stdout.splitlines())
+
+
+def test_diff_names_the_side_that_moved_first_by_its_view(seeded):
+    lines = [l.split("\t") for l in seeded("diff", "US", "GB", "--today", "2026-01-01", "--format", "plain").stdout.splitlines()]
+    both = [l for l in lines if l[0] == "both"]
+    assert both and both[0][5] == "US"
+    assert seeded.json("diff", "US", "GB", "--today", "2026-01-01")["both"][0]["first"] == "left"
+
+
+@pytest.mark.slow
+def test_a_closed_pipe_is_not_nothing_found(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import run_process
+
+    db = str(tmp_path / "seed.db")
+    assert run_process("--db", db, "import", str(SEED)).returncode == 0
+    # a reader that reads one line and leaves; the writer's next writes meet a closed pipe
+    writer = subprocess.Popen([sys.executable, "-m", "sanctrack", "--db", db, "export", "--format", "jsonl"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    writer.stdout.close()
+    assert writer.wait(timeout=60) == 141
+    assert b"Traceback" not in writer.stderr.read()

@@ -33,6 +33,7 @@ COMMANDS = {
     # look up
     "show": "records",
     "search": "lookup",
+    "recent": "lookup",
     "check": "lookup",
     "timeline": "timeline",
     "lag": "timeline",
@@ -113,6 +114,7 @@ class SanctrackGroup(TyperGroup):
                 **extra,
             )
             code = result if isinstance(result, int) else 0
+            sys.stdout.flush()  # a reader gone away shows here, not at exit (where it would say 120)
             if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into Exit(130) on its own
                 raise KeyboardInterrupt
         except SanctrackError as err:
@@ -142,10 +144,16 @@ class SanctrackGroup(TyperGroup):
             else:
                 sys.stderr.write("Interrupted: nothing was written by the unfinished command.\n")
                 code = int(ExitCode.INTERRUPTED)
+        except SystemExit as err:
+            # Click turns a closed stdout (EPIPE) into exit 1 and wraps stdout to keep it quiet.
+            if type(sys.stdout).__name__ != "PacifyFlushWrapper":
+                raise
+            code = int(ExitCode.CLOSED_PIPE) if err.code == 1 else err.code
         except BrokenPipeError:
             # The reader went away (`| head`): say nothing more, and keep Python from complaining.
+            # Not 1, which says "nothing found": 141, what a shell reports for git or cat there.
             sys.stdout = open(os.devnull, "w")
-            code = 1
+            code = int(ExitCode.CLOSED_PIPE)
         except UnicodeEncodeError as err:
             if os.environ.get("SANCTRACK_DEBUG"):
                 raise

@@ -74,10 +74,11 @@ def record_as_plain(record: dict, out: Output) -> None:
 
 
 def check_as_plain(result: dict, out: Output) -> None:
-    """The verdict and its note, a line per match in force, a line per sanction ended."""
+    """A line per match in force, a line per sanction ended (starting `ended`); the verdict and
+    its note on stderr, so that stdout holds rows only (the exit code answers yes or no)."""
     from .reports import CHECK_COLUMNS, ENDED_COLUMNS, check_rows, check_verdict
 
-    out.stream.write(f"{check_verdict(result)} ({result['note']})\n")
+    message(f"{check_verdict(result)} ({result['note']})")
     write_rows(check_rows(result["matches"]), CHECK_COLUMNS, out.stream)
     for row in check_rows(result["not_in_force"]):
         out.stream.write("ended\t" + _line(row.get(c) for c in ENDED_COLUMNS))

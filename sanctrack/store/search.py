@@ -129,6 +129,31 @@ class SearchQueries:
             (match, limit),
         )
 
+    def latest_events(self, where: str, params: list, limit: int) -> tuple[list[dict], int]:
+        """Events matching a filter, newest first (at most `limit`), and how many match in all."""
+        clause = f"WHERE {where}" if where else ""
+        rows = decoded_rows(
+            self.conn,
+            f"SELECT {EVENT_HIT} FROM events e {clause} ORDER BY e.date_start DESC, e.id LIMIT ?",
+            [*params, limit],
+        )
+        total = self.conn.execute(f"SELECT count(*) FROM events e {clause}", params).fetchone()[0]
+        return rows, total
+
+    def latest_responses(self, where: str, params: list, limit: int) -> tuple[list[dict], int]:
+        """Responses matching a filter (on them and their event), newest first, and their count."""
+        clause = f"WHERE {where}" if where else ""
+        rows = decoded_rows(
+            self.conn,
+            f"SELECT {RESPONSE_HIT} FROM responses r JOIN events e ON e.id = r.event_id {clause} "
+            "ORDER BY r.date_start DESC, r.id LIMIT ?",
+            [*params, limit],
+        )
+        total = self.conn.execute(
+            f"SELECT count(*) FROM responses r JOIN events e ON e.id = r.event_id {clause}", params
+        ).fetchone()[0]
+        return rows, total
+
     def events_naming(self, entity_ids: list[str], where: str, params: list, limit: int) -> list[dict]:
         """Events with a target linked to one of `entity_ids`, with that target as `named_as`."""
         if not entity_ids:
