@@ -343,7 +343,7 @@ def listings_with_since(rows: list[dict]) -> list[dict]:
     """An entity's listings (oldest snapshot first, by source) as `show` gives them, each with
     since when it stands: the list's own date, else the snapshot it was first seen in
     (`rules.listing_since`, the rule of check and diff)."""
-    from .lists import since_fields
+    from .rules import since_fields
 
     first: dict[tuple, dict] = {}
     shown = []
@@ -371,7 +371,7 @@ def show_listing(store: Store, text: str) -> dict:
     record = {"type": "listing", "id": f"{snapshot_id}/{list_id}", "source": snapshot["source"],
               "published": snapshot["published"]}  # fmt: skip
     record.update({k: v for k, v in row.items() if k not in ("change_id", "snapshot_id", "digest")})
-    from .lists import since_fields
+    from .rules import since_fields
 
     seen = store.lists.first_seen(snapshot["source"], list_id)
     record.update(since_fields(row["listed_on"], seen["published"], seen["id"]))

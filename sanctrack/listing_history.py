@@ -4,7 +4,7 @@ out, with its lag; and the lag report per authority (issue 18).
 
 Pure computation over a `Store` (listings are read only through `store.lists`' methods).
 
-Dates, by the rules of rules.py (`listing_since`) and DESIGN.md, never invented:
+Dates, by the rules of rules.py (`listing_since`), never invented:
 
 * a designation is dated by the list's own listing date where the list gives one (no later than
   the first snapshot holding it): `date_from` "list"; else it is "first seen in SNAPSHOT" and its
@@ -179,7 +179,6 @@ def view_history(store, jurisdiction: str | None = None, programs: Iterable[str]
     wanted = {p.casefold() for p in programs} if programs is not None else None
     for source, snapshots in _wanted_sources(store, jurisdiction).items():
         previous: dict | None = None
-        first_seen: dict[str, tuple[str, str]] = {}  # list id -> first snapshot (re-listings too)
         for snapshot in snapshots:
             old_id = previous["id"] if previous else None
             if wanted is None:

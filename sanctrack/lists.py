@@ -8,13 +8,12 @@ entities like event targets are, so search, check and show see them beside recor
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Callable
 
 from .dates import utc_timestamp
 from .errors import BadDataError, UsageError
-from .importers.base import ListImporter, Listing
+from .importers.base import ListImporter, Listing, listing_digest
 from .store import Store
 from .vocabulary import known_target_kind
 
@@ -30,39 +29,6 @@ def content_hash(path: Path) -> str:
             for block in iter(lambda: f.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
-
-
-def since_fields(listed_on: str | None, first_seen: str, first_seen_in: str) -> dict:
-    """`since`, `since_from`, `first_seen`, `first_seen_in` of a listing, as check gives them
-    (rules.listing_since and rules.listing_sanction), for show."""
-    from .rules import listing_since
-
-    since, since_from = listing_since(listed_on, first_seen)
-    if since_from == "list":
-        return {"since": since, "since_from": "list", "first_seen": None, "first_seen_in": None}
-    return {"since": None, "since_from": "snapshot", "first_seen": since, "first_seen_in": first_seen_in}
-
-
-def _folded(values: list) -> list:
-    return sorted(json.dumps(v, sort_keys=True, ensure_ascii=False).casefold() for v in values)
-
-
-def listing_digest(listing: Listing) -> str:
-    """What makes two versions of a listing the same: its content, not row order or letter case."""
-    meaningful = {
-        "name": " ".join(listing.name.split()).casefold(),
-        "aliases": _folded(listing.aliases),
-        "kind": listing.kind,
-        "programs": _folded(listing.programs),
-        "countries": _folded(listing.countries),
-        "listed_on": listing.listed_on,
-        "birth_dates": _folded(listing.birth_dates),
-        "identifiers": _folded(listing.identifiers),
-        "addresses": _folded(listing.addresses),
-        "remarks": " ".join((listing.remarks or "").split()).casefold(),
-    }
-    encoded = json.dumps(meaningful, sort_keys=True, ensure_ascii=False).encode()
-    return hashlib.sha256(encoded).hexdigest()[:20]
 
 
 def _snapshot_id(store: Store, source: str, published: str) -> str:

@@ -81,6 +81,21 @@ UntilOption = Annotated[
     Optional[str],
     typer.Option(metavar="DATE", help="Up to this date (inclusive; 2025-06 = to 2025-06-30).", show_default=False),
 ]
+# How much of the previous snapshot a new one may end (import and fetch of lists).
+AllowShrinkOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-shrink",
+        help="Store the snapshot even if it ends more than --max-shrink of the previous one (a program really ended).",
+    ),
+]
+MaxShrinkOption = Annotated[
+    float,
+    typer.Option(
+        "--max-shrink", min=0.0, max=1.0, metavar="SHARE",
+        help="The largest share (0-1) of the previous snapshot's listings a new snapshot may end.",
+    ),
+]
 ListOption = Annotated[Optional[list[str]], typer.Option(show_default=False)]
 TextOption = Annotated[Optional[str], typer.Option(show_default=False)]
 

@@ -10,10 +10,9 @@ import typer
 from ..errors import UsageError
 from . import completion
 from .common import (
-    DbOption, JsonOption, SinceOption, TextOption, TodayOption, UntilOption, date_parser, open_store,
-    record_filter, settings, write_atomically,
+    AllowShrinkOption, DbOption, JsonOption, MaxShrinkOption, SinceOption, TextOption, TodayOption,
+    UntilOption, date_parser, open_store, record_filter, settings, write_atomically,
 )  # fmt: skip
-from .lists import AllowShrinkOption, MaxShrinkOption
 
 app = typer.Typer()
 

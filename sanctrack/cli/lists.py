@@ -9,26 +9,11 @@ import typer
 
 from . import completion
 from .common import (
-    DbOption, JsonOption, OutputSpec, TodayOption, open_store, output_options, writing,
+    AllowShrinkOption, DbOption, JsonOption, MaxShrinkOption, OutputSpec, TodayOption, open_store,
+    output_options, writing,
 )  # fmt: skip
 
 app = typer.Typer()
-
-# How much of the previous snapshot a new one may end (import and fetch of lists).
-AllowShrinkOption = Annotated[
-    bool,
-    typer.Option(
-        "--allow-shrink",
-        help="Store the snapshot even if it ends more than --max-shrink of the previous one (a program really ended).",
-    ),
-]
-MaxShrinkOption = Annotated[
-    float,
-    typer.Option(
-        "--max-shrink", min=0.0, max=1.0, metavar="SHARE",
-        help="The largest share (0-1) of the previous snapshot's listings a new snapshot may end.",
-    ),
-]
 
 SOURCE_COLUMNS = ("name", "title", "jurisdiction", "format", "urls", "snapshots", "latest", "note")
 # On a terminal: the addresses and notes with --wide (or in plain, JSON, CSV).

@@ -20,6 +20,8 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -554,3 +556,25 @@ class XmlListImporter(ListImporter):
     def _listings(self, path: Path, name: str) -> Iterator[Listing]:
         for number, record in enumerate(xml_records(path, name, self.record_tags), start=1):
             yield self.listing(record, f"{name}: {record.tag} {number}")
+
+
+def _folded(values: list) -> list:
+    return sorted(json.dumps(v, sort_keys=True, ensure_ascii=False).casefold() for v in values)
+
+
+def listing_digest(listing: Listing) -> str:
+    """What makes two versions of a listing the same: its content, not row order or letter case."""
+    meaningful = {
+        "name": " ".join(listing.name.split()).casefold(),
+        "aliases": _folded(listing.aliases),
+        "kind": listing.kind,
+        "programs": _folded(listing.programs),
+        "countries": _folded(listing.countries),
+        "listed_on": listing.listed_on,
+        "birth_dates": _folded(listing.birth_dates),
+        "identifiers": _folded(listing.identifiers),
+        "addresses": _folded(listing.addresses),
+        "remarks": " ".join((listing.remarks or "").split()).casefold(),
+    }
+    encoded = json.dumps(meaningful, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()[:20]
