@@ -268,29 +268,31 @@ class Screener:
 
         self.store = store
         self.weights = Weights(store.search.name_count())
-        self._known: set[str] = set()
         self._key_counts: dict[str, int] = {}
 
-    def _count(self, words: set[str]) -> None:
-        missing = [w for w in words if w not in self._known]
+    def _counts(self, keys: list[str]) -> dict[str, int]:
+        """How many names carry each screening key, read once per key for the whole batch."""
+        missing = [k for k in keys if k not in self._key_counts]
         if missing:
-            counts = self.store.search.screening_key_counts(["w" + w for w in missing])
-            for word in missing:
-                self.weights.frequency[word] = counts.get("w" + word, 0)
-            self._known.update(missing)
+            found = self.store.search.screening_key_counts(missing)
+            self._key_counts.update((k, found.get(k, 0)) for k in missing)
+        return self._key_counts
+
+    def _count(self, words: set[str]) -> None:
+        """The frequency of each word (its `w` key) for the weights of `score`."""
+        counts = self._counts(["w" + w for w in words if w not in self.weights.frequency])
+        for word in words:
+            self.weights.frequency.setdefault(word, counts["w" + word])
 
     def _telling(self, keys: list[str]) -> list[str]:
         """The keys that tell names apart: those a few names have. A key thousands of names share
         ("cl", the consonant of every Ali and Lee) adds nothing to the ranking of candidates but
         the time to rank them all (2 ms a name against 0.8 on the SDN list); when a query has no
         other, its keys are used as they are."""
-        missing = [k for k in keys if k not in self._key_counts]
-        if missing:
-            found = self.store.search.screening_key_counts(missing)
-            self._key_counts.update((k, found.get(k, 0)) for k in missing)
+        counts = self._counts(keys)
         common = max(COMMON_KEY_NAMES, self.weights.total // 50)
-        telling = [k for k in keys if 0 < self._key_counts[k] <= common]
-        return telling or [k for k in keys if self._key_counts[k]]
+        telling = [k for k in keys if 0 < counts[k] <= common]
+        return telling or [k for k in keys if counts[k]]
 
     def scores(self, text: str) -> list[tuple[str, str, float]]:
         """(entity_id, name on record, score) for the names closest to `text`, best first, one
@@ -345,8 +347,9 @@ def check(
     exact = list(store.entity_ids_for_keys(keys))
     scored: dict[str, tuple[str, float]] = {}
     closest: list[dict] = []
+    screener = screener or Screener(store)
     if not exact_only:
-        for entity_id, matched, found in (screener or Screener(store)).scores(text):
+        for entity_id, matched, found in screener.scores(text):
             if entity_id in exact:
                 continue
             if found >= threshold:
@@ -388,7 +391,7 @@ def check(
         "closest": closest,
         "known": bool(entities),
         # Nothing to screen against: a "no" from an empty store says nothing of the name.
-        "store_empty": not entities and (screener or Screener(store)).weights.total == 0,
+        "store_empty": not entities and screener.weights.total == 0,
         "note": PARTIAL_DATES_NOTE,
     }
 
