@@ -159,6 +159,25 @@ class EntityResolver:
                 if into not in holders:
                     holders.append(into)
 
+    def prune_names(self, entity_ids: Iterable[str]) -> None:
+        """Drop the names of entities that no target or listing of theirs gives any more (an alias
+        removed by an edit), so that `check` and `search` stop finding the entity by them."""
+        for entity_id in set(entity_ids):
+            if self.store.entity(entity_id) is None:
+                continue
+            held: set[str] = set()
+            for row in self.store.entity_targets(entity_id):
+                held.add(row["name"])
+                held.update(row["aliases"] or ())
+            for row in self.store.lists.listings_of_entities([entity_id]):
+                held.add(row["name"])
+                held.update(row["aliases"] or ())
+            for row in self.store.entity_names(entity_id):
+                if row["name"] not in held:
+                    key = {"entity_id": entity_id, "key": row["key"], "name": row["name"]}
+                    self.store.delete("entity_names", key)
+                    self._names.discard((entity_id, row["key"], row["name"]))
+
     def prune(self, entity_ids: Iterable[str]) -> None:
         """Delete entities no target or listing names any more (after a delete or an edit)."""
         for entity_id in set(entity_ids):
@@ -391,17 +410,47 @@ def show(store: Store, text: str) -> dict:
 
 # -- edit, delete, undo ----------------------------------------------------------------------------
 
+# What `edit` can add to or remove from a list field without retyping it: (operation, field).
+LIST_EDITS = (
+    ("add", "aliases"), ("remove", "aliases"), ("add", "tags"), ("remove", "tags"),
+    ("add", "sources"), ("remove", "sources"),
+)  # fmt: skip
 
-def edit(store: Store, text: str, changes: dict, parse_date: DateParser) -> dict:
-    """Change fields of an event or a response; the id stays, the old values are logged."""
+
+@dataclass
+class EditResult:
+    """An edited record, what changed in it (each `{field, old, new}`, with `target` naming the
+    target for a target's field) and the change that logged it (None when nothing changed)."""
+
+    record: dict
+    changes: list[dict]
+    change: int | None
+
+    def as_dict(self) -> dict:
+        return self.record | {"changes": self.changes, "change": self.change}
+
+
+def edit(
+    store: Store,
+    text: str,
+    changes: dict,
+    parse_date: DateParser,
+    list_edits: dict | None = None,
+) -> EditResult:
+    """Change fields of an event or a response; the id stays, the old values are logged.
+
+    `changes` replaces fields; `list_edits` maps (operation, field) of LIST_EDITS to values to add
+    to or remove from a list: tags and sources as text, aliases as (target name, alias) pairs. An
+    edit that changes nothing writes nothing."""
     record_id = resolve_id(store, text)
     if record_id.startswith("en-"):
         raise UsageError("entities are derived from their records' names", hint="edit the event")
-    if not changes:
+    list_edits = {k: v for k, v in (list_edits or {}).items() if v}
+    if not changes and not list_edits:
         raise UsageError("nothing to change", hint="give at least one --FIELD VALUE")
     if record_id.startswith("ev-"):
-        return _edit_event(store, record_id, changes, parse_date)
-    return _edit_response(store, record_id, changes, parse_date)
+        return _edit_event(store, record_id, changes, parse_date, list_edits)
+    return _edit_response(store, record_id, changes, parse_date, list_edits)
 
 
 def _check_fields(changes: dict, allowed: tuple[str, ...], kind: str) -> None:
@@ -411,7 +460,82 @@ def _check_fields(changes: dict, allowed: tuple[str, ...], kind: str) -> None:
         raise UsageError(f"{option} does not apply to a {kind}")
 
 
-def _edit_event(store: Store, event_id: str, changes: dict, parse_date: DateParser) -> dict:
+def _option(operation: str, field: str) -> str:
+    return f"--{operation}-{field[:-1]}"  # ("add", "tags") -> --add-tag
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _edit_list(values: list[str], operation: str, given: list[str], option: str, where: str) -> list[str]:
+    """`values` with `given` added (those not there yet) or removed (each must be there; compared
+    without regard to case and spacing)."""
+    values = list(values)
+    for value in given:
+        folded = _fold(value)
+        present = [v for v in values if _fold(v) == folded]
+        if operation == "add":
+            if not present and value.strip():
+                values.append(value.strip())
+        elif not present:
+            held = "; ".join(values) or "none"
+            raise UsageError(f"{option} {value!r}: {where} has no such value", hint=f"it has: {held}")
+        else:
+            values = [v for v in values if _fold(v) != folded]
+    return values
+
+
+def _target_named(targets: list[dict], name: str, option: str, event_id: str) -> dict:
+    """The one target of an event named `name` (as stored, without regard to case and spacing)."""
+    found = [t for t in targets if _fold(t["name"]) == _fold(name)]
+    if len(found) == 1:
+        return found[0]
+    names = "; ".join(t["name"] for t in targets)
+    if not found:
+        raise UsageError(f"{option}: {event_id} has no target named {name!r}", hint=f"its targets: {names}")
+    raise UsageError(
+        f"{option}: {len(found)} targets of {event_id} are named {name!r}",
+        hint="replace the targets with --target … --alias …",
+    )
+
+
+def _apply_list_edits(merged: dict, list_edits: dict, record_id: str) -> None:
+    for (operation, field), given in list_edits.items():
+        option = _option(operation, field)
+        if field == "aliases":
+            for target_name, alias in given:
+                target = _target_named(merged["targets"], target_name, option, record_id)
+                where = f"the target {target['name']!r}"
+                target["aliases"] = _edit_list(target.get("aliases") or [], operation, [alias], option, where)
+        else:
+            merged[field] = _edit_list(merged.get(field) or [], operation, given, option, record_id)
+
+
+def _field_changes(before: dict, after: dict, fields: tuple[str, ...]) -> list[dict]:
+    """The fields whose value differs, each `{field, old, new}` (targets compared per target)."""
+    found = []
+    for field in fields:
+        if field in ("id", "targets") or before.get(field) == after.get(field):
+            continue
+        found.append({"field": field, "old": before.get(field), "new": after.get(field)})
+    if "targets" in fields:
+        old, new = before["targets"], after["targets"]
+        if [t["name"] for t in old] == [t["name"] for t in new]:
+            for old_target, new_target in zip(old, new):
+                for field in TARGET_DETAIL_FIELDS:
+                    if old_target.get(field) != new_target.get(field):
+                        found.append({"field": field, "target": new_target["name"],
+                                      "old": old_target.get(field), "new": new_target.get(field)})  # fmt: skip
+        elif old != new:
+            found.append({"field": "targets", "old": old, "new": new})
+    return found
+
+
+TARGET_DETAIL_FIELDS = ("aliases", "kind", "country")
+
+
+def _edit_event(store: Store, event_id: str, changes: dict, parse_date: DateParser, list_edits: dict) -> EditResult:
     _check_fields(changes, rec.EVENT_FIELDS, "event")
     current = show_event(store, event_id)
     if "in_response_to" in changes:
@@ -420,6 +544,7 @@ def _edit_event(store: Store, event_id: str, changes: dict, parse_date: DatePars
             raise UsageError("an event cannot answer itself")
     merged = {f: current[f] for f in rec.EVENT_FIELDS} | changes
     merged["targets"] = [{f: t.get(f) for f in rec.TARGET_FIELDS} for t in merged["targets"]]
+    _apply_list_edits(merged, list_edits, event_id)
     event = rec.clean_event(merged, _iso_or(parse_date, changes))
     event["id"] = event_id
     row = store.event(event_id)
@@ -427,37 +552,64 @@ def _edit_event(store: Store, event_id: str, changes: dict, parse_date: DatePars
     updates = {k: v for k, v in new_row.items() if row[k] != v}
     old_targets = [{f: t[f] for f in rec.TARGET_FIELDS} for t in current["targets"]]
     targets_changed = event["targets"] != old_targets
+    before = {f: current[f] for f in rec.EVENT_FIELDS} | {"targets": old_targets}
+    found = _field_changes(before, event, rec.EVENT_FIELDS)
     if not updates and not targets_changed:
-        return current
-    fields = sorted(set(updates) - {"date_start", "date_end"} | ({"targets"} if targets_changed else set()))
-    with store.change("edit", f"edit {event_id}: {', '.join(fields)}"):
+        return EditResult(current, [], None)
+    fields = sorted({c["field"] for c in found})
+    with store.change("edit", f"edit {event_id}: {', '.join(fields)}") as change_id:
         if updates:
             store.update("events", {"id": event_id}, updates)
         if targets_changed:
-            resolver = EntityResolver(store)
-            old_entities = [t["entity_id"] for t in current["targets"]]
-            for position in range(1, len(old_targets) + 1):
-                store.delete("targets", {"event_id": event_id, "position": position})
-            _insert_targets(store, resolver, event_id, event["targets"])
-            resolver.prune(old_entities)
-    return show_event(store, event_id)
+            _update_targets(store, event_id, event["targets"])
+    return EditResult(show_event(store, event_id), found, change_id)
 
 
-def _edit_response(store: Store, response_id: str, changes: dict, parse_date: DateParser) -> dict:
+def _update_targets(store: Store, event_id: str, targets: list[dict]) -> None:
+    """Rewrite an event's targets in place (each row updated where it differs, so the change log
+    holds each target's old and new values), link them to their entities again, and drop the
+    entities and names nothing gives any more."""
+    resolver = EntityResolver(store)
+    old_rows = store.targets(event_id)
+    touched = {row["entity_id"] for row in old_rows}
+    for position, target in enumerate(targets, start=1):
+        row = {**target, "entity_id": resolver.resolve(target)}
+        touched.add(row["entity_id"])
+        key = {"event_id": event_id, "position": position}
+        if position <= len(old_rows):
+            old = old_rows[position - 1]
+            differs = {k: v for k, v in row.items() if old[k] != v}
+            if differs:
+                store.update("targets", key, differs)
+        else:
+            store.insert("targets", key | row)
+    for position in range(len(targets) + 1, len(old_rows) + 1):
+        store.delete("targets", {"event_id": event_id, "position": position})
+    resolver.prune(touched)
+    resolver.prune_names(touched)
+
+
+def _edit_response(store: Store, response_id: str, changes: dict, parse_date: DateParser, list_edits: dict) -> EditResult:
     _check_fields(changes, rec.RESPONSE_FIELDS, "response")
+    for operation, field in list_edits:
+        if field not in rec.RESPONSE_FIELDS:
+            raise UsageError(f"{_option(operation, field)} does not apply to a response")
     for link, option in (("event_id", "--to"), ("counter_event_id", "--counter-event")):
         if link in changes:
             changes[link] = _resolve_link(store, changes[link], option)
     row = store.response(response_id)
     merged = {f: row[f] for f in rec.RESPONSE_FIELDS} | changes
+    _apply_list_edits(merged, list_edits, response_id)
     response = rec.clean_response(merged, _iso_or(parse_date, changes))
     response["id"] = response_id
     updates = {k: v for k, v in response.items() if row[k] != v}
-    if updates:
-        fields = sorted(set(updates) - {"date_start", "date_end"})
-        with store.change("edit", f"edit {response_id}: {', '.join(fields)}"):
-            store.update("responses", {"id": response_id}, updates)
-    return show_response(store, response_id)
+    if not updates:
+        return EditResult(show_response(store, response_id), [], None)
+    found = _field_changes(row, response, rec.RESPONSE_FIELDS)
+    fields = sorted({c["field"] for c in found})
+    with store.change("edit", f"edit {response_id}: {', '.join(fields)}") as change_id:
+        store.update("responses", {"id": response_id}, updates)
+    return EditResult(show_response(store, response_id), found, change_id)
 
 
 def _iso_or(parse_date: DateParser, changes: dict) -> DateParser:
@@ -465,6 +617,34 @@ def _iso_or(parse_date: DateParser, changes: dict) -> DateParser:
     if "date" in changes:
         return parse_date
     return PartialDate.from_iso
+
+
+# -- dates that look wrong -------------------------------------------------------------------------
+
+
+def date_warnings(record: dict, today) -> list[str]:
+    """Warnings for a record as `show` gives it: dated after `today` (a datetime.date), or a
+    response dated before its event (a negative lag). The record is saved all the same: a
+    warning catches a typo, it does not judge the data."""
+    found = []
+    if PartialDate.from_iso(record["date"]).start > today:
+        found.append(f"{record['id']} is dated {record['date']}, after today ({today.isoformat()})")
+    if record["type"] == "event":
+        answers = record.get("responses", [])
+        event = record
+    else:
+        answers = [record] if record.get("event") else []
+        event = record.get("event")
+    for response in answers:
+        if response.get("lag_days") is not None and response["lag_days"] < 0:
+            found.append(_before_event(response["id"], response["date"], -response["lag_days"],
+                                       event["id"], event["date"]))  # fmt: skip
+    return found
+
+
+def _before_event(response_id: str, date: str, days: int, event_id: str, event_date: str) -> str:
+    unit = "day" if days == 1 else "days"
+    return f"{response_id} is dated {date}, {days} {unit} before its event {event_id} ({event_date})"
 
 
 def delete(store: Store, text: str, cascade: bool = False) -> dict:
@@ -569,6 +749,8 @@ class ImportSummary:
     already_present: int = 0
     sources: list[str] = field(default_factory=list)
     changes: list[int] = field(default_factory=list)  # what `undo CHANGE_ID` reverts
+    oddly_dated: int = 0  # records dated after today, or responses before their event
+    warnings: list[str] = field(default_factory=list)  # the first few of them, in words
 
     def as_dict(self) -> dict:
         return {
@@ -585,12 +767,15 @@ def import_records(
     store: Store,
     batches: Iterable[tuple[str, Iterator[tuple[str, dict]]]],
     progress: Callable[[int], None] | None = None,
+    today=None,
 ) -> ImportSummary:
     """Load own-format records, one change for the whole call: all of them land, or none.
 
     `batches` yields (source name, records) where records yields (location, values), location
     being e.g. 'line 12' for error messages. Records that carry an id keep it; a record whose id
-    is already stored is left as it is.
+    is already stored is left as it is. With `today` (a datetime.date), the summary counts the
+    records dated after it or before their event, and words the first few (`date_warnings`).
+    A flat CSV's response may name its event by date, authority and target (`EventReference`).
     """
     from .errors import BadDataError
 
@@ -614,6 +799,8 @@ def import_records(
                         _insert_targets(store, resolver, event["id"], event["targets"])
                         summary.events += 1
                     elif kind == "response":
+                        if isinstance(values.get("event_id"), EventReference):
+                            values = dict(values, event_id=_referenced_event(store, values["event_id"]))
                         response = rec.clean_response(values, parse)
                         if not store.insert("responses", response, unless_present=True):
                             summary.already_present += 1
@@ -633,11 +820,61 @@ def import_records(
             )
         for record_id, link, missing in store.dangling_event_links(change_id):
             raise BadDataError(f"{record_id}: {link} {missing} is neither stored nor imported")
+        if today is not None:
+            summary.oddly_dated, first = store.oddly_dated(change_id, today.isoformat())
+            for record_id, date, event_id, event_date, lag in first:
+                summary.warnings.append(
+                    _before_event(record_id, date, -lag, event_id, event_date)
+                    if lag is not None and lag < 0
+                    else f"{record_id} is dated {date}, after today ({today.isoformat()})"
+                )
         store.log.set_change_summary(
             f"import {', '.join(summary.sources)}: {summary.events} events, "
             f"{summary.responses} responses"
         )
     return summary
+
+
+@dataclass(frozen=True)
+class EventReference:
+    """A response's event named by what a user knows of it (a flat CSV's `event_date`,
+    `event_authority`, `event_target`): exactly one stored or imported event must fit."""
+
+    date: str
+    authority: str
+    target: str | None = None
+
+
+def _referenced_event(store: Store, ref: EventReference) -> str:
+    """The id of the one event dated `ref.date` (exactly, at its precision) by `ref.authority`
+    (without regard to case and spacing) naming `ref.target` (as a name or an alias, compared as
+    entity names are) if given; a clear error if none or several fit."""
+    from .names import normalize_name
+
+    def same_name(a: str, b: str) -> bool:
+        key = normalize_name(a)
+        return _fold(a) == _fold(b) or bool(key) and key == normalize_name(b)
+
+    date = PartialDate.from_iso(ref.date)
+    events = [e for e in store.events_dated(date.iso, date.start.isoformat())
+              if _fold(e["authority"]) == _fold(ref.authority)]  # fmt: skip
+    named = f"{date.iso} by {ref.authority!r}"
+    if ref.target is not None:
+        targets = store.targets_for_events([e["id"] for e in events])
+        events = [
+            e for e in events
+            if any(same_name(ref.target, name) for t in targets.get(e["id"], [])
+                   for name in [t["name"], *(t["aliases"] or [])])
+        ]  # fmt: skip
+        named += f" naming {ref.target!r}"
+    if not events:
+        raise UsageError(f"no event {named} is stored or imported before this row",
+                         hint="check event_date, event_authority and event_target, or give the event's id")  # fmt: skip
+    if len(events) > 1:
+        ids = ", ".join(e["id"] for e in events[:5])
+        raise UsageError(f"{len(events)} events fit {named}: {ids}",
+                         hint="give event_target, or the event's id in event_id")  # fmt: skip
+    return events[0]["id"]
 
 
 def iter_export(store: Store, filters: RecordFilter) -> Iterator[dict]:

@@ -162,25 +162,207 @@ def read_csv(name: str, stream: IO[bytes]) -> Iterator[tuple[str, dict]]:
             for n, line in enumerate(bounded_lines(stream, name), start=1))
     reader = csv.DictReader(text)
     try:
-        for values in reader:
-            where = f"line {reader.line_num}"
-            record = {}
-            for column, cell in values.items():
-                if column is None:
-                    raise BadDataError(f"{name}: {where}: more cells than columns")
-                if cell in (None, ""):
-                    continue
-                if column in CSV_JSON_COLUMNS:
-                    cell = _loads(cell, f"{name}: {where}: {column}")
-                else:
-                    cell = unescape_cell(cell)
-                record[column] = cell
-            if record:
-                yield where, record
+        columns = [c.strip() for c in reader.fieldnames or []]
+        reader.fieldnames = columns
+        flat = is_flat_header(columns)
+        if flat and CSV_JSON_COLUMNS & set(columns) - set(FLAT_LIST_COLUMNS):
+            raise BadDataError(f"{name}: line 1: the columns mix targets (JSON) with target (one row per target)",
+                               hint="use one or the other (docs/FORMAT.md)")  # fmt: skip
+
+        def rows() -> Iterator[tuple[int, dict]]:
+            for values in reader:
+                where = f"line {reader.line_num}"
+                record = {}
+                for column, cell in values.items():
+                    if column is None:
+                        raise BadDataError(f"{name}: {where}: more cells than columns")
+                    if cell in (None, ""):
+                        continue
+                    if column in CSV_JSON_COLUMNS and not flat:
+                        try:
+                            cell = _loads(cell, f"{name}: {where}: {column}")
+                        except BadDataError as err:
+                            shape = TARGETS_SHAPE if column == "targets" else f'{column} holds a JSON list such as ["…", "…"]'
+                            raise BadDataError(err.message, hint=shape) from None
+                    else:
+                        cell = unescape_cell(cell.strip() if flat else cell)
+                    record[column] = cell
+                if record:
+                    yield reader.line_num, record
+
+        if flat:
+            yield from read_flat_csv(name, reader, rows())
+        else:
+            for line, record in rows():
+                yield f"line {line}", record
     except UnicodeDecodeError:
         raise BadDataError(f"{name}: line {reader.line_num + 1}: not UTF-8 text") from None
     except csv.Error as err:
         raise BadDataError(f"{name}: line {reader.line_num}: {err}") from None
+
+
+# -- the flat CSV: one row per target, responses naming their event by what is known of it ------
+
+# Columns of the flat CSV besides the record fields (docs/FORMAT.md, "Flat CSV").
+FLAT_TARGET_COLUMNS = {"target": "name", "alias": "aliases", "aliases": "aliases",
+                       "target_kind": "kind", "target_country": "country"}  # fmt: skip
+FLAT_LIST_COLUMNS = {"source": "sources", "sources": "sources", "tag": "tags", "tags": "tags"}
+FLAT_EVENT_LINK = ("event", "event_date", "event_authority", "event_target")
+FLAT_MARKS = set(FLAT_TARGET_COLUMNS) | set(FLAT_EVENT_LINK)
+EVENT_ROW_FIELDS = tuple(f for f in EVENT_FIELDS if f not in ("targets", "sources", "tags"))
+RESPONSE_ROW_FIELDS = tuple(f for f in RESPONSE_FIELDS if f not in ("sources", "tags"))
+TARGETS_SHAPE = (
+    'the targets cell holds a JSON list such as [{"name": "…", "aliases": ["…"], "kind": "company",'
+    ' "country": "CN"}]; or write one row per target with the columns target, alias, target_kind,'
+    " target_country (docs/FORMAT.md, Flat CSV)"
+)
+
+
+def is_flat_header(columns: list[str]) -> bool:
+    """A flat CSV names a target or an event in its own columns instead of JSON in `targets`."""
+    return bool(FLAT_MARKS & set(columns))
+
+
+def _split(column: str, cell: str) -> list[str]:
+    """Several values in one cell: aliases and tags separated by `;`, sources (URLs, which hold no
+    space) by spaces or `; `."""
+    pattern = r"\s*;\s+|\s+" if FLAT_LIST_COLUMNS.get(column) == "sources" else r"\s*;\s*"
+    return [part for part in re.split(pattern, cell.strip()) if part]
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+class _FlatEvent:
+    """The rows of one event of a flat CSV, gathered: its fields (each given once, or repeated
+    alike), its targets in row order, its sources and tags (the union of its rows')."""
+
+    def __init__(self, line: int):
+        self.lines = [line]
+        self.fields: dict[str, tuple[str, int]] = {}  # field -> (value, line it came from)
+        self.targets: list[dict] = []
+        self.lists: dict[str, list[str]] = {"sources": [], "tags": []}
+
+    def add(self, where: str, line: int, cells: dict[str, str]) -> None:
+        if line not in self.lines:
+            self.lines.append(line)
+        target: dict = {"aliases": []}
+        for column, cell in cells.items():
+            if column in FLAT_TARGET_COLUMNS:
+                field = FLAT_TARGET_COLUMNS[column]
+                if field == "aliases":
+                    target["aliases"] += _split(column, cell)
+                else:
+                    target[field] = cell
+            elif column in FLAT_LIST_COLUMNS:
+                values = self.lists[FLAT_LIST_COLUMNS[column]]
+                values += [v for v in _split(column, cell) if v not in values]
+            elif column in self.fields and _fold(self.fields[column][0]) != _fold(cell):
+                value, first = self.fields[column]
+                raise BadDataError(
+                    f"{where}: {column} {cell!r} differs from {value!r} on line {first}, in the same event",
+                    hint="the rows of one event repeat its fields alike or leave them empty",
+                )
+            else:
+                self.fields.setdefault(column, (cell, line))
+        if "name" not in target:
+            raise BadDataError(f"{where}: an event row needs a target", hint="fill the target column")
+        for known in self.targets:  # the same target again: more aliases for it
+            if _fold(known["name"]) == _fold(target["name"]):
+                known["aliases"] += [a for a in target["aliases"] if a not in known["aliases"]]
+                for field in ("kind", "country"):
+                    if field in target and known.get(field, target[field]) != target[field]:
+                        raise BadDataError(f"{where}: target_{field} of {target['name']!r} differs from an earlier row")
+                    known.setdefault(field, target.get(field))
+                return
+        self.targets.append(target)
+
+    def location(self) -> str:
+        lines = self.lines
+        return f"line {lines[0]}" if len(lines) == 1 else f"lines {', '.join(map(str, lines))}"
+
+    def values(self) -> dict:
+        return ({"type": "event"} | {f: v for f, (v, _) in self.fields.items()}
+                | {"targets": self.targets} | self.lists)  # fmt: skip
+
+
+def read_flat_csv(name: str, reader: "csv.DictReader", rows: Iterator[tuple[int, dict]]) -> Iterator[tuple[str, dict]]:
+    """Records of a flat CSV (docs/FORMAT.md): rows of one event grouped by the `event` key, else
+    by date, authority and action; then the responses, each naming its event by `event_id`, by
+    the `event` key of the file's rows, or by `event_date`, `event_authority` (and
+    `event_target`). The whole file is read before the first record comes out."""
+    from .core import EventReference
+    from .dates import PartialDate
+    from .records import InvalidRecord, clean_event
+
+    events: dict[tuple, _FlatEvent] = {}
+    responses: list[tuple[str, dict, dict]] = []
+    for line, cells in rows:
+        where = f"{name}: line {line}"
+        kind = (cells.pop("type", None) or ("response" if "actor" in cells else "event")).lower()
+        if kind == "event":
+            wrong = [c for c in cells if c not in EVENT_ROW_FIELDS and c not in FLAT_TARGET_COLUMNS
+                     and c not in FLAT_LIST_COLUMNS and c != "event"]  # fmt: skip
+            if wrong:
+                raise BadDataError(f"{where}: column {wrong[0]} does not apply to an event row")
+            key = cells.pop("event", None)
+            group = ("key", key) if key else (
+                "auto", cells.get("date", ""), _fold(cells.get("authority", "")),
+                _fold(cells.get("action", "designation")),
+            )  # fmt: skip
+            events.setdefault(group, _FlatEvent(line)).add(where, line, cells)
+        elif kind == "response":
+            wrong = [c for c in cells if c not in RESPONSE_ROW_FIELDS and c not in FLAT_LIST_COLUMNS
+                     and c not in FLAT_EVENT_LINK]  # fmt: skip
+            if wrong:
+                raise BadDataError(f"{where}: column {wrong[0]} does not apply to a response row")
+            link = {c: cells.pop(c) for c in FLAT_EVENT_LINK if c in cells}
+            values: dict = {"type": "response", "sources": [], "tags": []}
+            for column, cell in cells.items():
+                if column in FLAT_LIST_COLUMNS:
+                    values[FLAT_LIST_COLUMNS[column]] += _split(column, cell)
+                else:
+                    values[column] = cell
+            responses.append((f"line {line}", values, link))
+        else:
+            raise BadDataError(f"{name}: line {line}: unknown record type {kind!r}", hint="event or response")
+    ids: dict[str, str] = {}
+    for group, event in events.items():
+        values = event.values()
+        if group[0] == "key":
+            try:
+                ids[group[1]] = clean_event(values, PartialDate.from_iso)["id"]
+            except InvalidRecord as err:
+                raise BadDataError(f"{name}: {event.location()}: {err.message}", hint=err.hint) from None
+        yield event.location(), values
+    for location, values, link in responses:
+        where = f"{name}: {location}"
+        if "event_id" in values:
+            pass
+        elif "event" in link:
+            key = link["event"]
+            if key in ids:
+                values["event_id"] = ids[key]
+            elif key.startswith("ev-"):
+                values["event_id"] = key
+            else:
+                raise BadDataError(f"{where}: event {key!r} is the key of no event row of this file",
+                                   hint="an event row's event column names its key; or give an event id")  # fmt: skip
+        elif "event_date" in link or "event_authority" in link:
+            if "event_date" not in link or "event_authority" not in link:
+                raise BadDataError(f"{where}: a response names its event by event_date and event_authority together")
+            try:
+                date = PartialDate.from_iso(link["event_date"]).iso
+            except UsageError as err:
+                raise BadDataError(f"{where}: event_date: {err.message}", hint=err.hint) from None
+            values["event_id"] = EventReference(date, link["event_authority"], link.get("event_target"))
+        else:
+            raise BadDataError(
+                f"{where}: a response row needs its event",
+                hint="give event_id, the event column (an event row's key), or event_date and event_authority (and event_target)",
+            )
+        yield location, values
 
 
 READERS = {"json": read_json, "jsonl": read_jsonl, "csv": read_csv}

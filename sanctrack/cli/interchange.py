@@ -89,23 +89,42 @@ def import_command(
         from ..render import progress_counter
 
         with progress_counter("importing records") as progress:
-            own = core.import_records(store, [read_records(n, k) for n, k in own_inputs], progress)
+            from ..dates import reference_day
+
+            day = reference_day(today or settings(ctx).today)
+            own = core.import_records(store, [read_records(n, k) for n, k in own_inputs], progress, today=day)
         summary.events, summary.responses = own.events, own.responses
         summary.already_present = own.already_present
+        summary.oddly_dated, summary.warnings = own.oddly_dated, own.warnings
     summary.changes = list(store.changes_made)
     if as_json:
         write_document(summary.as_dict(), sys.stdout)
+        _warn_dates(summary)
         return
     if own_inputs:
         message(
             f"imported {summary.events} event(s) and {summary.responses} response(s)"
             + (f"; {summary.already_present} already present, left as they were" if summary.already_present else "")
         )
+        _warn_dates(summary)
     from ..lists import snapshot_message
 
     for snapshot in summary.snapshots:
         if not snapshot.get("unchanged"):
             message(snapshot_message(snapshot))
+
+
+def _warn_dates(summary) -> None:
+    """On stderr, whatever the output: how many imported records are dated after today or before
+    their event, and the first few (they are saved all the same: the warning is for a typo)."""
+    from ..render import message
+
+    if summary.oddly_dated:
+        more = summary.oddly_dated > len(summary.warnings)
+        message(f"Warning: {summary.oddly_dated} imported record(s) dated after today or before their event"
+                + (f"; the first {len(summary.warnings)}:" if more else ":"))
+        for warning in summary.warnings:
+            message(f"Warning: {warning}")
 
 
 def _sort_inputs(files: list[str], fmt: str | None, source: str | None):

@@ -9,7 +9,7 @@ from ..errors import UsageError
 from . import completion
 from .common import (
     DbOption, JsonOption, ListOption, OutputSpec, RecordFormatOption, TextOption, TodayOption,
-    date_parser, open_store, output, output_options, writing,
+    date_parser, open_store, output, output_options, settings, writing,
 )  # fmt: skip
 
 app = typer.Typer()
@@ -60,7 +60,7 @@ def _targets_from_argv(argv: list[str]) -> list[dict]:
     return targets
 
 
-def _print_added(ctx: typer.Context, result, what: str, spec: OutputSpec) -> None:
+def _print_added(ctx: typer.Context, result, what: str, spec: OutputSpec, today: str | None) -> None:
     from ..render import RECORD_FORMATS, emit_record, message, visible
 
     record = result.record
@@ -72,6 +72,8 @@ def _print_added(ctx: typer.Context, result, what: str, spec: OutputSpec) -> Non
         sys.stdout.write(record["id"] + "\n")
         if result.created and sys.stderr.isatty():
             message(f"recorded {what} {record['id']} ({visible(record['date'])})")
+    if result.created:
+        warn_dates(ctx, today, record)
 
 
 @add_app.command("event", context_settings={"allow_interspersed_args": True})
@@ -151,7 +153,7 @@ def add_event(
     }
     store = open_store(ctx, db)
     result = core.add_event(store, values, date_parser(ctx, today))
-    _print_added(ctx, result, "event", spec)
+    _print_added(ctx, result, "event", spec, today)
 
 
 def _grouped_targets(ctx: typer.Context, names: list[str], described: bool) -> list[dict]:
@@ -244,7 +246,7 @@ def add_response(
     }
     store = open_store(ctx, db)
     result = core.add_response(store, values, date_parser(ctx, today))
-    _print_added(ctx, result, "response", spec)
+    _print_added(ctx, result, "response", spec, today)
 
 
 # -- show, edit, delete, undo, log ---------------------------------------------------------------------
@@ -319,6 +321,12 @@ def edit(
     stance: Annotated[Optional[str], typer.Option(show_default=False, autocompletion=completion.stances)] = None,
     quote: TextOption = None,
     counter_event: Annotated[Optional[str], typer.Option(show_default=False, autocompletion=completion.record_ids("ev-"))] = None,
+    add_alias: Annotated[Optional[list[str]], typer.Option(metavar="TARGET=ALIAS", help="Give the target named TARGET another name (repeatable).", show_default=False)] = None,
+    remove_alias: Annotated[Optional[list[str]], typer.Option(metavar="TARGET=ALIAS", help="Take a name from the target named TARGET (repeatable).", show_default=False)] = None,
+    add_tag: Annotated[Optional[list[str]], typer.Option(metavar="TAG", help="Add a tag (repeatable).", show_default=False)] = None,
+    remove_tag: Annotated[Optional[list[str]], typer.Option(metavar="TAG", help="Remove a tag (repeatable).", show_default=False)] = None,
+    add_source: Annotated[Optional[list[str]], typer.Option(metavar="URL", help="Add a source URL (repeatable).", show_default=False)] = None,
+    remove_source: Annotated[Optional[list[str]], typer.Option(metavar="URL", help="Remove a source URL (repeatable).", show_default=False)] = None,
     db: DbOption = None,
     today: TodayOption = None,
     *,
@@ -326,7 +334,9 @@ def edit(
 ) -> None:
     """Change fields of an event or a response (the old values are logged; `undo` restores them).
 
-    An empty value clears an optional field; --source, --tag and --target replace the whole list.
+    An empty value clears an optional field; --source, --tag and --target replace the whole list;
+    --add-… and --remove-… change one item. Prints the id, and on stderr each change as
+    'field: old → new' (or that nothing changed).
 
     Examples:
 
@@ -334,7 +344,11 @@ def edit(
       sanctrack edit ev-ed50 --program CYBER2 --legal-basis "E.O. 13694, as amended"
 
     
-      sanctrack edit rs-1723 --date 2025-01-06 --stance rejects
+      sanctrack edit ev-de2b --add-alias \\
+        "Integrity Technology Group Incorporated=Yongxin Zhicheng Technology Group"
+
+    
+      sanctrack edit rs-1723 --date 2025-01-06 --stance rejects --add-tag guo-jiakun
     """
     from .. import core
     from ..render import RECORD_FORMATS, emit_record
@@ -355,13 +369,65 @@ def edit(
         changes["targets"] = _grouped_targets(ctx, target, bool(alias or target_kind or target_country))
     elif alias or target_kind or target_country:
         raise UsageError("--alias, --target-kind and --target-country follow a --target")
+    list_edits = {
+        ("add", "aliases"): [_target_alias("--add-alias", v) for v in add_alias or []],
+        ("remove", "aliases"): [_target_alias("--remove-alias", v) for v in remove_alias or []],
+        ("add", "tags"): add_tag, ("remove", "tags"): remove_tag,
+        ("add", "sources"): add_source, ("remove", "sources"): remove_source,
+    }  # fmt: skip
     out = output(ctx, spec, RECORD_FORMATS)
     store = open_store(ctx, db)
-    record = core.edit(store, record_id, changes, date_parser(ctx, today))
-    if spec.json or spec.format is not None:
-        emit_record(record, out)
+    result = core.edit(store, record_id, changes, date_parser(ctx, today), list_edits)
+    if out.format in ("json", "jsonl"):
+        emit_record(result.as_dict(), out)
+    elif spec.json or spec.format is not None:
+        emit_record(result.record, out)
     else:
-        sys.stdout.write(record["id"] + "\n")
+        sys.stdout.write(result.record["id"] + "\n")
+    _tell_changes(result)
+    if result.change is not None:
+        warn_dates(ctx, today, result.record)
+
+
+def _target_alias(option: str, value: str) -> tuple[str, str]:
+    """TARGET=ALIAS of --add-alias and --remove-alias."""
+    target, sep, alias = value.partition("=")
+    if not sep or not target.strip() or not alias.strip():
+        raise UsageError(
+            f"{option} {value!r}: expected TARGET=ALIAS",
+            hint=f'e.g. {option} "Integrity Technology Group=Yongxin Zhicheng Technology Group"',
+        )
+    return target.strip(), alias.strip()
+
+
+def _tell_changes(result) -> None:
+    """What an edit changed, on stderr: one line per field, or that nothing did."""
+    from ..render import message
+    from ..render.changes import change_text
+
+    record_id = result.record["id"]
+    if result.change is None:
+        message(f"{record_id}: nothing changed")
+        return
+    for change in result.changes:
+        message(f"{record_id} {change_text(change)}")
+
+
+def warn_dates(ctx: typer.Context, today: str | None, record: dict) -> None:
+    """Warn on stderr, one line each, of a record dated in the future or a response dated before
+    its event (core.date_warnings); the record is saved all the same."""
+    from .. import core
+    from ..render import message
+
+    for warning in core.date_warnings(record, reference_day(ctx, today)):
+        message(f"Warning: {warning}")
+
+
+def reference_day(ctx: typer.Context, today: str | None):
+    """The day that is 'today' for this command: --today, else $SANCTRACK_TODAY, else today."""
+    from ..dates import reference_day as day
+
+    return day(today or settings(ctx).today)
 
 
 @app.command()
@@ -442,7 +508,7 @@ def undo(
 def log_command(
     ctx: typer.Context,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Show at most N changes.")] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also the old values each change replaced or removed.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also what each change did, as 'field: old → new' (with --json: the old and new rows).")] = False,
     db: DbOption = None,
     *,
     spec: OutputSpec,
@@ -467,10 +533,10 @@ def log_command(
     columns = ("id", "at", "user", "command", "summary", "undoes", "undone_by")
     with writing(ctx, spec) as out:
         if verbose and out.format not in ("json", "jsonl"):
-            changes = [
-                {"change": c["id"], "command": c["command"], **row}
-                for c in changes for row in c["rows"]
-            ]  # fmt: skip
-            columns = ("change", "command", "table", "op", "key", "old", "new")
+            from ..render.changes import log_rows
+
+            # In words, as 'field: old → new'; --json keeps the store's rows whole.
+            changes = list(log_rows(changes))
+            columns = ("change", "command", "record", "what")
         emit_rows(changes, columns, out)
 

@@ -494,6 +494,32 @@ class Store:
             (change_id, change_id),
         ).fetchall()
 
+    def events_dated(self, date: str, date_start: str) -> list[dict]:
+        """The events dated exactly `date` (an ISO date of any precision; `date_start` its first
+        day, for the index), for an import's response that names its event by date."""
+        return decoded_rows(
+            self.conn,
+            "SELECT * FROM events WHERE date_start = ? AND date = ? ORDER BY id",
+            (date_start, date),
+        )
+
+    def oddly_dated(self, change_id: int, today: str, limit: int = 3) -> tuple[int, list[tuple]]:
+        """Records a change added that are dated after `today` (ISO day) or, for a response,
+        before its event (rules.LAG_DAYS_SQL below 0): how many, and the first `limit` as (id,
+        date, event id, event date, lag), the event fields None for an event."""
+        from ..rules import LAG_DAYS_SQL
+
+        lag = LAG_DAYS_SQL.format(event="e", later="r")
+        sql = (
+            "SELECT id, date, NULL, NULL, NULL FROM events WHERE change_id = ? AND date_start > ? "
+            f"UNION ALL SELECT r.id, r.date, e.id, e.date, {lag} FROM responses r "
+            f"JOIN events e ON e.id = r.event_id WHERE r.change_id = ? AND (r.date_start > ? OR {lag} < 0)"
+        )
+        params = (change_id, today, change_id, today)
+        count = self.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+        first = self.conn.execute(f"{sql} LIMIT ?", (*params, limit)).fetchall() if count else []
+        return count, first
+
     # -- verifying (sanctrack/verify.py) ----------------------------------------------------------
 
     def integrity_problems(self, full: bool, limit: int = 100) -> list[str]:
