@@ -461,7 +461,8 @@ def _check_fields(changes: dict, allowed: tuple[str, ...], kind: str) -> None:
 
 
 def _option(operation: str, field: str) -> str:
-    return f"--{operation}-{field[:-1]}"  # ("add", "tags") -> --add-tag
+    singular = {"aliases": "alias", "tags": "tag", "sources": "source"}[field]
+    return f"--{operation}-{singular}"  # ("add", "tags") -> --add-tag
 
 
 def _fold(text: str) -> str:

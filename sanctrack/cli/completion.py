@@ -31,6 +31,7 @@ class Tab:
 
     def __init__(self) -> None:
         self.files = False
+        self.args: list[str] = []
 
 
 # -- the callbacks parameters declare ----------------------------------------------------------
@@ -182,6 +183,59 @@ def subjects(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
         return _jurisdictions(conn) + _ids(conn, incomplete, ("en-",))
 
 
+def list_values(field: str, of_record: bool) -> Callable[[typer.Context, str], list[str]]:
+    """Completion of `edit`'s --add-tag and --add-source (the values the store holds) and
+    --remove-tag and --remove-source (the values of the record being edited)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        from ..store.completion import list_values as values
+
+        record = _edited_record(ctx) if of_record else None
+        with _store(ctx) as conn:
+            found = values(conn, field, record, STORE_LIMIT) if conn is not None else []
+        return sorted(v for v in found if v.startswith(incomplete))
+
+    return complete
+
+
+def target_aliases(with_alias: bool) -> Callable[[typer.Context, str], list[str]]:
+    """Completion of `edit --add-alias` (TARGET=, the targets of the record being edited, else of
+    every event) and `--remove-alias` (TARGET=ALIAS, the aliases they have)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        from ..store.completion import target_names
+
+        with _store(ctx) as conn:
+            rows = target_names(conn, _edited_record(ctx), STORE_LIMIT) if conn is not None else []
+        if with_alias:
+            found = {f"{name}={alias}" for name, alias in rows if alias is not None}
+        else:
+            found = {f"{name}=" for name, _ in rows}
+        return sorted(v for v in found if v.startswith(incomplete))
+
+    return complete
+
+
+FLAGS = ("--json", "--wide", "-w", "--no-color")
+
+
+def _edited_record(ctx: typer.Context) -> str | None:
+    """The ID of `edit ID`, while an option of it is completed: Click leaves the line unparsed
+    when its last option still lacks its value, so the typed words are read here."""
+    if ctx.params.get("record_id"):
+        return ctx.params["record_id"]
+    words = getattr(ctx.obj, "args", None) or []
+    if "edit" not in words:
+        return None
+    previous = "edit"
+    for word in words[words.index("edit") + 1 :]:
+        value_of_option = previous.startswith("-") and "=" not in previous and previous not in FLAGS
+        if word[:3] in ("ev-", "rs-") and not value_of_option:
+            return word
+        previous = word
+    return None
+
+
 @contextmanager
 def _store(ctx: typer.Context):
     """A read-only connection to the store the line names (--db), else the default one; None
@@ -276,6 +330,7 @@ def _protocol():
             self.tab = Tab()
             super().__init__(root, {"obj": self.tab}, "sanctrack", "_SANCTRACK_COMPLETE")
             self.shell, self.args, self.incomplete = shell, args, incomplete
+            self.tab.args = list(args)  # the words typed, for callbacks that need an earlier one
             # Click completes the value of `--option=value` without `--option=`; it is put back.
             head, equals, _ = incomplete.partition("=")
             self.prefix = head + equals if incomplete[:1] == "-" and equals else ""

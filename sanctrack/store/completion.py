@@ -70,3 +70,25 @@ def undoable_changes(conn: sqlite3.Connection, limit: int = 50) -> list[tuple[in
         "ORDER BY id DESC LIMIT ?",
         (limit,),
     )
+
+
+def list_values(conn: sqlite3.Connection, column: str, record: str | None, limit: int) -> list[str]:
+    """The values of a list field (`tags` or `sources`) of the records whose id starts with
+    `record` (`edit ID --remove-tag`), else of every record (`--add-tag`)."""
+    assert column in ("tags", "sources")
+    where, params = (" WHERE r.id >= ? AND r.id < ?", [record, record + "\U0010ffff"]) if record else ("", [])
+    sql = " UNION ".join(
+        f"SELECT j.value FROM {table} r, json_each(r.{column}) j{where}" for table in ("events", "responses")
+    )
+    return [value for (value,) in _rows(conn, f"{sql} LIMIT ?", (*params, *params, limit))]
+
+
+def target_names(conn: sqlite3.Connection, record: str | None, limit: int) -> list[tuple[str, str | None]]:
+    """(name, alias or None) of the targets of the events whose id starts with `record`, else of
+    every event."""
+    where, params = (" WHERE t.event_id >= ? AND t.event_id < ?", (record, record + "\U0010ffff")) if record else ("", ())
+    return _rows(
+        conn,
+        f"SELECT DISTINCT t.name, j.value FROM targets t LEFT JOIN json_each(t.aliases) j{where} LIMIT ?",
+        (*params, limit),
+    )
