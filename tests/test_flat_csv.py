@@ -19,6 +19,12 @@ FLAT = REPO / "fixtures" / "flat"
 UK = "UK FCDO"
 ANXUN = "Sichuan Anxun Information Technology"
 INTEGRITY = "Integrity Technology Group Incorporated"
+# The UK designation written as two events on one day: only the target tells them apart.
+SPLIT_UK = (
+    "event,date,authority,jurisdiction,target\n"
+    f"anxun,2025-12-09,{UK},GB,{ANXUN}\n"
+    f"integrity,2025-12-09,{UK},GB,{INTEGRITY}\n"
+)
 
 
 def write(tmp_path, name: str, text: str):
@@ -68,12 +74,7 @@ def test_rows_of_one_event_are_grouped_by_date_and_authority_else_by_key(cli, tm
 
 
 def test_responses_name_their_event_by_date_authority_and_target(cli, tmp_path):
-    # The UK designation written as two events on one day: only the target tells them apart.
-    events = write(tmp_path, "events.csv", (
-        "event,date,authority,jurisdiction,target\n"
-        f"anxun,2025-12-09,{UK},GB,{ANXUN}\n"
-        f"integrity,2025-12-09,{UK},GB,{INTEGRITY}\n"
-    ))  # fmt: skip
+    events = write(tmp_path, "events.csv", SPLIT_UK)
     cli("import", str(events))
     ids = {r["targets"][0]["name"]: r["id"] for r in json.loads(cli("export").stdout)}
     responses = write(tmp_path, "responses.csv", (
@@ -123,11 +124,7 @@ def test_a_response_by_event_key_in_the_same_file(cli, tmp_path):
     ],
 )  # fmt: skip
 def test_a_bad_flat_file_is_one_error_line_and_nothing_written(cli, tmp_path, db, text, error):
-    events = write(tmp_path, "events.csv", (
-        "event,date,authority,jurisdiction,target\n"
-        f"anxun,2025-12-09,{UK},GB,{ANXUN}\n"
-        f"integrity,2025-12-09,{UK},GB,{INTEGRITY}\n"
-    ))  # fmt: skip
+    events = write(tmp_path, "events.csv", SPLIT_UK)
     cli("import", str(events))
     digest = store_digest(db)
     path = write(tmp_path, "bad.csv", text)

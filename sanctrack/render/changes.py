@@ -60,17 +60,16 @@ def change_text(change: dict) -> str:
 # -- the change log ------------------------------------------------------------------------------
 
 
-def _record_of(table: str, key: dict, row: dict | None) -> str:
+# The key field naming the record a logged row belongs to, per table.
+RECORD_KEYS = {"events": "id", "responses": "id", "entities": "id", "snapshots": "id",
+               "targets": "event_id", "entity_names": "entity_id"}  # fmt: skip
+
+
+def _record_of(table: str, key: dict) -> str:
     """The record a logged row belongs to, as a user names it."""
-    if table in ("events", "responses", "entities", "snapshots"):
-        return str(key.get("id"))
-    if table == "targets":
-        return str(key.get("event_id"))
-    if table == "entity_names":
-        return str(key.get("entity_id"))
     if table == "listings":
         return f"{key.get('snapshot_id')}/{key.get('list_id')}"
-    return table
+    return str(key.get(RECORD_KEYS.get(table, ""), table))
 
 
 def _what(table: str, key: dict, row: dict | None) -> str:
@@ -128,7 +127,7 @@ def log_rows(changes: Iterable[dict]) -> Iterator[dict]:
             for what in logged_row_lines(table, op, key, row["old"], row["new"]):
                 any_row = True
                 yield {"change": change["id"], "command": change["command"],
-                       "record": _record_of(table, key, row["old"] or row["new"]), "what": what}  # fmt: skip
+                       "record": _record_of(table, key), "what": what}  # fmt: skip
         if not any_row:  # an add or an import: what it added is in its summary
             yield {"change": change["id"], "command": change["command"], "record": "",
                    "what": change["summary"]}  # fmt: skip
