@@ -72,24 +72,21 @@ def _record_of(table: str, key: dict) -> str:
     return str(key.get(RECORD_KEYS.get(table, ""), table))
 
 
+# A logged row in a few words, per table: from its key and its values (old, or new for an insert).
+WHAT = {
+    "targets": "target {position} ({name})", "entity_names": "name {name}",
+    "events": "event ({date}, {authority})", "responses": "response ({date}, {actor})",
+    "entities": "entity ({name})", "listings": "listing ({name})", "snapshots": "snapshot {id}",
+}  # fmt: skip
+
+
 def _what(table: str, key: dict, row: dict | None) -> str:
-    """A logged row in a few words: `target 2 (Name)`, `name "X"`, `event (2025-01-03, OFAC)`."""
-    row = row or {}
-    if table == "targets":
-        return f"target {key.get('position')} ({row.get('name', '?')})"
-    if table == "entity_names":
-        return f"name {key.get('name')}"
-    if table == "events":
-        return f"event ({row.get('date')}, {row.get('authority')})"
-    if table == "responses":
-        return f"response ({row.get('date')}, {row.get('actor')})"
-    if table == "entities":
-        return f"entity ({row.get('name')})"
-    if table == "listings":
-        return f"listing ({row.get('name')})"
-    if table == "snapshots":
-        return "snapshot"
-    return table[:-1] if table.endswith("s") else table
+    """A logged row in a few words: `target 2 (Name)`, `name X`, `event (2025-01-03, OFAC)`."""
+    fields = {"name": "?", **(row or {}), **key}
+    try:
+        return WHAT[table].format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return table
 
 
 def logged_row_lines(table: str, op: str, key: dict, old: dict | None, new: dict | None) -> Iterator[str]:
