@@ -95,7 +95,31 @@ def _check_file(path: Path) -> bool:
             f"the store {path} is damaged: it is truncated ({size} of {pages * page_size} bytes)",
             hint="restore it from a backup; sanctrack will not write to it",
         )
+    if in_use:
+        _check_wal(path)
     return True
+
+
+def _check_wal(path: Path) -> None:
+    """Refuse a store whose -wal holds commits SQLite would silently drop (store/wal.py). It is
+    read before any connection exists, so nothing has yet replayed the log or written over it."""
+    import time
+
+    from .wal import lost_commits
+
+    loss = lost_commits(f"{path}-wal")
+    # A frame another process is writing at this moment reads as damaged: read again.
+    for pause in (0.05, 0.25):
+        if loss is None:
+            return
+        time.sleep(pause)
+        loss = lost_commits(f"{path}-wal")
+    if loss is not None:
+        raise StoreError(
+            loss.describe(path),
+            hint=f"restore the store and its -wal from a backup; keep {path}-wal as it is until then"
+            " (SQLite would drop the unreadable commits for good at the next write)",
+        )
 
 
 def _schema_objects() -> set[tuple[str, str]]:
@@ -367,6 +391,21 @@ class Store:
         except sqlite3.Error as err:
             raise error_of(err, self.path) from err
         self.changes_made.append(change_id)  # committed: `undo CHANGE_ID` names it
+        self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Copy the commit just made from the -wal into the store file and empty the -wal, so that
+        a finished command's change never lives only in the log (where damage to one byte would
+        drop it, store/wal.py). It never waits: while another process reads an older snapshot or
+        writes, SQLite copies what it can and the rest stays safely in the log until later."""
+        try:
+            self.conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        except sqlite3.Error:
+            pass  # the commit is whole in the log; only its copy into the file waits
 
     def bulk(self):
         """Within a change: insert many rows and index their text once, at the end
