@@ -376,19 +376,26 @@ class Store:
         """One write transaction, logged as one change; yields the change id. The first write to a
         store not created yet creates it. A store that failed its last `verify` is not written to;
         an import runs the cheap part of verify before it commits (sanctrack/verify.py)."""
-        from ..verify import check_before_commit, refuse_writes_after_failure
+        from ..verify import check_before_commit, damaged_while_writing, refuse_writes_after_failure
 
         refuse_writes_after_failure(self.path)
         if self.read_only:
             raise error_of(_readonly_error(), self.path)
         if not self.on_disk:
             self._create_on_disk()
+        # Every page the write reads or changes has its cells checked as SQLite loads it (cell
+        # offsets and sizes within the page): a damaged page met on the way is SQLITE_CORRUPT and
+        # the change is rolled back. The cost is that of the pages the write touches.
+        self.conn.execute("PRAGMA cell_size_check = ON")
         try:
             with self.log.change(command, summary) as change_id:
+                before = self.last_rowids() if command == "import" else None
                 yield change_id
-                if command == "import":
-                    check_before_commit(self)
+                if before is not None:
+                    check_before_commit(self, before)
         except sqlite3.Error as err:
+            if _code(err) == SQLITE_CORRUPT:
+                raise damaged_while_writing(self.path, err) from err
             raise error_of(err, self.path) from err
         self.changes_made.append(change_id)  # committed: `undo CHANGE_ID` names it
         self._checkpoint()
@@ -589,13 +596,30 @@ class Store:
          "snapshot {0} counts other listings than it holds ({1})"),
     )  # fmt: skip
 
-    def link_problems(self, limit: int = 100) -> list[str]:
-        """Links between records that lead nowhere (each query uses the tables' indexes)."""
+    def link_problems(self, limit: int = 100, after: dict[str, int] | None = None) -> list[str]:
+        """Links between records that lead nowhere (each query uses the tables' indexes); with
+        `after` (`last_rowids()` taken earlier), only those of rows inserted since: a range of
+        rowids, so the cost is that of the new rows, not of the tables."""
+        import re
+
         problems: list[str] = []
-        for _table, query, words in self.LINKS:
-            for row in self.conn.execute(f"{query} LIMIT ?", (limit,)):
+        for table, query, words in self.LINKS:
+            params: tuple = (limit,)
+            if after is not None:
+                alias = re.match(rf"SELECT .*? FROM {table} (\w+) WHERE ", query).group(1)
+                query = f"{query} AND {alias}.rowid > ?"
+                params = (after.get(table, 0), limit)
+            for row in self.conn.execute(f"{query} LIMIT ?", params):
                 problems.append(words.format(*row))
         return problems[:limit]
+
+    def last_rowids(self) -> dict[str, int]:
+        """The largest rowid of each table holding records (new rows are inserted after it)."""
+        tables = sorted({table for table, _query, _words in self.LINKS})
+        return {
+            table: self.conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+            for table in tables
+        }
 
     def schema_problems(self) -> list[str]:
         """The identity and version of the store, and every table, index, view and trigger of the
