@@ -161,3 +161,23 @@ def test_a_wal_of_concurrent_readers_and_writers_is_not_called_damage(cli, db, t
         assert store_digest(db) == digest
     finally:
         reader.close()
+
+
+def test_verify_drop_unreadable_wal_goes_on_without_the_lost_change_and_keeps_the_log(cli, db, tmp_path):
+    # After a power loss while sanctrack wrote, the user can choose to go on without that change.
+    crashed, added = _crashed_copy(cli, db, tmp_path)
+    wal = tmp_path / "crashed.db-wal"
+    _flip_frame(wal, _frames(wal)[1])
+    damaged = wal.read_bytes()
+    refused = run_process("--db", str(crashed), "show", added)
+    assert refused.returncode == 3 and "verify --drop-unreadable-wal" in refused.stderr.decode()
+    dropped = run_process("--db", str(crashed), "verify", "--drop-unreadable-wal")
+    assert dropped.returncode == 0 and dropped.stdout == b"ok\n", dropped.stderr
+    assert "dropped the commits of" in dropped.stderr.decode()
+    [kept] = tmp_path.glob("crashed.db-wal.unreadable-*")
+    assert kept.read_bytes() == damaged
+    assert run_process("--db", str(crashed), "show", added).returncode == 2  # that change is gone
+    again = run_process("--db", str(crashed), *ADD, "--json")
+    assert again.returncode == 0 and json.loads(again.stdout)["id"] == added
+    # With nothing unreadable in the -wal, the option changes nothing.
+    assert run_process("--db", str(crashed), "verify", "--drop-unreadable-wal").stderr == b""

@@ -117,9 +117,44 @@ def _check_wal(path: Path) -> None:
     if loss is not None:
         raise StoreError(
             loss.describe(path),
-            hint=f"restore the store and its -wal from a backup; keep {path}-wal as it is until then"
-            " (SQLite would drop the unreadable commits for good at the next write)",
+            hint=f"restore the store and its -wal from a backup, keeping {path}-wal as it is until"
+            " then; or go on without "
+            + ("those commits" if loss.proven else "that change (a power loss while sanctrack wrote)")
+            + ": sanctrack verify --drop-unreadable-wal (keeps a copy of the -wal)",
         )
+
+
+def drop_unreadable_wal(path: Path) -> Path | None:
+    """Go on without the commits of the store's -wal that cannot be read: keep a copy of the -wal
+    beside the store, let SQLite read the log as far as it can and copy that into the store file,
+    emptying the log. The path of the copy, or None when the -wal held nothing unreadable."""
+    import shutil
+
+    from ..dates import utc_timestamp
+    from .wal import lost_commits
+
+    if lost_commits(f"{path}-wal") is None:
+        return None
+    kept = Path(f"{path}-wal.unreadable-{utc_timestamp().replace(':', '')}")
+    try:
+        shutil.copyfile(f"{path}-wal", kept)
+    except OSError as err:
+        raise StoreError(f"cannot keep a copy of {path}-wal: {err.strerror}; nothing was changed") from None
+    conn, read_only = _connect(path)
+    try:
+        if read_only:
+            raise error_of(_readonly_error(), path)
+        busy, _log, _copied = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.Error as err:
+        raise error_of(err, path) from None
+    finally:
+        conn.close()
+    if busy:
+        raise StoreError(
+            f"the store {path} is in use by another process; its -wal was not emptied",
+            hint="run the command again when the other processes have finished",
+        )
+    return kept
 
 
 def _schema_objects() -> set[tuple[str, str]]:
