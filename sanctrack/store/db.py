@@ -12,6 +12,7 @@ Reads run on a stdlib `sqlite3` connection, so that a lookup pays for nothing el
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from contextlib import contextmanager
@@ -239,6 +240,10 @@ class Store:
         taken is left alone. Returns whether it was new."""
         return self.log.insert(table, row, unless_present=unless_present)
 
+    def insert_many(self, table: str, columns: tuple[str, ...], rows, *, unless_present: bool = False) -> None:
+        """Insert many new rows (tuples in the order of `columns`) as part of the current change."""
+        self.log.insert_many(table, columns, rows, unless_present=unless_present)
+
     def update(self, table: str, key: dict, values: dict) -> None:
         self.log.update(table, key, values)
 
@@ -292,6 +297,16 @@ class Store:
             keys,
         ).fetchall()
         return dict(rows)
+
+    def entity_holders(self, keys: list[str]) -> list[tuple[str, str, str | None, int]]:
+        """(key, entity id, kind, entity rowid) of every name under one of `keys`, in one query
+        (the keys passed as one JSON array), oldest entity first."""
+        return self.conn.execute(
+            "SELECT DISTINCT n.key, e.id, e.kind, e.rowid FROM entity_names n "
+            "JOIN entities e ON e.id = n.entity_id WHERE n.key IN (SELECT value FROM json_each(?)) "
+            "ORDER BY e.rowid",
+            (json.dumps(keys),),
+        ).fetchall()
 
     def entity_targets(self, entity_id: str) -> list[dict]:
         """The targets naming an entity, with their event's date, authority and action."""
