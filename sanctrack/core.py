@@ -136,7 +136,10 @@ class EntityResolver:
         return True
 
     def _taken(self, entity_id: str) -> bool:
-        return entity_id in self._pending_entities or self.store.entity(entity_id) is not None
+        if entity_id in self._pending_entities or entity_id in self._kinds:
+            return True
+        # In a store that held no entity when the change began, every entity is in `_kinds`.
+        return not self._all_cached and self.store.entity(entity_id) is not None
 
     def _create(self, target: dict) -> str:
         import hashlib

@@ -80,11 +80,14 @@ def canonical(word: str) -> str:
     return out or word
 
 
+_VOWELS = str.maketrans("", "", "aeiouw")
+
+
 @lru_cache(maxsize=65536)
 def consonants(word: str) -> str:
     """The consonants of a canonical word, w included (a vowel in Arabic): "mohamed" -> "mhmd",
     "dawud" -> "dd"; Arabic transliterated without vowels ("mhmd", "dwd") meets it."""
-    return re.sub(r"[aeiouw]", "", word)
+    return word.translate(_VOWELS)
 
 
 # -- names as compared -----------------------------------------------------------------------------
@@ -145,18 +148,26 @@ def query_keys(name: Name) -> list[str]:
 
 
 def _word_keys(words: tuple[str, ...]) -> list[str]:
-    keys = []
-    units = list(words) + [a + b for a, b in zip(words, words[1:])]
-    for word in units:
-        if not word.isalnum():
-            continue
-        keys.append("w" + word)
-        cons = consonants(word)
-        if cons:
-            keys.append("c" + cons)
-        if len(word) >= 7:
-            keys += ("a" + word[:4], "z" + word[-4:])
+    keys: list[str] = []
+    for word in words:
+        keys += _unit_keys(word)
+    for a, b in zip(words, words[1:]):
+        keys += _unit_keys(a + b)
     return keys
+
+
+@lru_cache(maxsize=65536)
+def _unit_keys(word: str) -> tuple[str, ...]:
+    """The keys of one word (or pair of words written as one); words recur across names."""
+    if not word.isalnum():
+        return ()
+    keys = ["w" + word]
+    cons = consonants(word)
+    if cons:
+        keys.append("c" + cons)
+    if len(word) >= 7:
+        keys += ("a" + word[:4], "z" + word[-4:])
+    return tuple(keys)
 
 
 @lru_cache(maxsize=1)
