@@ -78,16 +78,22 @@ def _poisson(rng: random.Random, mean: float) -> int:
 class Year:
     """The state of the list, evolved one day at a time."""
 
-    def __init__(self, seed: int = 1, data: str = DEFAULT_DATA, start: str = "2021-07-01", days: int = 365):
+    def __init__(self, seed: int = 1, data: str = DEFAULT_DATA, start: str = "2021-07-01", days: int = 365,
+                 rates: tuple[float, float, float] = (ADDS_PER_DAY, REMOVALS_PER_DAY, AMENDMENTS_PER_DAY),
+                 batches: int = BATCH_DAYS):  # fmt: skip
         self.rng = random.Random(seed)
         self.start = datetime.date.fromisoformat(start)
         self.total_days = days
-        self.batch_days = set(self.rng.sample(range(1, days), min(BATCH_DAYS, days - 1))) if days > 1 else set()
+        self.rates = rates
+        self.batch_days = set(self.rng.sample(range(1, days), min(batches, days - 1))) if days > 1 else set()
         self.order: list[str] = []  # ent_nums in file order
         self.sdn: dict[str, bytes] = {}
         self.rows: dict[str, dict[str, list[bytes]]] = {f: {} for f in FILES[1:]}
         self.terminators: dict[str, bytes] = {}
         for name in FILES:
+            if not os.path.exists(os.path.join(data, name)):
+                self.terminators[name] = b""
+                continue
             with open(os.path.join(data, name), "rb") as f:
                 raw = f.read()
             lines = raw.split(EOL)
@@ -132,6 +138,8 @@ class Year:
         self.stats["added"] += 1
 
     def _remove(self) -> None:
+        if len(self.order) < 4:
+            return  # a list is never emptied
         ent = self.rng.choice(self.order)
         self.order.remove(ent)
         del self.sdn[ent]
@@ -168,9 +176,9 @@ class Year:
         if index in self.batch_days:
             adds, removals, amends = rng.randint(100, 250), rng.randint(20, 60), rng.randint(20, 60)
         else:
-            adds = _poisson(rng, ADDS_PER_DAY)
-            removals = _poisson(rng, REMOVALS_PER_DAY)
-            amends = _poisson(rng, AMENDMENTS_PER_DAY)
+            adds = _poisson(rng, self.rates[0])
+            removals = _poisson(rng, self.rates[1])
+            amends = _poisson(rng, self.rates[2])
         for _ in range(adds):
             self._add()
         for _ in range(removals):
