@@ -49,6 +49,7 @@ class EntityResolver:
         self._pending_entities: dict[str, dict] = {}  # created, not written yet (resolve_many)
         self._pending_names: list[tuple] = []
         self._batch = False
+        self._merged: dict[str, str] = {}  # entity folded into another -> that other
 
     def _see(self, entity_id: str, kind: str | None, rank: int | None = None) -> None:
         """Note an entity's kind and age: stored ones rank by rowid, new ones after them all."""
@@ -94,7 +95,10 @@ class EntityResolver:
         self._load({key for pairs in keyed for _, key in pairs if not is_weak_key(key)})
         self._batch = True
         try:
-            return [self._resolve(t, pairs, k) for t, pairs, k in zip(targets, keyed, known)]
+            found = [self._resolve(t, pairs, k) for t, pairs, k in zip(targets, keyed, known)]
+            # An entity found early may have been folded into another by a later target: the
+            # rows the caller writes with these ids do not exist yet for `_merge` to move.
+            return [self._current(entity_id) for entity_id in found]
         finally:
             self._batch = False
             self.flush()
@@ -103,6 +107,7 @@ class EntityResolver:
         from .names import is_weak_key, kinds_compatible
 
         kind = target.get("kind")
+        known = self._current(known) if known is not None else None
         strong = {key for _, key in keyed if not is_weak_key(key)}
         candidates = self._candidates(strong)
         compatible = [e for e in candidates if kinds_compatible(self._kinds.get(e), kind)]
@@ -125,6 +130,11 @@ class EntityResolver:
                 self._kinds[entity_id] = kind
         for name, key in keyed:
             self._add_name(entity_id, key, name)
+        return entity_id
+
+    def _current(self, entity_id: str) -> str:
+        while entity_id in self._merged:
+            entity_id = self._merged[entity_id]
         return entity_id
 
     def _exists(self, entity_id: str) -> bool:
@@ -214,6 +224,7 @@ class EntityResolver:
             self.store.update("listings", {"id": version}, {"entity_id": into})
         self.flush()
         self.store.delete("entities", {"id": other})
+        self._merged[other] = into
         self._kinds.pop(other, None)
         for holders in self._by_key.values():
             if other in holders:

@@ -143,3 +143,25 @@ def test_a_schema_6_store_migrates_to_the_same_answers(cli, tmp_path, days):
                        "--max-shrink", "1")["snapshots"][0]  # fmt: skip
     assert stored(db, f"ofac-sdn/{days[-1][0]}") == parsed(days[-1][1])
     assert summary["previous"] == f"ofac-sdn/{days[-2][0]}"
+
+
+def test_an_entry_whose_entity_a_later_entry_folds_away_links_to_the_survivor(cli, db, tmp_path):
+    """GAMMA names ALPHA and BETA as its aliases: the entities found for ALPHA and BETA become
+    one, and each listing links to that one, though their rows are written after the three are
+    resolved together."""
+    folder = tmp_path / "sdn-set"
+    folder.mkdir()
+    null = "-0- "
+    rows = [(1, "ALPHA TRADING"), (2, "BETA SHIPPING"), (3, "GAMMA HOLDINGS")]
+    (folder / "sdn.csv").write_text(
+        "".join(f'{n},"{name}",{null},"SDGT"' + f",{null}" * 8 + "\r\n" for n, name in rows), newline=""
+    )
+    (folder / "alt.csv").write_text(
+        '3,101,"aka","ALPHA TRADING",-0- \r\n3,102,"aka","BETA SHIPPING",-0- \r\n', newline=""
+    )
+    cli("import", str(folder), "--published", "2024-05-01")
+    conn = sqlite3.connect(db)
+    linked = conn.execute("SELECT DISTINCT entity_id FROM listings").fetchall()
+    assert len(linked) == 1
+    assert conn.execute("SELECT count(*) FROM entities WHERE id = ?", linked[0]).fetchone() == (1,)
+    assert conn.execute("SELECT count(*) FROM entities").fetchone() == (1,)
