@@ -347,7 +347,17 @@ def show_event(store: Store, event_id: str) -> dict:
         {"id": e["id"], "date": e["date"], "authority": e["authority"], "action": e["action"]}
         for e in store.events_in_response_to(event_id)
     ]
+    record["list_links"] = _event_listings(store, row, record["targets"])
     return record
+
+
+def _event_listings(store: Store, row: dict, targets: list[dict]) -> list[dict]:
+    """The listings that carry out a designation, with their lag (listing_history.link_event)."""
+    if row.get("action") != "designation" or not store.lists.snapshots():
+        return []
+    from .listing_history import links_for_events
+
+    return links_for_events(store, [row], {row["id"]: targets}).get(row["id"], [])
 
 
 def show_response(store: Store, response_id: str) -> dict:
@@ -390,14 +400,24 @@ def show_entity(store: Store, entity_id: str) -> dict:
         "names": names,
         "events": events,
         "listings": listings_with_since(store.lists.listings_of_entities([entity_id])),
+        "list_history": _list_history(store, entity_id),
     }
+
+
+def _list_history(store: Store, entity_id: str) -> list[dict]:
+    """Per list, the entity's designation, amendments and delisting, with dates and their origin."""
+    from .listing_history import entity_history
+
+    keep = ("date", "change", "date_from", "source", "jurisdiction", "list_id", "id", "name",
+            "snapshot", "previous_snapshot", "changes", "text")  # fmt: skip
+    return [{k: item[k] for k in keep} for item in entity_history(store, [entity_id])]
 
 
 def listings_with_since(rows: list[dict]) -> list[dict]:
     """An entity's listings (oldest snapshot first, by source) as `show` gives them, each with
     since when it stands: the list's own date, else the snapshot it was first seen in
     (`rules.listing_since`, the rule of check and diff)."""
-    from .lists import since_fields
+    from .rules import since_fields
 
     first: dict[tuple, dict] = {}
     shown = []
@@ -425,7 +445,7 @@ def show_listing(store: Store, text: str) -> dict:
     record = {"type": "listing", "id": f"{snapshot_id}/{list_id}", "source": snapshot["source"],
               "published": snapshot["published"]}  # fmt: skip
     record.update({k: v for k, v in row.items() if k not in ("change_id", "snapshot_id", "digest")})
-    from .lists import since_fields
+    from .rules import since_fields
 
     seen = store.lists.first_seen(snapshot["source"], list_id)
     record.update(since_fields(row["listed_on"], seen["published"], seen["id"]))
@@ -538,24 +558,63 @@ def delete(store: Store, text: str, cascade: bool = False) -> dict:
             f"{record_id} has {len(responses)} response(s): {', '.join(responses[:5])}",
             hint="delete them first, or pass --cascade to delete them with the event",
         )
+    # Records of others that point at this event: events in response to it, responses naming it
+    # their counter-event. Left pointing nowhere, an export of the store could not be imported.
+    answering = [e["id"] for e in store.events_in_response_to(record_id) if e["id"] != record_id]
+    countering = [r for r in store.responses_with_counter_event(record_id) if r not in responses]
+    if (answering or countering) and not cascade:
+        linked = answering + countering
+        raise UsageError(
+            f"{record_id} is linked to by {len(linked)} record(s): {', '.join(linked[:5])}"
+            " (in response to it, or as their counter-event)",
+            hint="pass --cascade to delete it and unlink them (logged; undo restores the links)",
+        )
     with store.change("delete", f"delete {record_id} ({record['date']}, {record['authority']})"):
+        for event_id in answering:
+            store.update("events", {"id": event_id}, {"in_response_to": None})
+        for response_id in countering:
+            store.update("responses", {"id": response_id}, {"counter_event_id": None})
         for response_id in responses:
             store.delete("responses", {"id": response_id})
         for position in range(1, len(record["targets"]) + 1):
             store.delete("targets", {"event_id": record_id, "position": position})
         store.delete("events", {"id": record_id})
         EntityResolver(store).prune(t["entity_id"] for t in record["targets"])
-    return {"deleted": responses + [record_id], "record": record}
+    result = {"deleted": responses + [record_id], "record": record}
+    if answering or countering:
+        result["unlinked"] = answering + countering
+    return result
 
 
-def undo(store: Store) -> dict:
-    """Revert the latest change not yet undone; repeated, it walks back through the history."""
-    target = store.log.last_undoable_change()
-    if target is None:
-        raise NotFound("nothing to undo")
-    with store.change("undo", f"undo #{target.id}: {target.summary}") as change_id:
+def undo(store: Store, change_id: int | None = None) -> dict:
+    """Revert one change: `change_id` (if nothing later depends on it), else the latest change not
+    yet undone; repeated, it walks back through the history.
+
+    The change is chosen inside the write transaction, under the store's write lock: two undos
+    run at once never revert the same change, and each reverts exactly the change it names."""
+    with store.change("undo", "undo") as undo_id:
+        if change_id is None:
+            target = store.log.last_undoable_change()
+            if target is None:
+                raise NotFound("nothing to undo")
+        else:
+            target = store.log.change_by_id(change_id)
+            if target is None or target.id == undo_id:
+                raise UsageError(f"there is no change #{change_id}", hint="'sanctrack log' lists them")
+            if target.undoes is not None:
+                raise UsageError(f"change #{change_id} is itself an undo (of #{target.undoes}); there is no redo")
+            if target.undone_by is not None:
+                raise UsageError(f"change #{change_id} was undone already, by #{target.undone_by}")
+            dependents = store.log.later_dependents(target)
+            if dependents:
+                shown = ", ".join(f"#{n}" for n in dependents[:5])
+                raise UsageError(
+                    f"change #{change_id} cannot be undone alone: later change(s) {shown} built on it",
+                    hint="undo those first (newest first), or leave it",
+                )
+        store.log.set_change_summary(f"undo #{target.id}: {target.summary}")
         store.log.revert(target)
-    return {"undone": change_dict(target), "change": change_id}
+    return {"undone": change_dict(target), "change": undo_id}
 
 
 def change_dict(change) -> dict:
@@ -583,13 +642,16 @@ class ImportSummary:
     snapshots: list[dict] = field(default_factory=list)
     already_present: int = 0
     sources: list[str] = field(default_factory=list)
+    changes: list[int] = field(default_factory=list)  # what `undo CHANGE_ID` reverts
 
     def as_dict(self) -> dict:
         return {
             "events": self.events,
             "responses": self.responses,
             "listings": self.listings,
+            "already_present": self.already_present,
             "snapshots": self.snapshots,
+            "changes": self.changes,
         }
 
 

@@ -411,7 +411,7 @@ def _snapshot_side(store, view: View) -> Side:
 
 def _file_side(store, view: View) -> Side:
     from .errors import BadDataError
-    from .lists import listing_digest
+    from .importers.base import listing_digest
     from .names import is_weak_key, kinds_compatible, name_keys
     from .vocabulary import known_target_kind
 

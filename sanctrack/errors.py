@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     BAD_DATA = 3  # a malformed import file, a damaged or too-new store; nothing written
     BUG = 70  # an unexpected error: a bug in sanctrack (sysexits' EX_SOFTWARE)
     INTERRUPTED = 130
+    CLOSED_PIPE = 141  # the reader went away (`| head -1`): 128 + SIGPIPE, as git and coreutils
 
 
 class SanctrackError(Exception):
@@ -65,3 +66,12 @@ class FetchError(SanctrackError):
     """A list could not be downloaded (offline, refused, not found); nothing was written."""
 
     exit_code = ExitCode.BAD_DATA
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is so that it unwinds as Ctrl-C does: the open
+    transaction rolled back, temporary and partial files removed, one line said."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum

@@ -519,6 +519,8 @@ def write_ftm(records: Iterable[dict], stream: IO[str], store=None) -> int:
     With `store`, a response's event that is not among the records and delistings that are not
     among them are read from it (through `core`), so a filtered export stays linked.
     """
+    from .render.text import json_safe  # control characters as \uXXXX, as all of sanctrack's JSON
+
     event_lookup = entity_events = None
     if store is not None:
         from . import core
@@ -538,7 +540,7 @@ def write_ftm(records: Iterable[dict], stream: IO[str], store=None) -> int:
 
     count = 0
     for entity in ftm_entities(records, event_lookup, entity_events):
-        stream.write(json.dumps(entity, ensure_ascii=False) + "\n")
+        stream.write(json_safe(json.dumps(entity, ensure_ascii=False)) + "\n")
         count += 1
     return count
 

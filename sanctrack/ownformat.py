@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
 import sys
 from pathlib import Path
 from typing import IO, Iterable, Iterator
@@ -94,11 +95,39 @@ def _check_depth(text: str, where: str) -> None:
 def _loads(text: str, where: str):
     _check_depth(text, where)
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as err:
         raise BadDataError(f"{where}: broken JSON ({err.msg} at column {err.colno})") from None
     except RecursionError:
         raise BadDataError(f"{where}: JSON nested too deeply") from None
+    except ValueError as err:  # a number of more than 4,300 digits (Python's limit)
+        raise BadDataError(f"{where}: a number in the JSON is too long ({err})".split(";")[0] + ")") from None
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+        _check_text(value, where)
+    return value
+
+
+# A \uD800-\uDFFF escape: JSON allows it, but alone (not one of a pair) it is no character at all.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _check_text(value, where: str) -> None:
+    """Refuse a string holding a lone surrogate (`"\\ud800"`), which no UTF-8 text can hold."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise BadDataError(
+                f"{where}: a string holds {value[err.start]!r}, half of a UTF-16 surrogate pair,"
+                " which is not a character"
+            ) from None
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(item, where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, where)
+            _check_text(item, where)
 
 
 def read_jsonl(name: str, stream: IO[bytes]) -> Iterator[tuple[str, dict]]:
@@ -124,6 +153,10 @@ def read_json(name: str, stream: IO[bytes]) -> Iterator[tuple[str, dict]]:
 
 
 def read_csv(name: str, stream: IO[bytes]) -> Iterator[tuple[str, dict]]:
+    """Records of sanctrack's CSV: text cells escaped as every CSV of sanctrack's is
+    (`render.csv.escape_cell`, undone here), list fields as JSON."""
+    from .render.csv import unescape_cell
+
     # csv reads decoded lines: each bounded in length before it is decoded.
     text = (line.decode("utf-8-sig") if n == 1 else line.decode("utf-8")
             for n, line in enumerate(bounded_lines(stream, name), start=1))
@@ -139,6 +172,8 @@ def read_csv(name: str, stream: IO[bytes]) -> Iterator[tuple[str, dict]]:
                     continue
                 if column in CSV_JSON_COLUMNS:
                     cell = _loads(cell, f"{name}: {where}: {column}")
+                else:
+                    cell = unescape_cell(cell)
                 record[column] = cell
             if record:
                 yield where, record
@@ -173,7 +208,7 @@ def read_records(name: str, fmt: str | None) -> tuple[str, Iterator[tuple[str, d
 
 def write_records(records: Iterable[dict], fmt: str, stream: IO[str]) -> int:
     """Write records in one of the own formats; returns how many were written."""
-    from .render.json import write_array, write_lines
+    from .render.json import line, write_array, write_lines
 
     count = 0
 
@@ -188,12 +223,17 @@ def write_records(records: Iterable[dict], fmt: str, stream: IO[str]) -> int:
     elif fmt == "jsonl":
         write_lines(counted(), stream)
     elif fmt == "csv":
+        # Cells as every CSV of sanctrack's (render.csv.escape_cell); list fields as JSON text,
+        # whose control characters `line` writes as \uXXXX (and which never starts a formula).
+        from .render.csv import escape_cell
+
         writer = csv.DictWriter(stream, CSV_COLUMNS, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
         for record in counted():
             writer.writerow(
                 {
-                    key: json.dumps(value, ensure_ascii=False) if key in CSV_JSON_COLUMNS else value
+                    key: line(value) if key in CSV_JSON_COLUMNS
+                    else value if value is None else escape_cell(str(value))
                     for key, value in record.items()
                 }
             )

@@ -179,6 +179,15 @@ def listing_since(listed_on: str | None, first_seen: str) -> tuple[str, str]:
     return first_seen, "snapshot"
 
 
+def since_fields(listed_on: str | None, first_seen: str, first_seen_in: str) -> dict:
+    """`since`, `since_from`, `first_seen`, `first_seen_in` of a listing, as check gives them
+    (`listing_since` and `listing_sanction`), for show."""
+    since, since_from = listing_since(listed_on, first_seen)
+    if since_from == "list":
+        return {"since": since, "since_from": "list", "first_seen": None, "first_seen_in": None}
+    return {"since": None, "since_from": "snapshot", "first_seen": since, "first_seen_in": first_seen_in}
+
+
 def listing_sanction(
     row: Mapping, known: Source | None, since: str, in_force: bool, until: str | None = None,
     since_from: str = "list", first_seen_in: str | None = None,

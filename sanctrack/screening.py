@@ -27,7 +27,6 @@ costs less than a missing "Deripaska", and a match on common words only needs ev
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -47,25 +46,26 @@ _ABJAD = ("ARABIC", "HEBREW", "SYRIAC")
 
 # -- canonical spelling of a word ------------------------------------------------------------------
 
+# The spellings canonical() replaces, in order (plain replacements: no regular expression to
+# compile at start-up).
 _CANON_STEPS = (
-    (re.compile(r"x"), "ks"),
-    (re.compile(r"sch"), "sh"),
-    (re.compile(r"tch"), "ch"),
-    (re.compile(r"kh"), "h"),
-    (re.compile(r"zh"), "j"),  # Zhang / Jang; j itself stays: pinyin's j is no y (Jian / Yan)
-    (re.compile(r"gh"), "g"),
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"th"), "t"),
-    (re.compile(r"dh"), "d"),
-    (re.compile(r"ck"), "k"),
-    (re.compile(r"q"), "k"),
-    (re.compile(r"c(?![heiy])"), "k"),
-    (re.compile(r"tz"), "ts"),
-    (re.compile(r"ou|oo"), "u"),
-    (re.compile(r"ee"), "i"),
-    (re.compile(r"y"), "i"),
-    (re.compile(r"(.)\1+"), r"\1"),
+    ("x", "ks"), ("sch", "sh"), ("tch", "ch"), ("kh", "h"),
+    ("zh", "j"),  # Zhang / Jang; j itself stays: pinyin's j is no y (Jian / Yan)
+    ("gh", "g"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("ck", "k"), ("q", "k"),
 )
+_LATER_STEPS = (("tz", "ts"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("y", "i"))
+_VOWELS_AND_W = str.maketrans("", "", "aeiouw")
+
+
+# Abbreviations of the words companies are named with, read as the words themselves.
+_ABBREVIATIONS = {
+    "grp": "group", "intl": "international", "natl": "national",
+    "tech": "technology", "techs": "technologies", "mfg": "manufacturing", "bros": "brothers",
+    "assoc": "association", "svcs": "services", "svc": "service", "ind": "industries",
+    "inds": "industries", "dev": "development", "eng": "engineering", "hldgs": "holdings",
+    "hldg": "holding", "invest": "investment", "mgmt": "management", "petrochem": "petrochemical",
+    "trdg": "trading", "shpg": "shipping", "univ": "university", "inst": "institute",
+}  # fmt: skip
 
 
 @lru_cache(maxsize=65536)
@@ -74,20 +74,25 @@ def canonical(word: str) -> str:
     "aleksey", "alexei" -> "aleksei"; "mohammed" -> "mohamed"; "yuriy", "iurii" -> "iuri"."""
     if word in ("ibn", "ben", "bn"):  # "bn": بن transliterated without its vowel
         return "bin"
-    out = word
-    for pattern, repl in _CANON_STEPS:
-        out = pattern.sub(repl, out)
-    return out or word
-
-
-_VOWELS = str.maketrans("", "", "aeiouw")
+    out = _ABBREVIATIONS.get(word, word)
+    for old, new in _CANON_STEPS:
+        out = out.replace(old, new)
+    if "c" in out:  # a hard c is a k: "Karim" / "Carim"; c before h, e, i, y stays
+        out = "".join(
+            "k" if ch == "c" and out[i + 1 : i + 2] not in ("h", "e", "i", "y") else ch
+            for i, ch in enumerate(out)
+        )
+    for old, new in _LATER_STEPS:
+        out = out.replace(old, new)
+    collapsed = [ch for i, ch in enumerate(out) if i == 0 or ch != out[i - 1]]  # doubled letters
+    return "".join(collapsed) or word
 
 
 @lru_cache(maxsize=65536)
 def consonants(word: str) -> str:
     """The consonants of a canonical word, w included (a vowel in Arabic): "mohamed" -> "mhmd",
     "dawud" -> "dd"; Arabic transliterated without vowels ("mhmd", "dwd") meets it."""
-    return word.translate(_VOWELS)
+    return word.translate(_VOWELS_AND_W)
 
 
 # -- names as compared -----------------------------------------------------------------------------
@@ -113,19 +118,27 @@ class Name:
 def match_tokens(name: str, strip_forms: bool = True) -> Name:
     """The canonical words of `name` (see the module's docstring); `strip_forms` drops legal forms
     (for companies and names of unknown kind, never for persons: "Ao" and "Sa" are name parts)."""
-    from .names import strip_legal_forms, visible_text, words
+    from .names import strip_legal_forms
 
-    abjad = False
-    text = visible_text(name)
-    if not text.isascii():
-        from anyascii import anyascii
-
-        abjad = any(unicodedata.name(ch, "").startswith(_ABJAD) for ch in text if ch.isalpha())
-        text = anyascii(text)
-    tokens = words(text)
+    tokens, abjad = _spelled(name)
     if strip_forms:
-        tokens = strip_legal_forms(tokens, True)
-    return Name(tuple(canonical(t) for t in tokens), abjad, tuple(tokens))
+        tokens = tuple(strip_legal_forms(list(tokens), True))
+    return Name(tuple(canonical(t) for t in tokens), abjad, tokens)
+
+
+@lru_cache(maxsize=65536)
+def _spelled(name: str) -> tuple[tuple[str, ...], bool]:
+    """The words of `name` in Latin letters, lower case, and whether it was written without
+    vowels (Arabic, Hebrew, Syriac)."""
+    from .names import visible_text, words
+
+    if name.isascii():
+        return tuple(words(name)), False
+    text = visible_text(name)
+    from anyascii import anyascii
+
+    abjad = any(unicodedata.name(ch, "").startswith(_ABJAD) for ch in text if ch.isalpha())
+    return tuple(words(anyascii(text))), abjad
 
 
 def index_keys(name: str) -> str:
@@ -133,9 +146,8 @@ def index_keys(name: str) -> str:
     full-text index: per word its canonical spelling (`w…`) and consonants (`c…`), the same for
     each pair of adjacent words written as one ("AL AKHRAS" / "ALAKHRAS"), and for long words their
     first and last four letters (`a…`, `z…`: a typo leaves one of them whole)."""
-    keys: list[str] = []
-    for form in {match_tokens(name, True), match_tokens(name, False)}:
-        keys += _word_keys(form.words)
+    whole, stripped = match_tokens(name, False).words, match_tokens(name, True).words
+    keys = _word_keys(whole) if whole == stripped else _word_keys(whole) + _word_keys(stripped)
     return " ".join(dict.fromkeys(keys))
 
 
@@ -148,26 +160,18 @@ def query_keys(name: Name) -> list[str]:
 
 
 def _word_keys(words: tuple[str, ...]) -> list[str]:
-    keys: list[str] = []
-    for word in words:
-        keys += _unit_keys(word)
-    for a, b in zip(words, words[1:]):
-        keys += _unit_keys(a + b)
+    keys = []
+    for word in (*words, *(a + b for a, b in zip(words, words[1:]))):
+        if word.isalnum():
+            keys += _keys_of_word(word)
     return keys
 
 
 @lru_cache(maxsize=65536)
-def _unit_keys(word: str) -> tuple[str, ...]:
-    """The keys of one word (or pair of words written as one); words recur across names."""
-    if not word.isalnum():
-        return ()
-    keys = ["w" + word]
+def _keys_of_word(word: str) -> tuple[str, ...]:
     cons = consonants(word)
-    if cons:
-        keys.append("c" + cons)
-    if len(word) >= 7:
-        keys += ("a" + word[:4], "z" + word[-4:])
-    return tuple(keys)
+    keys = ("w" + word, "c" + cons) if cons else ("w" + word,)
+    return keys + ("a" + word[:4], "z" + word[-4:]) if len(word) >= 7 else keys
 
 
 @lru_cache(maxsize=1)

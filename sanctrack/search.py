@@ -61,7 +61,15 @@ def _short(text: str | None, width: int = 160) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> list[dict]:
+class Hits(list):
+    """Hits best first, with how many the query found in all: `total`, exact unless a source
+    brought as many candidates as it was asked for (`total_exact` False: at least `total`)."""
+
+    total: int = 0
+    total_exact: bool = True
+
+
+def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> Hits:
     """Hits best first: dicts with type, id, date, title, snippet (and a few type-specific keys)."""
     from .names import name_keys
 
@@ -77,6 +85,13 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
     # concerns it, 2 entities with a name starting so, 3 what concerns them, 4 records whose own
     # text matches. rank is bm25 (negative, better lower).
     hits: dict[tuple[str, str], tuple[tuple, dict]] = {}
+    capped = False
+
+    def full(rows: list) -> list:
+        """`rows` of a source asked for `candidates`: if it brought that many, there may be more."""
+        nonlocal capped
+        capped = capped or len(rows) >= candidates
+        return rows
 
     def add(kind: str, record_id: str, order: tuple, hit: dict) -> None:
         key = (kind, record_id)
@@ -115,7 +130,7 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
 
     concerned: dict[str, tuple] = {}  # event id -> (tier, rank) of the entity it names
     for tier, ids in ((1, list(exact)), (3, list(prefix))):
-        for row in store.search.events_naming(ids, event_where, event_params, candidates):
+        for row in full(store.search.events_naming(ids, event_where, event_params, candidates)):
             order = concerned.setdefault(row["id"], (tier, prefix.get(row["named_entity"], 0.0)))
             if filters.wants("event"):
                 add("event", row["id"], (*order, row["date_start"]), {
@@ -125,7 +140,7 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
                     "program": row["program"], "entity_id": row["named_entity"],
                 })  # fmt: skip
     if filters.wants("response") and concerned:
-        for row in store.search.responses_to_events(list(concerned), response_where, response_params, candidates):
+        for row in full(store.search.responses_to_events(list(concerned), response_where, response_params, candidates)):
             order = concerned[row["event_id"]]
             add("response", row["id"], (*order, row["date_start"]), _response_hit(row, row.get("quote")))
 
@@ -139,7 +154,7 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
                     (tier, prefix.get(row["entity_id"], 0.0), row["listed_on"] or row["published"]),
                     _listing_hit(row))
         if match is not None and latest:
-            for row in store.search.listings(match, candidates):
+            for row in full(store.search.listings(match, candidates)):
                 add("listing", f"{row['snapshot_id']}/{row['list_id']}",
                     (4, row["rank"], row["listed_on"] or row["published"]), _listing_hit(row))
 
@@ -147,24 +162,64 @@ def search(store: Store, query: str, filters: RecordFilter, limit: int = 50) -> 
     # entities already fills the page, they could not be shown, and ranking them costs the most.
     if match is not None and len(hits) < limit:
         if filters.wants("event"):
-            for row in store.search.events(match, event_where, event_params, candidates):
+            for row in full(store.search.events(match, event_where, event_params, candidates)):
                 add("event", row["id"], (4, row["rank"], row["date_start"]), {
                     "type": "event", "id": row["id"], "date": row["date"], "title": _event_title(row),
                     "snippet": _short(row["snippet"]), "jurisdiction": row["jurisdiction"],
                     "action": row["action"], "program": row["program"], "entity_id": None,
                 })  # fmt: skip
         if filters.wants("response"):
-            for row in store.search.responses(match, response_where, response_params, candidates):
+            for row in full(store.search.responses(match, response_where, response_params, candidates)):
                 add("response", row["id"], (4, row["rank"], row["date_start"]), _response_hit(row, row["snippet"]))
 
-    ranked = [hit for _, hit in sorted(hits.values(), key=lambda item: item[0])[:limit]]
-    events = [hit["id"] for hit in ranked if hit["type"] == "event"]
-    targets = store.targets_for_events(events)
-    for hit in ranked:
+    ranked = Hits(hit for _, hit in sorted(hits.values(), key=lambda item: item[0])[:limit])
+    ranked.total = len(hits)
+    # records matching by their own text are not read once the page is full: more may exist
+    own_text_skipped = match is not None and len(hits) >= limit and (filters.wants("event") or filters.wants("response"))
+    ranked.total_exact = not capped and not own_text_skipped
+    _title_events(store, ranked)
+    return ranked
+
+
+def recent(store: Store, filters: RecordFilter, limit: int = 50) -> Hits:
+    """Events and responses matching `filters` alone (no words), newest first, as search hits;
+    `total` is how many match in all."""
+    if limit < 1:
+        raise UsageError("--limit must be at least 1")
+    found: list[tuple[str, dict]] = []
+    total = 0
+    if filters.wants("event"):
+        where, params = filters.event_clause()
+        rows, count = store.search.latest_events(where, params, limit)
+        total += count
+        found += [(row["date_start"], _event_hit(row)) for row in rows]
+    if filters.wants("response"):
+        where, params = filters.response_clause()
+        rows, count = store.search.latest_responses(where, params, limit)
+        total += count
+        found += [(row["date_start"], _response_hit(row, row.get("quote"))) for row in rows]
+    found.sort(key=lambda pair: (pair[0], pair[1]["id"]), reverse=True)
+    hits = Hits(hit for _, hit in found[:limit])
+    hits.total = total
+    _title_events(store, hits)
+    return hits
+
+
+def _event_hit(row: dict) -> dict:
+    return {
+        "type": "event", "id": row["id"], "date": row["date"], "title": _event_title(row),
+        "snippet": _short(row.get("reason") or row.get("summary")), "jurisdiction": row["jurisdiction"],
+        "action": row["action"], "program": row["program"], "entity_id": None,
+    }  # fmt: skip
+
+
+def _title_events(store: Store, hits: list[dict]) -> None:
+    """Each event hit's title with the names of its targets."""
+    targets = store.targets_for_events([hit["id"] for hit in hits if hit["type"] == "event"])
+    for hit in hits:
         if hit["type"] == "event":
             names = ", ".join(t["name"] for t in targets.get(hit["id"], []))
             hit["title"] = f"{hit['title']} of {names}" if names else hit["title"]
-    return ranked
 
 
 def _response_hit(row: dict, snippet: str | None) -> dict:
@@ -178,9 +233,12 @@ def _response_hit(row: dict, snippet: str | None) -> dict:
 def _listing_hit(row: dict) -> dict:
     return {
         "type": "listing", "id": f"{row['snapshot_id']}/{row['list_id']}",
-        "date": row["listed_on"] or row["published"], "title": row["name"],
+        # The list's own listing date; a snapshot's publication is no listing date (issue 15):
+        # without one the hit says since which snapshot the entry is known to be listed.
+        "date": row["listed_on"], "title": row["name"],
         "snippet": _short("; ".join(row["programs"] + row["aliases"])),
         "source": row["source"], "entity_id": row["entity_id"], "kind": row["kind"],
+        "first_seen": None if row["listed_on"] else row["published"],
     }  # fmt: skip
 
 
@@ -197,6 +255,8 @@ SCREENING_CANDIDATES = 30
 COMMON_KEY_NAMES = 200
 # How many names below the threshold a negative answer shows.
 CLOSEST = 3
+# ... and only those that share something with it.
+CLOSEST_FLOOR = 30.0
 
 
 class Screener:
@@ -208,29 +268,31 @@ class Screener:
 
         self.store = store
         self.weights = Weights(store.search.name_count())
-        self._known: set[str] = set()
         self._key_counts: dict[str, int] = {}
 
-    def _count(self, words: set[str]) -> None:
-        missing = [w for w in words if w not in self._known]
+    def _counts(self, keys: list[str]) -> dict[str, int]:
+        """How many names carry each screening key, read once per key for the whole batch."""
+        missing = [k for k in keys if k not in self._key_counts]
         if missing:
-            counts = self.store.search.screening_key_counts(["w" + w for w in missing])
-            for word in missing:
-                self.weights.frequency[word] = counts.get("w" + word, 0)
-            self._known.update(missing)
+            found = self.store.search.screening_key_counts(missing)
+            self._key_counts.update((k, found.get(k, 0)) for k in missing)
+        return self._key_counts
+
+    def _count(self, words: set[str]) -> None:
+        """The frequency of each word (its `w` key) for the weights of `score`."""
+        counts = self._counts(["w" + w for w in words if w not in self.weights.frequency])
+        for word in words:
+            self.weights.frequency.setdefault(word, counts["w" + word])
 
     def _telling(self, keys: list[str]) -> list[str]:
         """The keys that tell names apart: those a few names have. A key thousands of names share
         ("cl", the consonant of every Ali and Lee) adds nothing to the ranking of candidates but
         the time to rank them all (2 ms a name against 0.8 on the SDN list); when a query has no
         other, its keys are used as they are."""
-        missing = [k for k in keys if k not in self._key_counts]
-        if missing:
-            found = self.store.search.screening_key_counts(missing)
-            self._key_counts.update((k, found.get(k, 0)) for k in missing)
+        counts = self._counts(keys)
         common = max(COMMON_KEY_NAMES, self.weights.total // 50)
-        telling = [k for k in keys if 0 < self._key_counts[k] <= common]
-        return telling or [k for k in keys if self._key_counts[k]]
+        telling = [k for k in keys if 0 < counts[k] <= common]
+        return telling or [k for k in keys if counts[k]]
 
     def scores(self, text: str) -> list[tuple[str, str, float]]:
         """(entity_id, name on record, score) for the names closest to `text`, best first, one
@@ -285,13 +347,14 @@ def check(
     exact = list(store.entity_ids_for_keys(keys))
     scored: dict[str, tuple[str, float]] = {}
     closest: list[dict] = []
+    screener = screener or Screener(store)
     if not exact_only:
-        for entity_id, matched, found in (screener or Screener(store)).scores(text):
+        for entity_id, matched, found in screener.scores(text):
             if entity_id in exact:
                 continue
             if found >= threshold:
                 scored[entity_id] = (matched, found)
-            elif len(closest) < CLOSEST and found > 0:
+            elif len(closest) < CLOSEST and found >= CLOSEST_FLOOR:
                 closest.append({"entity_id": entity_id, "name": matched, "score": found})
     entities = store.search.entities_by_ids(exact + list(scored))
 
@@ -328,7 +391,7 @@ def check(
         "closest": closest,
         "known": bool(entities),
         # Nothing to screen against: a "no" from an empty store says nothing of the name.
-        "store_empty": not entities and (screener or Screener(store)).weights.total == 0,
+        "store_empty": not entities and screener.weights.total == 0,
         "note": PARTIAL_DATES_NOTE,
     }
 

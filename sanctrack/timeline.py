@@ -43,6 +43,8 @@ from .rules import lag_days
 from .store import Store
 
 SUBJECT_KINDS = ("entity", "jurisdiction", "program", "tag")
+# What a timeline may hold (`--kind`): recorded events, responses, and the history of lists.
+KINDS = ("event", "response", "listing")
 # Units materialised per round of queries: bounded memory, few queries.
 UNITS_PER_CHUNK = 250
 # Beyond this many events, a query for "each of these ids" costs more than reading every row of
@@ -98,7 +100,7 @@ def resolve_subject(store: Store, text: str | None, force: str | None = None) ->
     text = text.strip()
     if not text:
         raise UsageError("an empty SUBJECT names nothing", hint="leave it out for everything")
-    if not store.on_disk or not store.timeline.has_events():
+    if not store.on_disk or not (store.timeline.has_events() or store.lists.snapshots()):
         raise NotFound(
             f"nothing recorded for {text!r}",
             hint="the store holds no events yet: add one with 'sanctrack add event' or load "
@@ -108,7 +110,7 @@ def resolve_subject(store: Store, text: str | None, force: str | None = None) ->
     entities: list[dict] = []
     if force in (None, "jurisdiction"):
         code = _code(text, forced=force == "jurisdiction")
-        if code is not None and store.timeline.jurisdiction_exists(code):
+        if code is not None and (store.timeline.jurisdiction_exists(code) or _has_list(store, code)):
             found.append(Subject("jurisdiction", code, code, text))
     if force in (None, "entity"):
         entities = _entities_named(store, text)
@@ -155,6 +157,12 @@ def _code(text: str, forced: bool) -> str | None:
             rec.clean_code(text, "--jurisdiction")  # raises with the usual message
         return None
     return rec.clean_code(text, "jurisdiction")
+
+
+def _has_list(store: Store, code: str) -> bool:
+    from .listing_history import jurisdiction_of
+
+    return any(jurisdiction_of(s["source"]) == code for s in store.lists.snapshots())
 
 
 def _looks_like_id(text: str) -> bool:
@@ -278,9 +286,13 @@ class Timeline:
         first: str | None,  # start of the period of the earliest unit
         last: str | None,  # start of the period of the latest unit
         items: Iterator[dict | str],  # dicts, or JSON texts (see build_timeline)
+        listings: int = 0,  # list history items shown
+        kinds: tuple[str, ...] = KINDS,
+        summarised: int = 0,  # of which summaries of many changes
     ):
         self.subject, self.window, self.events, self.units = subject, window, events, units
         self.first, self.last, self.items = first, last, items
+        self.listings, self.kinds, self.summarised = listings, kinds, summarised
 
 
 def build_timeline(
@@ -291,6 +303,7 @@ def build_timeline(
     limit: int | None = None,
     reverse: bool = False,
     encoded: bool = False,
+    kinds: tuple[str, ...] = KINDS,
 ) -> Timeline:
     """The timeline of `subject`; `since`/`until` are inclusive ISO days. Its items are dicts, or
     with `encoded` the same as JSON text (compact), for JSON output: then the store writes each
@@ -299,13 +312,19 @@ def build_timeline(
     window = Window(since, until)
     if since and until and since > until:
         raise UsageError(f"--since ({since}) is after --until ({until})")
-    nodes, read_responses = _chain_nodes(store, subject, encoded)
+    recorded = "event" in kinds or "response" in kinds
+    nodes, read_responses = _chain_nodes(store, subject, encoded) if recorded else ({}, None)
     for node in nodes.values():
         node.shown = window.holds(node.start, node.end)
     top = _nest(nodes)
-    # A unit: (start of period, 0 for an event or 1 for a response, id, node or event id, date).
+    # A unit: (start of period, 0 for an event or 1 for a response, id, node or event id, date);
+    # for the history of a list, (date, 2, id and change, item, date).
     units: list[tuple] = [(n.start, 0, n.id, n, n.date) for n in top]
-    if not window.open:
+    history = _list_history(store, subject) if store.lists.snapshots() else []
+    if "listing" in kinds:
+        units += [(i["date"], 2, i["id"] + " " + i["change"], i, i["date"]) for i in history
+                  if window.holds(i["date"], i["date"])]  # fmt: skip
+    if not window.open and recorded:
         # Responses in the window to events that are not: each stands alone, at its own date.
         hidden = [n.id for n in nodes.values() if not n.shown]
         if hidden:
@@ -323,7 +342,9 @@ def build_timeline(
         units = units[:limit]
     if not units:
         raise NotFound(_nothing_message(subject, window), hint=_nothing_hint(subject, window))
-    shown_events = sum(_count(u[3]) for u in units if u[1] == 0)
+    shown_events = sum(_count(u[3]) for u in units if u[1] == 0) if "event" in kinds else 0
+    listings = [u[3] for u in units if u[1] == 2]
+    entity_history = history if subject.kind == "entity" else None
     return Timeline(
         subject=subject,
         window=window,
@@ -331,8 +352,28 @@ def build_timeline(
         units=len(units),
         first=min(units, key=lambda u: u[:3])[4],
         last=max(units, key=lambda u: u[:3])[4],
-        items=_items(store, subject, window, units, nodes, read_responses, encoded),
+        items=_items(store, subject, window, units, nodes, read_responses, encoded, kinds, entity_history),
+        listings=len(listings),
+        kinds=kinds,
+        summarised=sum(1 for i in listings if i["change"] == "summary"),
     )
+
+
+def _list_history(store: Store, subject: Subject) -> list[dict]:
+    """The history of the lists for the subject (see listing_history): an entity's every change;
+    a jurisdiction's, a program's or everything's change by change, or summed up per snapshot
+    where many come at once."""
+    from . import listing_history as lh
+
+    if subject.kind == "entity":
+        return lh.entity_history(store, [subject.value])
+    if subject.kind == "jurisdiction":
+        return list(lh.view_history(store, subject.value))
+    if subject.kind == "program":
+        return list(lh.view_history(store, None, subject.value))
+    if subject.kind == "all":
+        return list(lh.view_history(store, None))
+    return []  # a tag is sanctrack's own word: no list carries it
 
 
 def _nothing_message(subject: Subject, window: Window) -> str:
@@ -474,18 +515,32 @@ def _items(
     nodes: dict[str, _Node],
     read_responses: dict[str, list[dict]] | None,
     encoded: bool,
+    kinds: tuple[str, ...] = KINDS,
+    entity_history: list[dict] | None = None,
 ) -> Iterator[dict | str]:
+    from . import listing_history as lh
+
     # entity id -> {jurisdiction: (date_start, event id, date) of its first designation of it}
     firsts: dict[str, dict[str, tuple]] = {}
     first_events: set[str] = set()  # the events that are one of these first designations
+    # entity id -> {jurisdiction: (date, listing id, date) of the first designation a list dates}
+    list_firsts: dict[str, dict[str, tuple]] = {}
+    snapshots = lh.snapshots_by_source(store)
     entity = subject.value if subject.kind == "entity" else None
     if entity is not None:  # its events are all in `nodes`: no need to ask the store
         firsts[entity] = _first_designations(n.row for n in nodes.values() if n.in_subject)
         first_events.update(first[1] for first in firsts[entity].values())
+        if entity_history is None:
+            entity_history = lh.entity_history(store, [entity]) if snapshots else []
+        list_firsts[entity] = _first_listings(entity_history)
+    show_events, show_responses = "event" in kinds, "response" in kinds
+    flat = not show_events  # responses without their events stand at depth 0
     for start in range(0, len(units), UNITS_PER_CHUNK):
         chunk = units[start : start + UNITS_PER_CHUNK]
         event_ids: list[str] = []
         for unit in chunk:
+            if unit[1] == 2:
+                continue
             if unit[1] == 0:
                 stack = [unit[3]]
                 while stack:
@@ -511,6 +566,15 @@ def _items(
             for e, rows in responses.items():
                 responses[e] = [r for r in rows if window.holds(r["date_start"], r["date_end"])]
         orphans = store.timeline.responses([unit[2] for unit in chunk if unit[1] == 1], encoded)
+        links: dict[str, list[dict]] = {}
+        if snapshots and show_events:
+            if entity is not None:
+                links = {
+                    e: lh.link_event(events[e], [entity], {entity: entity_history or []}, snapshots)
+                    for e in event_ids if nodes[e].in_subject
+                }  # fmt: skip
+            else:
+                links = lh.links_for_events(store, [events[e] for e in event_ids], targets, snapshots)
         dates = {e: (row["date"], row["date_start"]) for e, row in events.items()}
         wanted = {r["event_id"] for r in orphans.values()}
         wanted |= {nodes[e].answers for e in event_ids if nodes[e].answers}
@@ -531,6 +595,12 @@ def _items(
                 for entity_id, rows in store.timeline.first_designations(sorted(missing)).items():
                     firsts[entity_id] = {code: (start, eid, date) for code, start, eid, date in rows}
                     first_events.update(eid for _, _, eid, _ in rows)
+                if snapshots:
+                    by_entity: dict[str, list[dict]] = {}
+                    for item in lh.entity_history(store, sorted(missing)):
+                        by_entity.setdefault(item["entity_id"], []).append(item)
+                    for entity_id in missing:
+                        list_firsts[entity_id] = _first_listings(by_entity.get(entity_id, []))
         out: list[dict | str] = []
 
         def add_event(node: _Node, depth: int) -> None:
@@ -548,25 +618,32 @@ def _items(
             else:
                 naming = targets.get(node.id, [])
             timeline_fields["follows"] = (
-                _follows(row, naming, firsts, relevant) if node.id in first_events else []
+                _follows(row, naming, firsts, relevant, list_firsts) if node.id in first_events else []
             )
-            if encoded:
+            timeline_fields["list_links"] = links.get(node.id, [])
+            if not show_events:
+                pass
+            elif encoded:
                 out.append(_splice(row["json"], timeline_fields))
             else:
                 out.append(_event_item(row, targets.get(node.id, []), timeline_fields))
-            below: list[tuple] = [(r["date_start"], 0, r["id"], r) for r in responses.get(node.id, ())]
+            below: list[tuple] = [
+                (r["date_start"], 0, r["id"], r) for r in responses.get(node.id, ()) if show_responses
+            ]
             if node.children:
                 below += [(c.start, 1, c.id, c) for c in node.children]
                 below.sort(key=lambda b: b[:3])
             for _, kind, _, what in below:
                 if kind == 0:
-                    out.append(_response_item(what, row["date_start"], depth + 1, encoded))
+                    out.append(_response_item(what, row["date_start"], 0 if flat else depth + 1, encoded))
                 else:
                     add_event(what, depth + 1)
 
         for unit in chunk:
             if unit[1] == 0:
                 add_event(unit[3], 0)
+            elif unit[1] == 2:
+                out.append(_ENCODE(unit[3]) if encoded else unit[3])
             else:
                 row = orphans[unit[2]]
                 event = dates.get(row["event_id"])
@@ -642,7 +719,22 @@ def _response_item(row: dict, event_start: str | None, depth: int, encoded: bool
     }
 
 
-def _follows(row: dict, targets: list[dict], firsts: dict[str, dict[str, tuple]], relevant: set) -> list[dict]:
+def _first_listings(history: list[dict]) -> dict[str, tuple]:
+    """{jurisdiction: (date, listing id, date)} of the first designation each jurisdiction's lists
+    date themselves (a listing only first seen in a snapshot has no date: it never leads)."""
+    first: dict[str, tuple] = {}
+    for item in history:
+        if item["change"] == "designation" and item["date_from"] == "list" and item["jurisdiction"]:
+            held = first.get(item["jurisdiction"])
+            if held is None or (item["date"], item["id"]) < held[:2]:
+                first[item["jurisdiction"]] = (item["date"], item["id"], item["date"])
+    return first
+
+
+def _follows(
+    row: dict, targets: list[dict], firsts: dict[str, dict[str, tuple]], relevant: set,
+    list_firsts: dict[str, dict[str, tuple]] | None = None,
+) -> list[dict]:  # fmt: skip
     """For a designation that is its jurisdiction's first of an entity that another jurisdiction
     designated earlier: one entry per earlier jurisdiction, oldest first, e.g.
     {entity_id, name, jurisdiction: "GB", followed: "US", followed_event_id, followed_date,
@@ -662,12 +754,20 @@ def _follows(row: dict, targets: list[dict], firsts: dict[str, dict[str, tuple]]
         mine = by_code.get(row["jurisdiction"])
         if mine is None or mine[1] != row["id"]:
             continue
+        # Each other jurisdiction's earliest dated act: its first recorded designation, or the
+        # first listing its lists date themselves, whichever is earlier (the event on a tie).
+        leaders: dict[str, tuple] = {
+            code: (start, 0, eid, date) for code, (start, eid, date) in by_code.items()
+        }
+        for code, (start, listing, date) in (list_firsts or {}).get(entity_id, {}).items():
+            if code not in leaders or (start, 1) < leaders[code][:2]:
+                leaders[code] = (start, 1, listing, date)
         earlier = sorted(
-            (start, eid, date, code)
-            for code, (start, eid, date) in by_code.items()
-            if code != row["jurisdiction"] and (start, eid) < mine_key
+            (start, origin, ref, date, code)
+            for code, (start, origin, ref, date) in leaders.items()
+            if code != row["jurisdiction"] and (start, ref) < mine_key
         )
-        for start, eid, date, code in earlier:
+        for start, origin, ref, date, code in earlier:
             days = lag_days(start, row["date_start"], row["date_end"])  # `start` is no later
             found.append(
                 {
@@ -675,7 +775,9 @@ def _follows(row: dict, targets: list[dict], firsts: dict[str, dict[str, tuple]]
                     "name": target["name"],
                     "jurisdiction": row["jurisdiction"],
                     "followed": code,
-                    "followed_event_id": eid,
+                    "followed_from": "list" if origin else "event",
+                    "followed_event_id": None if origin else ref,
+                    "followed_listing": ref if origin else None,
                     "followed_date": date,
                     "lag_days": days,
                     "text": follow_text(row["jurisdiction"], code, days),

@@ -277,7 +277,7 @@ def test_zsh_script_hands_the_candidates_to_compadd(seeded):
 # Any other parameter that takes a value must declare its completion where it is defined.
 FREE = {
     "date", "authority", "target", "alias", "program", "legal_basis", "reason", "summary", "tag", "actor", "speaker", "quote", "today", "query", "name", "as_of", "since", "until", "limit",
-    "url", "timeout", "published", "max_shrink", "port", "host", "threshold", "column",
+    "url", "timeout", "max_time", "max_size", "published", "max_shrink", "port", "host", "threshold", "column",
 }
 
 

@@ -365,7 +365,7 @@ def test_jurisdiction_rows_in_every_format(seeded):
     rows = list(csv.DictReader(io.StringIO(seeded(*args, "--format", "csv").stdout)))
     assert [r["part"] for r in rows] == ["only_left", "only_right", "both", "both", "both"]
     integrity = next(r for r in rows if r["name"] == "Integrity Technology Group")
-    assert (integrity["first"], integrity["lag_days"]) == ("left", "340")
+    assert (integrity["first"], integrity["lag_days"]) == ("US", "340")  # the side by its view's name (JSON keeps "left")
     assert rows[0]["left_since"] == "2025-09-15" and rows[1]["right_since"] == "2025-12-09"
     table = seeded(*args, "--format", "table").stdout
     assert "only in US (1)" in table and "only in GB (1)" in table and "in both (3)" in table

@@ -13,7 +13,7 @@ from conftest import SEED, run_process, store_digest
 
 def test_seed_fixture_imports_whole(cli):
     summary = cli.json("import", str(SEED))
-    assert summary == {"events": 2, "responses": 4, "listings": 0, "snapshots": []}
+    assert summary == {"events": 2, "responses": 4, "listings": 0, "already_present": 0, "snapshots": [], "changes": [1]}
     records = json.loads(SEED.read_text())
     ofac = next(r for r in records if r["type"] == "event" and r["jurisdiction"] == "US")
     shown = cli.json("show", ofac["id"])

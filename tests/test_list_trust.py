@@ -223,9 +223,10 @@ def test_check_says_since_from_the_list_or_where_it_was_first_seen(cli, un_and_c
     assert (us["since"], us["since_from"], us["first_seen"], us["first_seen_in"]) == (
         None, "snapshot", "2019-12-03", "us-csl/2019-12-03"
     )
-    plain = cli("check", "7th of Tir", "--format", "plain").stdout
+    shown = cli("check", "7th of Tir", "--format", "plain")
+    plain = shown.stdout
     assert "on the list in us-csl/2019-12-03 (first seen 2019-12-03)" in plain
-    verdict, lines_shown = plain.split("\n", 1)
+    verdict, lines_shown = shown.stderr, plain  # the verdict on stderr, rows on stdout
     assert "2025-01-08" in verdict and "2025-01-08" not in lines_shown  # today is never a "since"
 
 

@@ -22,10 +22,10 @@ def two_snapshots(cli):
 
 def test_snapshots_and_the_changes_between_them(two_snapshots):
     first, second = two_snapshots
-    assert first == {"events": 0, "responses": 0, "listings": 32, "snapshots": [
+    assert first == {"events": 0, "responses": 0, "listings": 32, "already_present": 0, "snapshots": [
         {"id": "ofac-sdn/2024-04-04", "source": "ofac-sdn", "published": "2024-04-04",
          "listings": 32, "added": 32, "removed": 0, "changed": 0, "previous": None,
-         "published_from": "--published", "rows": 32, "merged_rows": 0}]}
+         "published_from": "--published", "rows": 32, "merged_rows": 0}], "changes": [1]}
     [snapshot] = second["snapshots"]
     # The real changes of that week: 4 SDGT designations, 2 delistings, 1 passport amendment.
     assert (snapshot["id"], snapshot["listings"]) == ("ofac-sdn/2024-04-12", 34)

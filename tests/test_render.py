@@ -43,9 +43,15 @@ def test_the_formats_of_each_command_come_from_the_table():
 
 
 def test_json_layouts_of_the_one_configuration():
-    assert render_json.document(VALUE) == json.dumps(VALUE, ensure_ascii=False, indent=2)
-    assert render_json.line(VALUE) == json.dumps(VALUE, ensure_ascii=False)
-    assert render_json.compact(VALUE) == json.dumps(VALUE, ensure_ascii=False, separators=(",", ":"))
+    from sanctrack.render.text import json_safe
+
+    assert render_json.document(VALUE) == json_safe(json.dumps(VALUE, ensure_ascii=False, indent=2))
+    assert render_json.line(VALUE) == json_safe(json.dumps(VALUE, ensure_ascii=False))
+    assert render_json.compact(VALUE) == json_safe(json.dumps(VALUE, ensure_ascii=False, separators=(",", ":")))
+    # The same values; U+202E and U+2028 written as escapes, non-ASCII text kept as it is.
+    assert json.loads(render_json.document(VALUE)) == VALUE
+    assert "\u202e" not in render_json.line(VALUE) and "\\u202e" in render_json.line(VALUE)
+    assert "控制" in render_json.line(VALUE) and "\\u2028" in render_json.compact(VALUE)
 
 
 def test_orjson_writes_the_same_text_as_the_standard_encoder():

@@ -105,7 +105,7 @@ def test_a_negative_lists_the_closest_names_below_the_threshold(listed):
     [closest, *_] = result["closest"]
     assert closest["name"] == "DERIPASKA, Oleg Vladimirovich" and 85 <= closest["score"] < 99
     text = listed("check", "Oleg Deripaska", "--as-of", "2021-08-01", "--threshold", "99",
-                  "--format", "plain", code=1).stdout  # fmt: skip
+                  "--format", "plain", code=1).stderr  # fmt: skip
     assert "no name scores 99 or more; closest: 'DERIPASKA, Oleg Vladimirovich' (" in text
 
 
@@ -129,7 +129,7 @@ def test_an_empty_store_says_so_and_a_fresh_store_searches_to_no_match(cli, tmp_
     cli("undo")
     result = cli.json("check", "Oleg Deripaska", code=1)
     assert result["store_empty"] is True and result["sanctioned"] is False
-    assert "holds no names yet" in cli("check", "Oleg Deripaska", "--format", "plain", code=1).stdout
+    assert "holds no names yet" in cli("check", "Oleg Deripaska", "--format", "plain", code=1).stderr
     assert cli("search", "Deripaska", code=1).stderr.strip().endswith("no match")
 
 
@@ -248,3 +248,12 @@ def test_a_store_of_schema_5_gains_screening_keys(tmp_path, cli):
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] >= 6
     assert conn.execute("SELECT count(*) FROM entity_names WHERE match_keys = ''").fetchone()[0] == 0
+
+
+def test_a_listing_hit_without_a_list_date_has_no_date_but_first_seen(cli):
+    from pathlib import Path
+
+    pair = Path(__file__).resolve().parents[1] / "fixtures" / "lists" / "ofac_sdn_csv_diffpair"
+    cli("import", str(pair / "2024-04-04"), "--published", "2024-04-04")
+    [hit] = [h for h in cli.json("search", "Stankovic", "--type", "listing")]
+    assert hit["date"] is None and hit["first_seen"] == "2024-04-04"

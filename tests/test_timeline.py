@@ -333,7 +333,7 @@ def test_table_on_a_terminal(cli):
     seed(cli)
     text = cli("timeline", "Integrity Technology Group", "--format", "table").stdout
     assert "Timeline of Integrity Technology Group" in text
-    assert "GB followed US after 340 days" in text and "+340 d" in text
+    assert "GB followed US after 340 days" in text and "+340  GB" in text  # lag in days, its own column
     assert "Guo Jiakun" in text
 
 

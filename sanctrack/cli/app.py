@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__
-from ..errors import ExitCode, SanctrackError, StoreError
+from ..errors import ExitCode, SanctrackError, StoreError, Terminated
 from .click_api import click_module
 from .common import DbOption, NoColorOption, Settings, TodayOption
 
@@ -33,8 +33,10 @@ COMMANDS = {
     # look up
     "show": "records",
     "search": "lookup",
+    "recent": "lookup",
     "check": "lookup",
     "timeline": "timeline",
+    "lag": "timeline",
     "diff": "diff",
     # official lists
     "sources": "lists",
@@ -42,6 +44,7 @@ COMMANDS = {
     # interchange
     "import": "interchange",
     "export": "interchange",
+    "verify": "verify",
     "browse": "interop",
     "completion": "interop",
     "__complete": "interop",
@@ -100,7 +103,9 @@ class SanctrackGroup(TyperGroup):
         # Kept so that options whose order matters (--alias after its --target) can be regrouped.
         self.argv = list(args) if args is not None else sys.argv[1:]
         click_exception = _click_exception_class()
+        previous_handlers = _unwind_on_termination()
         try:
+            _check_arguments(self.argv)
             result = super().main(
                 args=args,
                 prog_name="sanctrack",  # also under test runners, which pass their own
@@ -109,6 +114,7 @@ class SanctrackGroup(TyperGroup):
                 **extra,
             )
             code = result if isinstance(result, int) else 0
+            sys.stdout.flush()  # a reader gone away shows here, not at exit (where it would say 120)
             if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into Exit(130) on its own
                 raise KeyboardInterrupt
         except SanctrackError as err:
@@ -127,16 +133,40 @@ class SanctrackGroup(TyperGroup):
                 error_line(err.format_message(), hint)
                 code = err.exit_code
         except (KeyboardInterrupt, typer.Abort):
-            sys.stderr.write("Interrupted: nothing was written by the unfinished command.\n")
-            code = int(ExitCode.INTERRUPTED)
+            # Click and Typer turn an interrupt into Abort or exit 130: the signal is kept aside.
+            if _TERMINATED_BY:
+                import signal
+
+                signum = _TERMINATED_BY[-1]
+                name = signal.Signals(signum).name
+                sys.stderr.write(f"Terminated ({name}): nothing was written by the unfinished command.\n")
+                code = 128 + signum
+            else:
+                sys.stderr.write("Interrupted: nothing was written by the unfinished command.\n")
+                code = int(ExitCode.INTERRUPTED)
+        except SystemExit as err:
+            # Click turns a closed stdout (EPIPE) into exit 1 and wraps stdout to keep it quiet.
+            if type(sys.stdout).__name__ != "PacifyFlushWrapper":
+                raise
+            code = int(ExitCode.CLOSED_PIPE) if err.code == 1 else err.code
         except BrokenPipeError:
             # The reader went away (`| head`): say nothing more, and keep Python from complaining.
+            # Not 1, which says "nothing found": 141, what a shell reports for git or cat there.
             sys.stdout = open(os.devnull, "w")
-            code = 1
+            code = int(ExitCode.CLOSED_PIPE)
+        except UnicodeEncodeError as err:
+            if os.environ.get("SANCTRACK_DEBUG"):
+                raise
+            error_line(f"text that is not valid Unicode: {err.object[err.start:err.end]!r} ({err.reason})")
+            code = int(ExitCode.USAGE)
         except sqlite3.DatabaseError as err:
             if os.environ.get("SANCTRACK_DEBUG"):
                 raise
-            error_line(f"the store cannot be used: {err}", "restore it from a backup")
+            from ..store.db import error_of
+
+            # Damage, a full disk, a read-only store or a lock held too long: each its own words.
+            known = error_of(err, None)
+            error_line(known.message, known.hint)
             code = int(StoreError.exit_code)
         except Exception as err:
             if os.environ.get("SANCTRACK_DEBUG"):
@@ -146,9 +176,58 @@ class SanctrackGroup(TyperGroup):
                 "this is a bug in sanctrack; rerun with SANCTRACK_DEBUG=1 for the traceback",
             )
             code = int(ExitCode.BUG)
+        finally:
+            _restore_handlers(previous_handlers)
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _check_arguments(argv: list[str]) -> None:
+    """Refuse an argument that is not UTF-8 text (Python keeps its bytes as lone surrogates,
+    which no store or output can hold)."""
+    for number, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise SanctrackError(
+                f"argument {number} is not UTF-8 text: {arg.encode('utf-8', 'surrogateescape')!r}",
+                hint="give text in UTF-8",
+            ) from None
+        except AttributeError:
+            pass
+
+
+_TERMINATED_BY: list[int] = []  # the signal that ended the run, if one did
+
+
+def _unwind_on_termination() -> dict:
+    """SIGTERM and SIGHUP raise Terminated, so that the command unwinds as on Ctrl-C (rollback,
+    partial files removed, one line) instead of dying silently. Returns the handlers replaced."""
+    import signal
+    import threading
+
+    _TERMINATED_BY.clear()
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+
+    def terminate(signum, frame):
+        _TERMINATED_BY.append(signum)
+        raise Terminated(signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) in (signal.SIG_DFL, None):
+            previous[number] = signal.signal(number, terminate)
+    return previous
+
+
+def _restore_handlers(previous: dict) -> None:
+    import signal
+
+    for number, handler in previous.items():
+        signal.signal(number, handler)
 
 
 def _click_exception_class() -> type:

@@ -49,6 +49,9 @@ def format_option(formats: str, complete):
 FormatOption = format_option("table, plain, json, jsonl, csv or tsv", completion.listing_formats)
 RecordFormatOption = format_option("table, plain, json or jsonl", completion.record_formats)
 JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+WideOption = Annotated[
+    bool, typer.Option("--wide", "-w", help="Tables show every value whole instead of cutting long text with ….")
+]
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colour (as NO_COLOR does).")]
 TodayOption = Annotated[
     Optional[str],
@@ -78,6 +81,21 @@ UntilOption = Annotated[
     Optional[str],
     typer.Option(metavar="DATE", help="Up to this date (inclusive; 2025-06 = to 2025-06-30).", show_default=False),
 ]
+# How much of the previous snapshot a new one may end (import and fetch of lists).
+AllowShrinkOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-shrink",
+        help="Store the snapshot even if it ends more than --max-shrink of the previous one (a program really ended).",
+    ),
+]
+MaxShrinkOption = Annotated[
+    float,
+    typer.Option(
+        "--max-shrink", min=0.0, max=1.0, metavar="SHARE",
+        help="The largest share (0-1) of the previous snapshot's listings a new snapshot may end.",
+    ),
+]
 ListOption = Annotated[Optional[list[str]], typer.Option(show_default=False)]
 TextOption = Annotated[Optional[str], typer.Option(show_default=False)]
 
@@ -92,6 +110,7 @@ class OutputSpec:
     json: bool = False
     no_color: bool = False
     path: Path | str | None = None
+    wide: bool = False
 
 
 def output_options(fmt=FormatOption, file=OutputOption):
@@ -104,7 +123,7 @@ def output_options(fmt=FormatOption, file=OutputOption):
     """
     # (parameter name, as Click names the option's value; OutputSpec field; option; default)
     declared = [("fmt", "format", fmt, None), ("as_json", "json", JsonOption, False),
-                ("no_color", "no_color", NoColorOption, False)]  # fmt: skip
+                ("no_color", "no_color", NoColorOption, False), ("wide", "wide", WideOption, False)]  # fmt: skip
     if file is not None:
         declared.append(("output", "path", file, None))
     kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
@@ -187,7 +206,9 @@ def output(ctx: typer.Context, spec: OutputSpec, allowed=None):
     from ..render import LISTING_FORMATS, output
 
     no_color = spec.no_color or settings(ctx).no_color
-    return output(spec.format, spec.json, no_color, allowed or LISTING_FORMATS)
+    out = output(spec.format, spec.json, no_color, allowed or LISTING_FORMATS)
+    out.wide = spec.wide
+    return out
 
 
 @contextmanager
@@ -201,8 +222,9 @@ def writing(ctx: typer.Context, spec: OutputSpec, allowed=None):
     if path is None or str(path) == "-":
         yield output(ctx, spec, allowed)
         return
-    from ..render.files import atomic_file
+    from ..render.files import atomic_file, check_output_path
 
+    check_output_path(path)  # a device, FIFO or link is refused before its name is looked at
     chosen = "json" if spec.json else format_for_path(path, spec.format, allowed)
     out = output(ctx, OutputSpec(chosen, no_color=True), allowed)
     with atomic_file(path) as stream:

@@ -101,6 +101,11 @@ def timeline_formats() -> list[str]:
     return list(TIMELINE_FORMATS)
 
 
+def timeline_kinds() -> list[str]:
+    """What `timeline --kind` selects (timeline.KINDS)."""
+    return ["event", "response", "listing"]
+
+
 def export_formats() -> list[str]:
     from ..ownformat import OWN_FORMATS
 
@@ -136,6 +141,15 @@ def record_ids(*prefixes: str) -> Callable[[typer.Context, str], list[tuple[str,
             return _ids(conn, incomplete, prefixes)
 
     return complete
+
+
+def change_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """The changes `undo CHANGE_ID` can revert, newest first, with their summaries."""
+    from ..store.completion import undoable_changes
+
+    with _store(ctx) as conn:
+        rows = undoable_changes(conn) if conn is not None else []
+    return [(str(number), summary) for number, summary in rows if str(number).startswith(incomplete)]
 
 
 def jurisdictions(ctx: typer.Context) -> list[tuple[str, str]]:
@@ -288,12 +302,16 @@ def _protocol():
             return FILES_DIRECTIVE if self.tab.files else lines
 
         def format_completion(self, item) -> str:
-            full = self.prefix + item.value
+            # Values and descriptions may come from stored data: shown inert (`visible`), as
+            # every text sanctrack writes to a terminal.
+            from ..render.text import visible
+
+            full = visible(self.prefix + item.value)
             if self.shell == "bash":  # bash replaces only what follows the last word break
                 typed = self.incomplete
                 cut = max(typed.rfind(c) for c in WORD_BREAKS)
                 return full[cut + 1 :] if cut >= 0 and full.startswith(typed[: cut + 1]) else full
-            help_text = " ".join((item.help or "").split())
+            help_text = visible(" ".join((item.help or "").split()))
             if len(help_text) > HELP_WIDTH:
                 help_text = help_text[: HELP_WIDTH - 1] + "…"
             return f"{full}\t{help_text}" if help_text else full

@@ -109,8 +109,11 @@ def diff(
     from ..render.diff import DiffReport
 
     # A diff holds hundreds of thousands of objects to the end of this short process: the cyclic
-    # collector would only walk them again and again (see diff.diff).
-    gc.disable()
+    # collector would only walk them again and again (see diff.diff). Put back as it was when
+    # the command ends, for whoever runs next in the same process.
+    if gc.isenabled():
+        gc.disable()
+        ctx.call_on_close(gc.enable)
     part = None
     if only is not None:
         part = ONLY.get(only.strip().lower())

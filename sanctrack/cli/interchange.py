@@ -10,10 +10,9 @@ import typer
 from ..errors import UsageError
 from . import completion
 from .common import (
-    DbOption, JsonOption, SinceOption, TextOption, TodayOption, UntilOption, date_parser, open_store,
-    record_filter, settings, write_atomically,
+    AllowShrinkOption, DbOption, JsonOption, MaxShrinkOption, SinceOption, TextOption, TodayOption,
+    UntilOption, date_parser, open_store, record_filter, settings, write_atomically,
 )  # fmt: skip
-from .lists import AllowShrinkOption, MaxShrinkOption
 
 app = typer.Typer()
 
@@ -93,6 +92,7 @@ def import_command(
             own = core.import_records(store, [read_records(n, k) for n, k in own_inputs], progress)
         summary.events, summary.responses = own.events, own.responses
         summary.already_present = own.already_present
+    summary.changes = list(store.changes_made)
     if as_json:
         write_document(summary.as_dict(), sys.stdout)
         return
@@ -196,12 +196,12 @@ def publication_day(ctx, today, published: str | None) -> str | None:
 def export(
     ctx: typer.Context,
     fmt: Annotated[
-        str,
+        Optional[str],
         typer.Option(
-            "--format", "-f", metavar="FORMAT", help="json, jsonl, csv, or ftm (FollowTheMoney entities as JSON lines).",
-            autocompletion=completion.export_formats,
+            "--format", "-f", metavar="FORMAT", help="json, jsonl, csv, or ftm (FollowTheMoney entities as JSON lines); default: the extension of --output (.json, .jsonl, .ndjson, .csv), else json.",
+            autocompletion=completion.export_formats, show_default=False,
         ),
-    ] = "json",
+    ] = None,
     output_path: Annotated[
         Optional[str],
         typer.Option(
@@ -240,7 +240,23 @@ def export(
     from ..ownformat import OWN_FORMATS, write_records
     from ..vocabulary import RECORD_TYPES
 
-    fmt = fmt.lower()
+    to_stdout = output_path is None or output_path == "-"
+    if fmt is None and not to_stdout:
+        # The extension names the format (as for every --output); a file without a known
+        # extension gets json, but one naming a format export does not write is refused.
+        from ..ownformat import EXTENSIONS
+        from ..render import EXTENSION_FORMATS
+        from ..render.files import check_output_path
+
+        check_output_path(output_path)
+        suffix = Path(output_path).suffix.lower()
+        if suffix in EXTENSION_FORMATS and suffix not in EXTENSIONS:
+            raise UsageError(
+                f"export does not write {EXTENSION_FORMATS[suffix]} ({output_path})",
+                hint=f"give --format, or a file ending in {', '.join(EXTENSIONS)}",
+            )
+        fmt = EXTENSIONS.get(suffix, "json")
+    fmt = (fmt or "json").lower()
     if fmt not in OWN_FORMATS and fmt != "ftm":
         raise UsageError(f"unknown export format {fmt!r}", hint=f"use one of: {', '.join(OWN_FORMATS)}, ftm")
     filters = record_filter(
@@ -253,7 +269,7 @@ def export(
         from ..ftm_export import ftm_writer
 
         write_records = ftm_writer(store)
-    if output_path is None or output_path == "-":
+    if to_stdout:
         write_records(records, fmt, sys.stdout)
         return
     write_atomically(Path(output_path), lambda stream: write_records(records, fmt, stream))

@@ -9,28 +9,15 @@ import typer
 
 from . import completion
 from .common import (
-    DbOption, JsonOption, OutputSpec, TodayOption, open_store, output_options, writing,
+    AllowShrinkOption, DbOption, JsonOption, MaxShrinkOption, OutputSpec, TodayOption, open_store,
+    output_options, writing,
 )  # fmt: skip
 
 app = typer.Typer()
 
-# How much of the previous snapshot a new one may end (import and fetch of lists).
-AllowShrinkOption = Annotated[
-    bool,
-    typer.Option(
-        "--allow-shrink",
-        help="Store the snapshot even if it ends more than --max-shrink of the previous one (a program really ended).",
-    ),
-]
-MaxShrinkOption = Annotated[
-    float,
-    typer.Option(
-        "--max-shrink", min=0.0, max=1.0, metavar="SHARE",
-        help="The largest share (0-1) of the previous snapshot's listings a new snapshot may end.",
-    ),
-]
-
 SOURCE_COLUMNS = ("name", "title", "jurisdiction", "format", "urls", "snapshots", "latest", "note")
+# On a terminal: the addresses and notes with --wide (or in plain, JSON, CSV).
+SOURCE_TABLE_COLUMNS = ("name", "jurisdiction", "snapshots", "latest", "title")
 
 
 @app.command()
@@ -64,7 +51,7 @@ def sources(
         for s in SOURCES.values()
     ]  # fmt: skip
     with writing(ctx, spec) as out:
-        emit_rows(rows, SOURCE_COLUMNS, out)
+        emit_rows(rows, SOURCE_COLUMNS, out, table_columns=SOURCE_TABLE_COLUMNS)
 
 
 @app.command()
@@ -75,7 +62,9 @@ def fetch(
         typer.Argument(metavar="SOURCE", help="A source name (see 'sanctrack sources').", autocompletion=completion.sources),
     ],
     url: Annotated[Optional[str], typer.Option(help="Download from this address instead (e.g. the EU file with its token).")] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.", min=1)] = 60.0,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the server, each time it is waited for.", min=1)] = 60.0,
+    max_time: Annotated[float, typer.Option("--max-time", metavar="SECONDS", help="Seconds the whole download may take.", min=1)] = 1800.0,
+    max_size: Annotated[str, typer.Option("--max-size", metavar="SIZE", help="The largest download accepted: bytes, or with K, M or G (powers of 1024).")] = "2G",
     published: Annotated[Optional[str], typer.Option(help="Publication date, when the file carries none.")] = None,
     allow_shrink: AllowShrinkOption = False,
     max_shrink: MaxShrinkOption = 0.1,  # lists.DEFAULT_MAX_SHRINK
@@ -108,9 +97,13 @@ def fetch(
             f"the {known.name} file needs its token: pass the full address with --url", param_hint="--url"
         )
     published_iso = publication_day(ctx, today, published)
+    from ..download import check_address
+
+    check_address(address)
+    limit = _size_in_bytes(max_size)
     store = open_store(ctx, db)
     folder = (store.path.parent if store.path else Path("."))
-    path = download(address, timeout, folder, known.name, known.format)
+    path = download(address, timeout, folder, known.name, known.format, max_size=limit, max_time=max_time)
     try:
         importer = importer_for(path, known.format)
         shrink = None if allow_shrink else max_shrink
@@ -118,6 +111,18 @@ def fetch(
     finally:
         os.unlink(path)
     if as_json:
-        write_document({"events": 0, "responses": 0, "listings": snapshot["listings"], "snapshots": [snapshot]}, sys.stdout)
+        write_document({"events": 0, "responses": 0, "listings": snapshot["listings"], "already_present": 0, "snapshots": [snapshot], "changes": list(store.changes_made)}, sys.stdout)
     elif not snapshot.get("unchanged"):
         message(f"{snapshot_message(snapshot)}; from {address}")
+
+
+def _size_in_bytes(text: str) -> int:
+    """`--max-size`: a number of bytes, or of K, M or G (1024, 1024², 1024³) bytes."""
+    import re
+
+    from ..errors import UsageError
+
+    found = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kKmMgG]?)(?:i?[bB])?\s*", text)
+    if not found or float(found.group(1)) <= 0:
+        raise UsageError(f"--max-size {text!r} is not a size", hint="write it as 500M, 2G or a number of bytes")
+    return int(float(found.group(1)) * 1024 ** " KMG".index(found.group(2).upper() or " "))

@@ -18,30 +18,48 @@ SEARCH_COLUMNS = ("type", "id", "date", "title", "snippet")
 SEARCH_TYPES = ("event", "response", "entity", "listing")
 
 
+# The filters of search and recent, defined once.
+TypeFilter = Annotated[
+    Optional[str],
+    typer.Option("--type", help="event, response, entity or listing.", autocompletion=completion.choices(SEARCH_TYPES)),
+]
+JurisdictionFilter = Annotated[
+    Optional[str], typer.Option("--jurisdiction", help="Only this sender: US, GB (UK), EU…", autocompletion=completion.jurisdictions)
+]
+AuthorityFilter = Annotated[Optional[str], typer.Option("--authority", help="Only authorities containing this text.")]
+ProgramFilter = Annotated[Optional[str], typer.Option("--program", help="Only this program.")]
+ActionFilter = Annotated[
+    Optional[str],
+    typer.Option("--action", help="designation, delisting, amendment, renewal or other.", autocompletion=completion.actions),
+]
+StanceFilter = Annotated[
+    Optional[str], typer.Option("--stance", help="Only responses with this stance.", autocompletion=completion.stances)
+]
+LimitOption = Annotated[int, typer.Option("--limit", "-n", metavar="N", help="At most N hits.")]
+
+HITS_OUTPUT = """Output: plain (piped): one line per hit, tab-separated, no header: type (event,
+    response, entity, listing), id, date, title, snippet. json: an array of hits, best first, each
+    {type, id, date, title, snippet, …} and total (how many matched in all; total_exact false when
+    that is a lower bound); jsonl the same one a line; csv/tsv the plain columns with a header.
+    When hits were left out, a line on stderr says how many ("50 of 1,051 hits shown")."""
+
+
 @app.command()
 @output_options()
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="Words, a name, an alias, words of a quote.")],
-    record_type: Annotated[
-        Optional[str],
-        typer.Option("--type", help="event, response, entity or listing.", autocompletion=completion.choices(SEARCH_TYPES)),
+    query: Annotated[
+        Optional[str], typer.Argument(metavar="[QUERY]", help="Words, a name, an alias, words of a quote; none: filters alone.", show_default=False)
     ] = None,
-    jurisdiction: Annotated[
-        Optional[str], typer.Option(help="Only this sender: US, GB (UK), EU…", autocompletion=completion.jurisdictions)
-    ] = None,
-    authority: Annotated[Optional[str], typer.Option(help="Only authorities containing this text.")] = None,
-    program: Annotated[Optional[str], typer.Option(help="Only this program.")] = None,
-    action: Annotated[
-        Optional[str],
-        typer.Option(help="designation, delisting, amendment, renewal or other.", autocompletion=completion.actions),
-    ] = None,
-    stance: Annotated[
-        Optional[str], typer.Option(help="Only responses with this stance.", autocompletion=completion.stances)
-    ] = None,
+    record_type: TypeFilter = None,
+    jurisdiction: JurisdictionFilter = None,
+    authority: AuthorityFilter = None,
+    program: ProgramFilter = None,
+    action: ActionFilter = None,
+    stance: StanceFilter = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many hits.")] = 50,
+    limit: LimitOption = 50,
     db: DbOption = None,
     today: TodayOption = None,
     *,
@@ -50,29 +68,96 @@ def search(
     """Find events, responses and entities by any word, name or alias; exit 1 when nothing matches.
 
     A name finds its entity and every event naming it under any of its names, with the responses
-    to them. Words match by prefix, case and accents aside.
+    to them. Words match by prefix, case and accents aside. Without QUERY, the filters alone
+    choose, newest first (as `sanctrack recent`).
+
+    {output}
 
     Examples:
 
+    \b
       sanctrack search "yongxin zhicheng"
-
       sanctrack search "guo jiakun" --type response --since 2025-12 --json
-
       sanctrack search "integrity tech" --jurisdiction UK
+      sanctrack search --stance rejects --since 2025
     """
-    from ..render import emit_rows, message
-    from ..search import search as run_search
-
     filters = record_filter(
         ctx, today, SEARCH_TYPES, record_type=record_type, jurisdiction=jurisdiction,
         authority=authority, program=program, action=action, stance=stance, since=since, until=until,
     )  # fmt: skip
-    hits = run_search(open_store(ctx, db, lookup=True), query, filters, limit)
+    if query is None:
+        if filters == type(filters)():
+            from ..errors import UsageError
+
+            raise UsageError("give words to search for, or a filter", hint='sanctrack search "integrity tech", or sanctrack recent')
+        _list_hits(ctx, None, filters, limit, db, spec)
+    else:
+        _list_hits(ctx, query, filters, limit, db, spec)
+
+
+search.__doc__ = search.__doc__.replace("{output}", HITS_OUTPUT)
+
+
+@app.command()
+@output_options()
+def recent(
+    ctx: typer.Context,
+    record_type: TypeFilter = None,
+    jurisdiction: JurisdictionFilter = None,
+    authority: AuthorityFilter = None,
+    program: ProgramFilter = None,
+    action: ActionFilter = None,
+    stance: StanceFilter = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    limit: LimitOption = 20,
+    db: DbOption = None,
+    today: TodayOption = None,
+    *,
+    spec: OutputSpec,
+) -> None:
+    """The latest events and responses, newest first, with the filters of search; exit 1 when
+    none.
+
+    {output}
+
+    Examples:
+
+    \b
+      sanctrack recent
+      sanctrack recent --jurisdiction GB --since 2025
+      sanctrack recent --type response --stance rejects -n 5 --json
+    """
+    filters = record_filter(
+        ctx, today, ("event", "response"), record_type=record_type, jurisdiction=jurisdiction,
+        authority=authority, program=program, action=action, stance=stance, since=since, until=until,
+    )  # fmt: skip
+    _list_hits(ctx, None, filters, limit, db, spec)
+
+
+recent.__doc__ = recent.__doc__.replace("{output}", HITS_OUTPUT)
+
+
+def _list_hits(ctx, query, filters, limit, db, spec: OutputSpec) -> None:
+    """Search (or, without a query, the latest records), write the hits, say how many were left
+    out; exit 1 without hits."""
+    from ..render import emit_rows, message
+    from ..search import recent as run_recent, search as run_search
+
+    store = open_store(ctx, db, lookup=True)
+    hits = run_search(store, query, filters, limit) if query is not None else run_recent(store, filters, limit)
     with writing(ctx, spec) as out:
+        if out.format in ("json", "jsonl"):
+            rows = [dict(hit, total=hits.total, total_exact=hits.total_exact) for hit in hits]
+        else:
+            rows = hits
         if not hits and out.format not in ("json", "jsonl", "csv", "tsv"):
             message("no match")
         elif hits or out.format in ("json", "csv", "tsv"):
-            emit_rows(hits, SEARCH_COLUMNS, out)
+            emit_rows(rows, SEARCH_COLUMNS, out)
+    if len(hits) < hits.total:
+        of = f"{hits.total:,}" if hits.total_exact else f"at least {hits.total:,}"
+        message(f"{len(hits)} of {of} hits shown; --limit N shows more")
     if not hits:
         raise typer.Exit(int(ExitCode.NOT_FOUND))
 
@@ -157,7 +242,9 @@ def check(
     from ..render import emit_check
     from ..search import check as run_check
 
-    result = run_check(open_store(ctx, db, lookup=True), name, day, code, exact, cut)
+    store = open_store(ctx, db, lookup=True)
+    result = run_check(store, name, day, code, exact, cut)
+    _note_failed_verify(store, result)
     with writing(ctx, spec) as out:
         emit_check(result, out)
     if not result["sanctioned"]:
@@ -182,6 +269,7 @@ def _check_file(ctx, file, column, day, code, exact, threshold, db, spec: Output
         source = file
     names = read_names(data, column, source)
     store = open_store(ctx, db, lookup=True)
+    _note_failed_verify(store, {})
     matched = False
     with writing(ctx, spec) as out, progress_counter("screening") as progress:
 
@@ -194,3 +282,20 @@ def _check_file(ctx, file, column, day, code, exact, threshold, db, spec: Output
         emit_check_batch(results(), out)
     if not matched:
         raise typer.Exit(int(ExitCode.NOT_FOUND))
+
+
+def _note_failed_verify(store, result: dict) -> None:
+    """A store that failed its last `verify` may hide records (a damaged index): the answer says
+    so, on stderr and as `store_failed_verify` in JSON."""
+    from ..verify import last_failure
+
+    failure = last_failure(store.path)
+    if failure is None:
+        return
+    from ..render import message
+
+    result["store_failed_verify"] = failure
+    message(
+        f"Warning: the store failed its last verify ({failure.get('at')}: {failure.get('first')});"
+        " this answer may miss records. Run 'sanctrack verify'."
+    )

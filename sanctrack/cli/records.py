@@ -373,7 +373,7 @@ def delete(
             metavar="ID", help="The event or response to remove.", autocompletion=completion.record_ids("ev-", "rs-")
         ),
     ],
-    cascade: Annotated[bool, typer.Option("--cascade", help="Also delete the event's responses.")] = False,
+    cascade: Annotated[bool, typer.Option("--cascade", help="Also delete the event's responses, and unlink the records in response to it or countering with it.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -397,31 +397,39 @@ def delete(
         write_document(result, sys.stdout)
     else:
         sys.stdout.write("\n".join(result["deleted"]) + "\n")
+        if result.get("unlinked"):
+            message(f"unlinked {', '.join(result['unlinked'])}, which pointed at the deleted event")
         message(f"deleted {len(result['deleted'])} record(s); 'sanctrack undo' restores them")
 
 
 @app.command()
 def undo(
     ctx: typer.Context,
+    change_id: Annotated[
+        Optional[int],
+        typer.Argument(metavar="[CHANGE_ID]", help="The change to revert (its number in 'sanctrack log'); default: the latest not yet undone.", show_default=False, autocompletion=completion.change_ids),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Revert the latest change not yet undone (run it again to go further back).
+    """Revert a change: CHANGE_ID (ids shown by 'sanctrack log') if no later change built on it,
+    else the latest change not yet undone (run it again to go further back). Prints what it
+    reverted.
 
     Examples:
 
-    
+    \b
       sanctrack undo
 
-    
-      sanctrack undo --json
+    \b
+      sanctrack undo 42 --json
     """
     from .. import core
     from ..render import visible
     from ..render.json import write_document
 
     store = open_store(ctx, db)
-    result = core.undo(store)
+    result = core.undo(store, change_id)
     if as_json:
         write_document(result, sys.stdout)
     else:

@@ -15,7 +15,7 @@ import typer
 from . import completion
 from .common import (
     DbOption, OutputSpec, SinceOption, TodayOption, UntilOption, date_parser, format_option, output,
-    output_options, open_store, write_atomically,
+    output_options, open_store, write_atomically, writing,
 )  # fmt: skip
 from ..errors import UsageError
 
@@ -63,6 +63,11 @@ def timeline(
     reverse: Annotated[
         bool, typer.Option("--reverse", "-r", help="Newest event first (each chain still reads forward).")
     ] = False,
+    kind: Annotated[
+        Optional[str],
+        typer.Option("--kind", "-k", metavar="KINDS", show_default=False, autocompletion=completion.timeline_kinds,
+                     help="What to show, comma-separated: event, response, listing (default: all three)."),
+    ] = None,
     db: DbOption = None,
     today: TodayOption = None,
     *,
@@ -113,6 +118,7 @@ def timeline(
         FORMAT_ALIASES, TIMELINE_FORMATS, emit_timeline, format_for_path, message, visible,
     )  # fmt: skip
 
+    kinds = _kinds(kind)
     forced = [name for name, on in (("entity", entity), ("jurisdiction", jurisdiction),
                                     ("program", program), ("tag", tag)) if on]  # fmt: skip
     if len(forced) > 1:
@@ -138,7 +144,7 @@ def timeline(
     gc.set_threshold(100_000, 20, 20)
     try:
         encoded = out.format in ("json", "jsonl")  # the store writes the records' JSON
-        result = core.build_timeline(store, chosen, since_day, until_day, limit, reverse, encoded)
+        result = core.build_timeline(store, chosen, since_day, until_day, limit, reverse, encoded, kinds)
         if output_path in (None, "-"):
             emit_timeline(result, out)
         else:
@@ -147,6 +153,109 @@ def timeline(
             _write_to(Path(output_path), result, out)
     finally:
         gc.set_threshold(*threshold)
+
+
+def _kinds(text: Optional[str]) -> tuple:
+    from ..timeline import KINDS
+
+    if text is None:
+        return KINDS
+    words = [w.strip().lower() for w in text.split(",") if w.strip()]
+    words = [{"events": "event", "responses": "response", "listings": "listing", "list": "listing",
+              "lists": "listing"}.get(w, w) for w in words]  # fmt: skip
+    unknown = [w for w in words if w not in KINDS]
+    if unknown or not words:
+        raise UsageError(f"--kind {text!r}: {unknown[0] if unknown else 'nothing'} is not a kind",
+                         hint="give event, response and/or listing, comma-separated")
+    return tuple(k for k in KINDS if k in words)
+
+
+LAG_COLUMNS = ("jurisdiction", "authority", "pairs", "dated", "median", "q1", "q3", "worst",
+               "worst_event", "undated", "listed_before", "not_listed")  # fmt: skip
+LAG_PAIR_COLUMNS = ("jurisdiction", "authority", "event_id", "date", "name", "status", "source",
+                    "listing", "listed_on", "lag_days", "text")  # fmt: skip
+
+
+@app.command()
+@output_options()
+def lag(
+    ctx: typer.Context,
+    jurisdiction: Annotated[
+        Optional[str], typer.Option("--jurisdiction", "-j", metavar="CODE", show_default=False,
+                                    autocompletion=completion.jurisdictions,
+                                    help="Only this jurisdiction's designations (US, GB or UK, EU, UN…).")
+    ] = None,
+    authority: Annotated[
+        Optional[str], typer.Option("--authority", metavar="NAME", show_default=False,
+                                    help="Only this authority's designations (as recorded).")
+    ] = None,
+    pairs: Annotated[
+        bool, typer.Option("--pairs", help="One row per (event, target) instead of per authority.")
+    ] = False,
+    db: DbOption = None,
+    *,
+    spec: OutputSpec,
+) -> None:
+    """How long announcements take to reach the official lists, per authority.
+
+    Each recorded designation of a jurisdiction whose list is in the store, and each of its
+    targets, is linked to the listing that carries it out: same entity, a list of the same
+    jurisdiction (ofac-* and us-csl US, uk and uk-ofsi GB, eu EU, un UN), the first designation on
+    or after the announcement by the list's own date, else by the first snapshot holding it. The
+    lag is days from the announcement to the list's date; a listing first seen in a snapshot has
+    no date, so its lag is unknown ("undated") and never counted. Per authority: pairs, dated
+    (lags counted), median, q1 and q3 (quartiles, statistics.quantiles inclusive method), worst
+    (the longest lag and its event), undated, listed_before (already on a list before the
+    announcement) and not_listed (the pairs no list carries as of its latest snapshot; in JSON,
+    each with its event). --pairs: one row per pair, for counting by hand.
+
+    Examples:
+
+    \b
+      sanctrack lag
+
+    \b
+      sanctrack lag --jurisdiction GB --pairs --json
+    """
+    from .. import records as rec
+    from ..listing_history import lag_report
+    from ..render import emit_rows
+
+    code = rec.clean_code(jurisdiction, "--jurisdiction") if jurisdiction else None
+    store = open_store(ctx, db, lookup=True)
+    report = lag_report(store, code, authority)
+    if not report:
+        from ..errors import NotFound
+
+        raise NotFound("no recorded designation of a jurisdiction whose list is in the store",
+                       hint="import a list (sanctrack sources) and record its announcements")
+    if pairs:
+        rows = []
+        for group in report:
+            base = {"jurisdiction": group["jurisdiction"], "authority": group["authority"]}
+            for lag in group["lags"]:
+                rows.append(base | {"event_id": lag["event_id"], "date": lag["date"], "name": lag["name"],
+                                    "status": "dated", "source": lag["source"], "listing": lag["listing"],
+                                    "listed_on": lag["listed_on"], "lag_days": lag["lag_days"], "text": None})
+            for pair in group["not_listed"]:
+                rows.append(base | {"event_id": pair["event_id"], "date": pair["date"], "name": pair["name"],
+                                    "status": "not_listed", "source": None, "listing": None,
+                                    "listed_on": None, "lag_days": None, "text": pair["text"]})
+            for pair in group["other"]:
+                rows.append(base | pair)
+        rows.sort(key=lambda r: (r["jurisdiction"], r["authority"], r["date"], r["event_id"], r["name"]))
+        with writing(ctx, spec) as out:
+            emit_rows(rows, LAG_PAIR_COLUMNS, out)
+        return
+    rows = [
+        {k: v for k, v in group.items() if k != "other"}
+        | {"worst": group["worst"]["lag_days"] if group["worst"] else None,
+           "worst_event": group["worst"]["event_id"] if group["worst"] else None}
+        | ({"not_listed": len(group["not_listed"])} if not (spec.json or spec.format in ("json", "jsonl")) else {})
+        for group in report
+    ]  # fmt: skip
+    with writing(ctx, spec) as out:
+        emit_rows(rows, LAG_COLUMNS, out)
 
 
 def _write_to(path: Path, result, out) -> None:

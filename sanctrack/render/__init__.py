@@ -61,9 +61,11 @@ def render(kind: str, report: Any, out: Output) -> None:
     getattr(import_module(f"{__name__}.{module}"), function)(report, out)
 
 
-def emit_rows(rows: Iterable[dict], columns: Sequence[str], out: Output, title: str | None = None):
-    """Write rows of dicts in the chosen format, streaming where the format allows."""
-    render("rows", Rows(rows, columns, title), out)
+def emit_rows(rows: Iterable[dict], columns: Sequence[str], out: Output, title: str | None = None,
+              table_columns: Sequence[str] | None = None):  # fmt: skip
+    """Write rows of dicts in the chosen format, streaming where the format allows (a table on a
+    terminal shows `table_columns` if given, unless --wide)."""
+    render("rows", Rows(rows, columns, title, table_columns), out)
 
 
 def emit_record(record: dict, out: Output) -> None:

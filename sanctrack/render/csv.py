@@ -1,19 +1,29 @@
 """CSV and TSV (tab-separated, the `excel-tab` dialect) of every report that is a table: rows, a
 check's matches, a timeline, a diff.
 
-One escaping policy for both and for every report: each cell is `visible()`, so a name holding
-ESC, BEL or an OSC sequence comes out as `\\x1b`, `\\x07`… rather than acting on the terminal or
-spreadsheet that shows the file (`export` keeps records verbatim, as JSON does); then the writer
-quotes what its dialect needs.
+One escaping policy for every CSV and TSV sanctrack writes, reports and `export --format csv`
+alike (docs/FORMAT.md, "CSV cells"), by `escape_cell`:
+
+1. a backslash is written `\\\\`; each control, format or separator character (ESC, BEL, CR, TAB,
+   newline, DEL, C1 such as U+009B, bidi overrides, U+2028/U+2029…) as the escape `visible()` shows
+   (`\\x1b`, `\\t`, `\\u202e`…), so nothing in a cell acts on the terminal that shows the file;
+2. a cell that would then begin with `=`, `+`, `-`, `@` or `'` gets one `'` in front, so that no
+   spreadsheet runs it as a formula (OWASP's "CSV injection"); a plain number such as `-3` is left
+   as it is.
+
+Both steps are undone exactly by `unescape_cell`, which `sanctrack import` applies to its own CSV:
+an export read back gives the very text that was stored. Then the writer quotes what its dialect
+needs.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from typing import TYPE_CHECKING, Iterable, Sequence, TextIO
 
 from .cells import cell
-from .text import visible
+from .text import escape_char, is_invisible, visible
 
 if TYPE_CHECKING:
     from .diff import DiffReport
@@ -21,12 +31,47 @@ if TYPE_CHECKING:
     from .reports import Rows
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "'")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_ESCAPE = re.compile(r"\\(?:(\\)|([tnr])|x([0-9a-f]{2})|u([0-9a-f]{4})|U([0-9a-f]{8}))")
+_NAMED = {"t": "\t", "n": "\n", "r": "\r"}
+
+
+def escape_cell(text: str) -> str:
+    """The text of a CSV or TSV cell: control characters escaped, never a formula (see above)."""
+    if not text.isprintable() or "\\" in text:
+        text = "".join(
+            "\\\\" if char == "\\" else escape_char(char) if is_invisible(char) else char
+            for char in text
+        )
+    if text.startswith(_FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        text = "'" + text
+    return text
+
+
+def _unescape(match: re.Match) -> str:
+    backslash, named, *codes = match.groups()
+    if backslash:
+        return "\\"
+    if named:
+        return _NAMED[named]
+    return chr(int(next(code for code in codes if code), 16))
+
+
+def unescape_cell(text: str) -> str:
+    """The text `escape_cell` was given (a cell it did not write comes back as it is, but for a
+    leading `'` and the escapes above)."""
+    if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS):
+        text = text[1:]
+    return _ESCAPE.sub(_unescape, text) if "\\" in text else text
+
+
 def write_table(rows: Iterable[dict], columns: Sequence[str], stream: TextIO, tsv: bool) -> None:
-    """A header of `columns`, then a line per row, every cell made visible."""
+    """A header of `columns`, then a line per row, every cell escaped."""
     writer = csv.writer(stream, dialect="excel-tab" if tsv else "excel", lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([visible(cell(row.get(c))) for c in columns])
+        writer.writerow([escape_cell(cell(row.get(c))) for c in columns])
 
 
 def rows_as_csv(rows: Rows, out: Output) -> None:

@@ -111,16 +111,20 @@ class DiffReport:
         """The items of one part (or of every part shown) as rows of the columns above; a
         table shows each change on a line of its own."""
         parts = [part] if part else self.parts()
-        return (row(item, name, self.lags, table) for name in parts for item in self.result[name])
+        sides = {"left": self.result["left"]["view"], "right": self.result["right"]["view"]}
+        return (row(item, name, self.lags, table, sides) for name in parts for item in self.result[name])
 
     @property
     def empty(self) -> bool:
         return not any(self.result[name] for name in self.parts())
 
 
-def row(item: dict, part: str, lags: bool, table: bool) -> dict:
-    """An item as a row: its part, its dates named for their side, its changes as text."""
+def row(item: dict, part: str, lags: bool, table: bool, sides: dict | None = None) -> dict:
+    """An item as a row: its part, its dates named for their side, the side that moved first by
+    its view's name (`US`, not `left`; JSON keeps `left`/`right`), its changes as text."""
     shown = dict(item, part=part)
+    if sides and item.get("first") in sides:
+        shown["first"] = sides[item["first"]]
     if lags and part in ("only_left", "only_right"):
         side = part[len("only_"):]
         for key in ("since", "first_seen", "first_seen_in"):

@@ -3,8 +3,27 @@
 from __future__ import annotations
 
 import os
+import stat
 
 from ..errors import UsageError
+from ..paths import file_kind
+
+
+def check_output_path(path) -> None:
+    """Refuse (exit 2) an output path that exists and is not a regular file: renaming a file over
+    a device, a FIFO or a symbolic link (`/proc/self/fd/1` is one) would replace it, and a
+    temporary file beside a device (in /dev) has no business there. A new path is fine."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise UsageError(f"cannot write {path}: {err.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise UsageError(
+            f"cannot write {path}: it is {file_kind(mode)}, not a regular file",
+            hint="give the path of a regular file or of a new one (or - for stdout)",
+        )
 
 
 class atomic_file:
@@ -16,6 +35,7 @@ class atomic_file:
         from pathlib import Path
 
         self.path = Path(path)
+        check_output_path(self.path)
         folder = self.path.parent
         if not folder.is_dir():
             raise UsageError(f"cannot write {path}: there is no folder {folder}")
@@ -41,6 +61,11 @@ class atomic_file:
         from typer import Exit
 
         if kind is None or issubclass(kind, Exit):
+            try:
+                check_output_path(self.path)  # again: it may have been replaced meanwhile
+            except UsageError:
+                os.unlink(self.handle.name)
+                raise
             try:
                 os.replace(self.handle.name, self.path)
             except OSError as err:

@@ -110,6 +110,7 @@ class Output:
     format: str
     color: bool
     stream: TextIO
+    wide: bool = False  # a table shows every value whole (wrapped at words) instead of cut with …
 
 
 def use_color(no_color_flag: bool) -> bool:

@@ -1,8 +1,10 @@
 """JSON and JSON lines: the one encoder configuration of sanctrack's output, and every report
 (rows, record, check, timeline, diff) written as `json` and as `jsonl`.
 
-One configuration: non-ASCII text kept as it is (`ensure_ascii=False`), control characters escaped
-by JSON itself, keys in the order the report gives. Three layouts of it, each fixed by what scripts
+One configuration: non-ASCII text kept as it is (`ensure_ascii=False`), keys in the order the
+report gives, and every control, format or separator character written as `\\uXXXX` (`text.json_safe`:
+JSON escapes only C0 itself, and DEL, C1 such as U+009B, U+202E or U+2028 would reach a terminal
+raw); the values a parser reads are the same. Three layouts of it, each fixed by what scripts
 already read: a DOCUMENT indented by two spaces (`show --json`, `check --json`, `diff --json`); an
 ITEM on one line with a space after `,` and `:` (listings and records, in arrays and lines); a
 COMPACT line without spaces (timeline items, which the store writes itself with SQLite's
@@ -14,15 +16,23 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
 
+from .text import json_safe
+
 if TYPE_CHECKING:
     from .diff import DiffReport
     from .formats import Output
     from .reports import Rows
 
 _OPTIONS = {"ensure_ascii": False, "check_circular": False}
-document: Callable[[Any], str] = json.JSONEncoder(indent=2, **_OPTIONS).encode
-line: Callable[[Any], str] = json.JSONEncoder(**_OPTIONS).encode
-compact: Callable[[Any], str] = json.JSONEncoder(separators=(",", ":"), **_OPTIONS).encode
+
+
+def _safe(encode: Callable[[Any], str]) -> Callable[[Any], str]:
+    return lambda value: json_safe(encode(value))
+
+
+document: Callable[[Any], str] = _safe(json.JSONEncoder(indent=2, **_OPTIONS).encode)
+line: Callable[[Any], str] = _safe(json.JSONEncoder(**_OPTIONS).encode)
+compact: Callable[[Any], str] = _safe(json.JSONEncoder(separators=(",", ":"), **_OPTIONS).encode)
 
 
 def write_document(value: Any, stream: TextIO, large: bool = False) -> None:
@@ -36,23 +46,24 @@ def write_document(value: Any, stream: TextIO, large: bool = False) -> None:
     import orjson
 
     # Through the text stream (not its buffer): newline translation and encoding stay its own.
-    stream.write(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode())
+    text = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
+    stream.write(json_safe(text))
 
 
 def write_array(items: Iterable[Any], stream: TextIO, encode: Callable[[Any], str] = line) -> None:
     """A JSON array, one item a line, written as the items come, so a large listing never sits
-    whole in memory. Items given as `str` are JSON text already and written as they are."""
+    whole in memory. Items given as `str` are JSON text already (only made `json_safe`)."""
     opening = "[\n  "
     for item in items:
-        stream.write(opening + (item if isinstance(item, str) else encode(item)))
+        stream.write(opening + (json_safe(item) if isinstance(item, str) else encode(item)))
         opening = ",\n  "
     stream.write("[]\n" if opening == "[\n  " else "\n]\n")
 
 
 def write_lines(items: Iterable[Any], stream: TextIO, encode: Callable[[Any], str] = line) -> None:
-    """One JSON document a line (JSON lines); `str` items are JSON text already."""
+    """One JSON document a line (JSON lines); `str` items are JSON text already (made safe)."""
     for item in items:
-        stream.write((item if isinstance(item, str) else encode(item)) + "\n")
+        stream.write((json_safe(item) if isinstance(item, str) else encode(item)) + "\n")
 
 
 def write_compact_lines_fast(items: Iterable[Any], stream: TextIO) -> None:
@@ -61,7 +72,7 @@ def write_compact_lines_fast(items: Iterable[Any], stream: TextIO) -> None:
     import orjson
 
     dumps, option = orjson.dumps, orjson.OPT_APPEND_NEWLINE
-    stream.write(b"".join(dumps(item, option=option) for item in items).decode())
+    stream.write(json_safe(b"".join(dumps(item, option=option) for item in items).decode()))
 
 
 # -- the reports --------------------------------------------------------------------------------

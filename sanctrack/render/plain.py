@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable, Sequence, TextIO
 
 from .reports import (
-    ANSWERED_EVENT_COLUMNS, COUNTER_EVENT_COLUMNS, LISTING_COLUMNS, RECORD_NESTED, RESPONSE_COLUMNS,
+    ANSWERED_EVENT_COLUMNS, COUNTER_EVENT_COLUMNS, LIST_HISTORY_COLUMNS, LIST_LINK_COLUMNS, LISTING_COLUMNS, RECORD_NESTED, RESPONSE_COLUMNS,
     shown_listing,
 )  # fmt: skip
 from .cells import cell
@@ -52,6 +52,10 @@ def record_lines(record: dict) -> list[str]:
         lines.append(nested("event", event, ("id", "date", "jurisdiction", "authority", "action", "named_as")))
     for listing in record.get("listings", []):
         lines.append(nested("listing", shown_listing(listing), LISTING_COLUMNS))
+    for change in record.get("list_history", []):
+        lines.append(nested("list_history", change, LIST_HISTORY_COLUMNS))
+    for link in record.get("list_links", []):
+        lines.append(nested("list_link", link, LIST_LINK_COLUMNS))
     for counter in record.get("counter_events", []):
         lines.append(nested("counter_event", counter, COUNTER_EVENT_COLUMNS))
     for response in record.get("responses", []):
@@ -70,10 +74,11 @@ def record_as_plain(record: dict, out: Output) -> None:
 
 
 def check_as_plain(result: dict, out: Output) -> None:
-    """The verdict and its note, a line per match in force, a line per sanction ended."""
+    """A line per match in force, a line per sanction ended (starting `ended`); the verdict and
+    its note on stderr, so that stdout holds rows only (the exit code answers yes or no)."""
     from .reports import CHECK_COLUMNS, ENDED_COLUMNS, check_rows, check_verdict
 
-    out.stream.write(f"{check_verdict(result)} ({result['note']})\n")
+    message(f"{check_verdict(result)} ({result['note']})")
     write_rows(check_rows(result["matches"]), CHECK_COLUMNS, out.stream)
     for row in check_rows(result["not_in_force"]):
         out.stream.write("ended\t" + _line(row.get(c) for c in ENDED_COLUMNS))

@@ -9,22 +9,28 @@ from typing import Iterable, Sequence
 
 class Rows:
     """Dicts with the same columns (search hits, the log, sources…), perhaps an iterator: formats
-    that can stream write them as they come. `title` heads a table.
+    that can stream write them as they come. `title` heads a table; `table_columns`, where given,
+    are the columns a table on a terminal shows (the others with --wide and in the other formats).
 
     (A plain class rather than a dataclass: it costs nothing to define at start-up.)"""
 
-    __slots__ = ("items", "columns", "title")
+    __slots__ = ("items", "columns", "title", "table_columns")
 
-    def __init__(self, items: Iterable[dict], columns: Sequence[str], title: str | None = None):
+    def __init__(self, items: Iterable[dict], columns: Sequence[str], title: str | None = None,
+                 table_columns: Sequence[str] | None = None):  # fmt: skip
         self.items, self.columns, self.title = items, columns, title
+        self.table_columns = table_columns
 
 
 # -- a record -------------------------------------------------------------------------------------
 
 # Fields of a record drawn as lists or blocks of their own rather than as `key value` lines.
 RECORD_NESTED = frozenset(
-    {"type", "targets", "responses", "event", "events", "names", "counter_events", "listings"}
+    {"type", "targets", "responses", "event", "events", "names", "counter_events", "listings",
+     "list_history", "list_links"}
 )
+LIST_HISTORY_COLUMNS = ("date", "change", "date_from", "source", "list_id", "text")
+LIST_LINK_COLUMNS = ("source", "status", "listing", "listed_on", "first_seen_in", "lag_days", "text")
 TARGET_COLUMNS = ("name", "aliases", "kind", "country", "entity_id")
 EVENT_COLUMNS = ("id", "date", "jurisdiction", "authority", "action", "program", "named_as")
 LISTING_COLUMNS = ("id", "source", "published", "name", "programs", "since")
@@ -92,7 +98,7 @@ def check_verdict(result: dict) -> str:
                 f"{result['as_of']} ({best['match']} match {visible(best['matched_name'])!r}, score {best['score']:g})")  # fmt: skip
     closest = result.get("closest") or []
     below = ""
-    if result.get("threshold") is not None:
+    if result.get("threshold") is not None and not result["known"]:
         below = f"; no name scores {result['threshold']:g} or more"
         if closest:
             below += "; closest: " + ", ".join(f"{visible(c['name'])!r} ({c['score']:g})" for c in closest)

@@ -183,6 +183,10 @@ def _mark(svg: Element, mark: Mark) -> None:
         shape = ("circle", {"cx": _n(x), "cy": _n(y), "r": "4", "fill": mark.color, "stroke": "#fff", "stroke-width": "1"})
     elif mark.shape == "circle":
         shape = ("circle", {"cx": _n(x), "cy": _n(y), "r": "5.5", "fill": mark.color, "stroke": "#fff", "stroke-width": "1.2"})
+    elif mark.shape == "square":  # a list's change: hollow for a delisting
+        hollow = mark.item.get("change") == "delisting"
+        shape = ("rect", {"x": _n(x - 3.5), "y": _n(y - 3.5), "width": "7", "height": "7",
+                          "fill": "#fff" if hollow else mark.color, "stroke": mark.color, "stroke-width": "1.4"})  # fmt: skip
     elif mark.shape == "ring":
         shape = ("circle", {"cx": _n(x), "cy": _n(y), "r": "4.6", "fill": "#fff", "stroke": mark.color, "stroke-width": "2"})
     else:

@@ -207,7 +207,10 @@ class Mark:
     @classmethod
     def of(cls, item: dict) -> Mark:
         start, end, partial = _period(item["date"])
-        shape = ACTION_SHAPES.get(item["action"], "diamond") if item["type"] == "event" else "dot"
+        if item["type"] == "listing":
+            shape = "square"  # a list's own act, drawn apart from announcements
+        else:
+            shape = ACTION_SHAPES.get(item["action"], "diamond") if item["type"] == "event" else "dot"
         return cls(item, start, end, partial, shape, tooltip=tooltip(item))
 
 
@@ -221,6 +224,7 @@ class Lane:
     color: str
     kind: str  # "event" or "response"
     marks: list[Mark] = field(default_factory=list)
+    list_marks: list[Mark] = field(default_factory=list)  # the jurisdiction's lists' changes
     rows: int = 1  # of labels
     top: float = 0.0
     height: float = 0.0
@@ -322,6 +326,9 @@ class Chart:
 
 
 def tooltip(item: dict) -> str:
+    if item["type"] == "listing":
+        return f"{item['date']} {item['source']} list, {item['change']}" + (
+            f" of {item['name']}" if item.get("name") else "") + f": {item['text']}"
     if item["type"] == "event":
         targets = "; ".join(target_text(t) for t in item.get("targets", []))
         text = f"{item['date']} {item['jurisdiction']} · {item['authority']}: {item['action']} of {targets}"
@@ -329,6 +336,8 @@ def tooltip(item: dict) -> str:
             text += f" (counter-measure, {item['lag_days']} days after {item.get('answers')})"
         for follow in item.get("follows", []):
             text += f". {follow['text']}"
+        for link in item.get("list_links") or []:
+            text += f". {link['text']}"
     else:
         text = f"{item['date']} {who(item)}, {what(item)}"
         if item.get("lag_days") is not None:
@@ -398,23 +407,27 @@ def place_labels(lane: Lane, size: float, max_rows: int) -> None:
     lane.rows = max([m.row + 1 for m in lane.marks if m.row is not None] or [1])
 
 
-def lanes_of(events: list[Mark], responses: list[Mark]) -> list[Lane]:
-    """Jurisdictions in order of their first event, then responders (actors, or their countries
-    when there are more than MAX_ACTOR_LANES); each mark gets its lane and colour."""
+def lanes_of(events: list[Mark], responses: list[Mark], listings: list[Mark] = ()) -> list[Lane]:  # type: ignore[assignment]
+    """Jurisdictions in order of their first event (or list change), then responders (actors, or
+    their countries when there are more than MAX_ACTOR_LANES); each mark gets its lane and colour.
+    A list's changes go on its jurisdiction's lane, on a line of their own under its events."""
     lanes: list[Lane] = []
     lane_of: dict[str, Lane] = {}
     palette = iter(PALETTE * 10)
-    for mark in sorted(events, key=lambda m: (m.start, m.item["id"])):
-        code = mark.item["jurisdiction"]
+    for mark in sorted([*events, *listings], key=lambda m: (m.start, m.item["type"] == "listing", m.item["id"])):
+        code = mark.item["jurisdiction"] or "lists"
         if code not in lane_of:
             color = JURISDICTION_COLORS.get(code) or next(palette)
             authorities = sorted({m.item["authority"] for m in events if m.item["jurisdiction"] == code})
-            note = authorities[0] if len(authorities) == 1 else f"{len(authorities)} authorities"
+            if not authorities:
+                note = "lists only"
+            else:
+                note = authorities[0] if len(authorities) == 1 else f"{len(authorities)} authorities"
             lane_of[code] = Lane(code, code, note, color, "event")
             lanes.append(lane_of[code])
         lane = lane_of[code]
         mark.lane, mark.color = lane, lane.color
-        lane.marks.append(mark)
+        (lane.list_marks if mark.item["type"] == "listing" else lane.marks).append(mark)
     actors = {(m.item["actor"], m.item.get("country")) for m in responses}
     by_actor = len(actors) <= MAX_ACTOR_LANES
     for mark in sorted(responses, key=lambda m: (m.start, m.item["id"])):
@@ -451,6 +464,9 @@ def place_marks(lane: Lane, scale: Scale) -> None:
     for mark in lane.marks:
         mark.label = "" if quiet else mark_label(mark)
     place_labels(lane, LABEL_SIZE, MAX_LABEL_ROWS if lane.kind == "event" else 2)
+    for mark in lane.list_marks:  # no labels: the tooltip and the key tell them
+        mark.x = scale(mark.start)
+        mark.x_end = mark.x + 3
 
 
 def legend(y: float, events: list[Mark], responses: list[Mark]) -> tuple[list[LegendEntry], float]:
@@ -568,10 +584,11 @@ def layout(timeline) -> Chart:
     subject = timeline.subject
     events = [Mark.of(i) for i in items if i["type"] == "event"]
     responses = [Mark.of(i) for i in items if i["type"] == "response"]
+    listings = [Mark.of(i) for i in items if i["type"] == "listing"]
     for number, mark in enumerate(sorted(events, key=lambda m: (m.start, m.item["id"])), start=1):
         mark.number = number
-    lanes = lanes_of(events, responses)
-    everything = events + responses
+    lanes = lanes_of(events, responses, listings)
+    everything = events + responses + listings
     scale = Scale(
         min(m.start for m in everything), max(m.end if m.partial else m.start for m in everything),
         PLOT_LEFT, PLOT_RIGHT,
@@ -600,6 +617,10 @@ def layout(timeline) -> Chart:
             lane.note = fit(lane.note, 8, LANE_LABEL_WIDTH - 14) if lane.note else ""
             for mark in lane.marks:
                 mark.y = lane.mark_y
+            if lane.list_marks:  # their own line, under the labels of the events
+                for mark in lane.list_marks:
+                    mark.y = lane.top + lane.height + 2
+                lane.height += 12
             y += lane.height + 2
         y += 6
     plot_bottom = y
@@ -612,6 +633,6 @@ def layout(timeline) -> Chart:
         width=WIDTH, height=y + 14, title=title, heading=fit(title, 17, WIDTH - 48, bold=True),
         about=fit(about(timeline, len(events), len(responses)), 10.5, WIDTH - 48),
         legend=entries, sections=sections, plot_top=plot_top, plot_bottom=plot_bottom,
-        ticks=shown_ticks, links=links, marks=responses + events, follow_labels=follow_labels,
+        ticks=shown_ticks, links=links, marks=listings + responses + events, follow_labels=follow_labels,
         key=key, footer=fit(FOOTER, 8, WIDTH - 48), footer_y=y,
     )  # fmt: skip

@@ -11,7 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Any, Sequence
 
 from .reports import (
-    ANSWERED_EVENT_COLUMNS, COUNTER_EVENT_COLUMNS, EVENT_COLUMNS, LISTING_COLUMNS, RECORD_NESTED,
+    ANSWERED_EVENT_COLUMNS, COUNTER_EVENT_COLUMNS, LIST_HISTORY_COLUMNS, LIST_LINK_COLUMNS, EVENT_COLUMNS, LISTING_COLUMNS, RECORD_NESTED,
     TARGET_COLUMNS, Rows, shown_listing,
 )  # fmt: skip
 from .cells import cell
@@ -23,10 +23,14 @@ if TYPE_CHECKING:
 
 
 def console(out: Output, stderr: bool = False):
-    """A Rich console on `out.stream` (or stderr) that reads no markup and colours only if allowed."""
+    """A Rich console on `out.stream` (or stderr) that reads no markup and colours only if allowed;
+    with --wide as wide as what it prints."""
     from rich.console import Console
 
+    from .fit import WIDE
+
     return Console(
+        width=WIDE if out.wide and not stderr else None,
         file=sys.stderr if stderr else out.stream,
         highlight=False,
         markup=False,
@@ -43,15 +47,33 @@ def _text(value: Any, style: str = ""):
     return Text(visible(cell(value), keep_newlines=True), style=style)
 
 
-def rows_as_table(rows: Rows, out: Output) -> None:
+def fitted_table(columns: Sequence[str], rows: Sequence[dict], out: Output, width: int,
+                 title: str | None = None, **fit_options):  # fmt: skip
+    """A Rich table of `rows` that fits `width` cells (render.fit): empty columns left out, ids
+    and dates whole, long text cut with `…` on one line; with `out.wide` every value whole."""
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=rows.title, show_edge=False, header_style="bold" if out.color else None)
-    for column in rows.columns:
-        table.add_column(column.replace("_", " "), overflow="fold")
-    for row in rows.items:
-        table.add_row(*(_text(row.get(c)) for c in rows.columns))
-    console(out).print(table)
+    from rich.text import Text
+
+    from .fit import WIDE, fit
+
+    texts = [[visible(cell(row.get(c)), keep_newlines=True) for c in columns] for row in rows]
+    layout = fit(columns, texts, WIDE if out.wide else width, **fit_options)
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
+                  padding=(0, 1, 0, 0), pad_edge=False, header_style="bold" if out.color else None)  # fmt: skip
+    for heading, size in zip(layout.headings, layout.widths):
+        table.add_column(heading, width=size, no_wrap=True, overflow="ellipsis")
+    for row in texts:
+        table.add_row(*(Text(value) for value in layout.cut(row)))
+    return table
+
+
+def rows_as_table(rows: Rows, out: Output) -> None:
+    screen = console(out)
+    items = list(rows.items)
+    columns = rows.columns if out.wide or not rows.table_columns else rows.table_columns
+    screen.print(fitted_table(columns, items, out, screen.width, rows.title))
 
 
 # -- a record -------------------------------------------------------------------------------------
@@ -73,15 +95,8 @@ def _fields_table(record: dict, skip: frozenset[str]):
 _SHORT_COLUMNS = frozenset({"id", "entity_id", "date", "jurisdiction", "country", "kind", "action"})
 
 
-def _subtable(title: str, columns: Sequence[str], rows: list[dict]):
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left", show_edge=False, expand=False)
-    for column in columns:
-        table.add_column(column.replace("_", " "), overflow="fold", no_wrap=column in _SHORT_COLUMNS)
-    for row in rows:
-        table.add_row(*(_text(row.get(c)) for c in columns))
-    return table
+def _subtable(title: str, columns: Sequence[str], rows: list[dict], out: Output, width: int):
+    return fitted_table(columns, rows, out, width, title, atomic=_SHORT_COLUMNS)
 
 
 def _responses_block(responses: list[dict]):
@@ -112,23 +127,33 @@ def record_as_table(record: dict, out: Output) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
+    if out.wide:  # the fields are whole already; the nested tables fit the panel
+        from dataclasses import replace
+
+        out = replace(out, wide=False)
+    screen = console(out)
+    inner = screen.width - 4  # the panel's border and padding
     parts: list[Any] = [_fields_table(record, RECORD_NESTED | {"id"})]
     if record.get("targets"):
-        parts.append(_subtable("targets", TARGET_COLUMNS, record["targets"]))
+        parts.append(_subtable("targets", TARGET_COLUMNS, record["targets"], out, inner))
     if record.get("names"):
-        parts.append(_subtable("names", ("name",), [{"name": n} for n in record["names"]]))
+        parts.append(_subtable("names", ("name",), [{"name": n} for n in record["names"]], out, inner))
     if record.get("events"):
-        parts.append(_subtable("events", EVENT_COLUMNS, record["events"]))
+        parts.append(_subtable("events", EVENT_COLUMNS, record["events"], out, inner))
     if record.get("listings"):
-        parts.append(_subtable("listings", LISTING_COLUMNS, [shown_listing(l) for l in record["listings"]]))
+        parts.append(_subtable("listings", LISTING_COLUMNS, [shown_listing(l) for l in record["listings"]], out, inner))
+    if record.get("list_history"):
+        parts.append(_subtable("list history", LIST_HISTORY_COLUMNS, record["list_history"], out, inner))
+    if record.get("list_links"):
+        parts.append(_subtable("carried out on the lists", LIST_LINK_COLUMNS, record["list_links"], out, inner))
     if record.get("counter_events"):
-        parts.append(_subtable("counter-measures", COUNTER_EVENT_COLUMNS, record["counter_events"]))
+        parts.append(_subtable("counter-measures", COUNTER_EVENT_COLUMNS, record["counter_events"], out, inner))
     if record.get("type") == "event":
         parts.append(_responses_block(record.get("responses", [])))
     if record.get("event"):
-        parts.append(_subtable("in answer to", ANSWERED_EVENT_COLUMNS, [record["event"]]))
+        parts.append(_subtable("in answer to", ANSWERED_EVENT_COLUMNS, [record["event"]], out, inner))
     title = Text(f"{record['type']} {visible(record['id'])}")
-    console(out).print(Panel(Group(*parts), title=title, title_align="left", expand=False))
+    screen.print(Panel(Group(*parts), title=title, title_align="left", expand=False))
 
 
 # -- a check result -------------------------------------------------------------------------------
@@ -166,62 +191,84 @@ _STANCE_STYLES = {
 }  # fmt: skip
 
 
+# `lag` in days after the event answered (or followed)
+TIMELINE_COLUMNS = ("date", "id", "lag", "jurisdiction", "who", "what", "details")
+
+
+def _timeline_cells(item: dict, wide: bool) -> tuple[list[dict], str]:
+    """The table rows of a timeline item (the item, then its "followed" lines) and its style."""
+    from .timeline import details, lag_text, what, where, who
+
+    indent = "  " * item["depth"] + ("└ " if item["depth"] else "")
+    if item["type"] == "event":
+        rows = [{
+            "date": item["date"], "id": item["id"], "lag": lag_text(item),
+            "jurisdiction": item["jurisdiction"], "who": indent + item["authority"],
+            "what": what(item), "details": details(item),
+        }]  # fmt: skip
+        for follow in item.get("follows", []):
+            rows.append({
+                "date": "", "id": follow.get("followed_event_id") or "", "lag": f"{follow['lag_days']:+d}",
+                "jurisdiction": follow["jurisdiction"], "who": indent + "→ " + follow["text"],
+                "what": "", "details": follow["name"],
+            })  # fmt: skip
+        return rows, "bold"
+    if item["type"] == "listing":
+        return [{
+            "date": item["date"], "id": item["id"], "lag": lag_text(item),
+            "jurisdiction": where(item), "who": indent + who(item), "what": what(item),
+            "details": details(item),
+        }], "blue"
+    return [{
+        "date": item["date"], "id": item["id"], "lag": lag_text(item),
+        "jurisdiction": where(item), "who": indent + who(item),
+        # on one line the stance says most; --wide adds the kind (a filing, a press conference)
+        "what": what(item) if wide else item.get("stance") or item.get("kind") or "",
+        "details": details(item),
+    }], _STANCE_STYLES.get(item.get("stance") or "", "")
+
+
 def timeline_as_table(timeline, out: Output) -> None:
-    """A Rich table drawn in blocks of rows with fixed columns, so a long timeline streams."""
+    """A table drawn in blocks of rows, so a long timeline streams; every block has the widths
+    the first one fitted (render.fit), ids on every row, one line a row unless --wide."""
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    from .timeline import details, heading, lag_text, what, who
+    from .fit import WIDE, fit
+    from .timeline import heading
 
     screen = console(out)
     screen.print(Text(heading(timeline), style="bold"))
-    rows: list[list] = []
-    first = True
+    rows: list[tuple[list[str], str]] = []
+    layout = None
 
     def flush() -> None:
-        nonlocal first
+        nonlocal layout
         if not rows:
             return
-        table = Table(show_header=first, show_edge=False, expand=True, pad_edge=False,
-                      header_style="bold" if out.color else None)  # fmt: skip
-        table.add_column("date", width=10, no_wrap=True)
-        table.add_column("lag", width=6, justify="right", no_wrap=True)
-        table.add_column("", width=2, no_wrap=True)
-        table.add_column("who", ratio=3, overflow="fold")
-        table.add_column("what", ratio=2, overflow="fold")
-        table.add_column("details", ratio=5, overflow="fold")
-        for row in rows:
-            table.add_row(*row)
+        texts = [cells for cells, _ in rows]
+        first = layout is None
+        if first:
+            # the widest id, date and lag a later block may bring
+            sample = texts + [["2025-12-31", "ev-000000000000", "+9999", "EU", "", "", ""]]
+            layout = fit(TIMELINE_COLUMNS, sample, WIDE if out.wide else screen.width, keep_empty=TIMELINE_COLUMNS,
+                         atomic=("jurisdiction",))  # fmt: skip
+        table = Table(show_header=first, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0),
+                      pad_edge=False, header_style="bold" if out.color else None)  # fmt: skip
+        for name, head, size in zip(TIMELINE_COLUMNS, layout.headings, layout.widths):
+            justify = "right" if name == "lag" else "left"
+            table.add_column(head, width=size, no_wrap=True, overflow="ellipsis", justify=justify)
+        for cells, style in rows:
+            table.add_row(*(Text(value, style=style if style == "bold" or i == 5 else "")
+                            for i, value in enumerate(layout.cut(cells))))  # fmt: skip
         screen.print(table)
         rows.clear()
-        first = False
 
     for item in timeline.items:
-        indent = "  " * item["depth"] + ("└ " if item["depth"] else "")
-        if item["type"] == "event":
-            style = "bold"
-            rows.append([
-                Text(visible(item["date"]), style=style), Text(lag_text(item, " d")),
-                Text(visible(item["jurisdiction"]), style=style),
-                Text(indent + visible(item["authority"]), style=style),
-                Text(visible(what(item))),
-                Text(visible(details(item), keep_newlines=True)),
-            ])  # fmt: skip
-            for follow in item.get("follows", []):
-                rows.append([
-                    Text(""), Text(f"{follow['lag_days']:+d} d", style="cyan"),
-                    Text(visible(follow["jurisdiction"]), style="cyan"),
-                    Text(indent + "→ " + visible(follow["text"]), style="italic cyan"),
-                    Text(""), Text(visible(follow["name"]), style="cyan"),
-                ])  # fmt: skip
-        else:
-            rows.append([
-                Text(visible(item["date"])), Text(lag_text(item, " d")),
-                Text(visible(item.get("country") or "")),
-                Text(indent + visible(who(item))),
-                Text(visible(what(item)), style=_STANCE_STYLES.get(item.get("stance") or "", "")),
-                Text(visible(details(item), keep_newlines=True), style="italic" if item.get("quote") else ""),
-            ])  # fmt: skip
+        shown, style = _timeline_cells(item, out.wide)
+        for row in shown:
+            rows.append(([visible(row[c], keep_newlines=True) for c in TIMELINE_COLUMNS], style))
         if len(rows) >= TIMELINE_ROWS_PER_BLOCK:
             flush()
     flush()

@@ -16,20 +16,26 @@ CSV_COLUMNS = (
     "type", "id", "date", "depth", "lag_days", "event_id", "answers", "via", "jurisdiction",
     "authority", "action", "program", "targets", "actor", "speaker", "country", "kind", "stance",
     "quote", "summary", "in_response_to", "counter_event_id", "follows", "sources", "tags",
+    "change", "source", "list_id", "name", "date_from", "snapshot", "text", "list_links",
 )  # fmt: skip
 
 
 def who(item: dict) -> str:
     if item["type"] == "event":
         return item["authority"]
+    if item["type"] == "listing":
+        return f"{item['source']} list"
     return item["actor"] + (f" ({item['speaker']})" if item.get("speaker") else "")
 
 
 def where(item: dict) -> str:
-    return (item.get("jurisdiction") if item["type"] == "event" else item.get("country")) or ""
+    return (item.get("jurisdiction") if item["type"] != "response" else item.get("country")) or ""
 
 
 def what(item: dict) -> str:
+    if item["type"] == "listing":
+        change = "list changes" if item["change"] == "summary" else f"list {item['change']}"
+        return change + (f" · {'; '.join(item['programs'])}" if item.get("programs") else "")
     if item["type"] == "event":
         action = item["action"]
         if item.get("answers"):
@@ -44,8 +50,12 @@ def target_text(target: dict) -> str:
 
 
 def details(item: dict) -> str:
+    if item["type"] == "listing":
+        return (f"{item['name']}: " if item.get("name") else "") + item["text"]
     if item["type"] == "event":
-        return "; ".join(target_text(t) for t in item.get("targets", []))
+        text = "; ".join(target_text(t) for t in item.get("targets", []))
+        links = "; ".join(link["text"] for link in item.get("list_links") or [])
+        return text + (f" — {links}" if links else "")
     if item.get("quote"):
         return f"“{item['quote']}”"
     return item.get("summary") or ""
@@ -86,7 +96,12 @@ def heading(timeline) -> str:
         window.append(f"since {timeline.window.since}")
     if timeline.window.until:
         window.append(f"until {timeline.window.until}")
-    text = f"{about}: {plural(timeline.events, 'event')}, {period_text(timeline)}"
+    counts = [plural(timeline.events, "event")]
+    if getattr(timeline, "listings", 0):
+        counts.append(plural(timeline.listings, "list change"))
+    text = f"{about}: {', '.join(counts)}, {period_text(timeline)}"
+    if getattr(timeline, "summarised", 0):
+        text += f" ({timeline.summarised} summing up many changes of one snapshot)"
     return visible(text + (f" ({', '.join(window)})" if window else ""))
 
 
@@ -95,6 +110,7 @@ def flat_row(item: dict) -> dict:
     row = dict(item)
     row["targets"] = [t["name"] for t in item.get("targets", [])]
     row["follows"] = [f"{follow['text']}: {follow['name']}" for follow in item.get("follows", [])]
+    row["list_links"] = [link["text"] for link in item.get("list_links") or []]
     return row
 
 
@@ -108,6 +124,7 @@ def plain_lines(item: dict) -> Iterator[list[str]]:
     for follow in item.get("follows", []):
         yield [
             item["date"], "follow", item["id"], str(follow["lag_days"]),
-            follow["followed_event_id"], follow["jurisdiction"], follow["name"],
+            follow.get("followed_event_id") or follow.get("followed_listing") or "",
+            follow["jurisdiction"], follow["name"],
             f"followed {follow['followed']}", follow["text"],
         ]  # fmt: skip

@@ -64,6 +64,17 @@ def _insert_sql(table: str, columns: tuple[str, ...], unless_present: bool) -> s
     return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
+def rollback(conn: sqlite3.Connection) -> None:
+    """Roll the current transaction back, if there still is one: after a full disk or an I/O
+    error SQLite has rolled it back itself, and a ROLLBACK would then fail with "no transaction
+    is active", hiding the error that matters."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # the error being raised says more than this one
+
+
 class ChangeLog:
     """The writes of one connection, each logged as part of the current change, and the history
     of changes."""
@@ -91,7 +102,7 @@ class ChangeLog:
             refresh_sanction_periods(self.conn)
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            rollback(self.conn)
             raise
         finally:
             self._change_id = None
@@ -134,8 +145,11 @@ class ChangeLog:
             )
         finally:
             self._bulk = False
-            for _, sql in triggers:
-                self.conn.execute(sql)
+            # Put back within the transaction; if SQLite has rolled it back already (a full disk),
+            # the drops were rolled back too and the triggers are still there.
+            if self.conn.in_transaction:
+                for _, sql in triggers:
+                    self.conn.execute(sql)
 
     def set_change_summary(self, summary: str) -> None:
         self.conn.execute("UPDATE changes SET summary = ? WHERE id = ?", (summary, self._change_id))
@@ -223,11 +237,59 @@ class ChangeLog:
     # -- history -------------------------------------------------------------------------------
 
     def last_undoable_change(self) -> Change | None:
+        """The latest change not undone and not an undo (other than the change being made)."""
         row = self.conn.execute(
             "SELECT id, at, user, command, summary, undoes, undone_by FROM changes "
-            "WHERE undoes IS NULL AND undone_by IS NULL ORDER BY id DESC LIMIT 1"
+            "WHERE undoes IS NULL AND undone_by IS NULL AND id IS NOT ? ORDER BY id DESC LIMIT 1",
+            (self._change_id,),
         ).fetchone()
         return Change(*row) if row else None
+
+    def change_by_id(self, change_id: int) -> Change | None:
+        row = self.conn.execute(
+            "SELECT id, at, user, command, summary, undoes, undone_by FROM changes WHERE id = ?",
+            (change_id,),
+        ).fetchone()
+        return Change(*row) if row else None
+
+    def later_dependents(self, change: Change) -> list[int]:
+        """Later changes, still in force, that touched the rows `change` wrote or that hold rows
+        pointing at records it inserted: reverting `change` alone would undo their work or leave
+        their rows pointing nowhere."""
+        found: set[int] = set()
+        touched = {(t, k) for t, k in self.conn.execute(
+            "SELECT tbl, key FROM change_rows WHERE change_id = ?", (change.id,))}  # fmt: skip
+        for table in RECORD_TABLES:
+            columns = PRIMARY_KEYS[table]
+            for row in self.conn.execute(
+                f"SELECT {', '.join(columns)} FROM {table} WHERE change_id = ?", (change.id,)
+            ):
+                touched.add((table, json.dumps(dict(zip(columns, row)), ensure_ascii=False)))
+        later = self.conn.execute(
+            "SELECT id FROM changes WHERE id > ? AND undone_by IS NULL AND undoes IS NULL",
+            (change.id,),
+        ).fetchall()
+        for (later_id,) in later:
+            for table, key in self.conn.execute(
+                "SELECT tbl, key FROM change_rows WHERE change_id = ?", (later_id,)
+            ):
+                if (table, key) in touched:
+                    found.add(later_id)
+                    break
+        # Rows of later changes that point at events or entities this change inserted.
+        pointers = (
+            ("responses", "event_id", "events"), ("responses", "counter_event_id", "events"),
+            ("events", "in_response_to", "events"), ("targets", "entity_id", "entities"),
+            ("listings", "entity_id", "entities"), ("entity_names", "entity_id", "entities"),
+        )  # fmt: skip
+        for table, column, target in pointers:
+            for (later_id,) in self.conn.execute(
+                f"SELECT DISTINCT r.change_id FROM {table} r JOIN {target} t ON t.id = r.{column} "
+                f"WHERE t.change_id = ? AND r.change_id > ?",
+                (change.id, change.id),
+            ):
+                found.add(later_id)
+        return sorted(found)
 
     def changes(self, limit: int | None = None) -> list[Change]:
         rows = self.conn.execute(

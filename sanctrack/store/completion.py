@@ -60,3 +60,13 @@ def country_codes(conn: sqlite3.Connection) -> list[str]:
 def snapshot_rows(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
     """(id, source, listings) of every snapshot, oldest first within each source."""
     return _rows(conn, "SELECT id, source, listings FROM snapshots ORDER BY source, published, rowid")
+
+
+def undoable_changes(conn: sqlite3.Connection, limit: int = 50) -> list[tuple[int, str]]:
+    """(id, summary) of the latest changes not undone and not undos, newest first."""
+    return _rows(
+        conn,
+        "SELECT id, summary FROM changes WHERE undoes IS NULL AND undone_by IS NULL "
+        "ORDER BY id DESC LIMIT ?",
+        (limit,),
+    )

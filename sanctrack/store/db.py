@@ -15,17 +15,19 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..errors import StoreError, UnknownIdError
+from ..paths import file_kind
 from . import schema
-from .changes import ChangeLog
+from .changes import ChangeLog, rollback
 from .diff import DiffQueries
 from .encoding import decode, decoded_rows, first_row
-from .lists import ListQueries
+from .lists import SNAPSHOT_KEY_SQL, ListQueries
 from .search import SearchQueries
 from .timeline import TimelineQueries
 
@@ -49,16 +51,34 @@ def _check_file(path: Path) -> bool:
     The header is read before any connection exists, so no second descriptor is ever opened and
     closed on a database this process holds (that would drop SQLite's POSIX locks).
     """
-    if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a sanctrack store", hint="give --db a file path")
+    # While another process has the store open (its -wal file exists), a checkpoint may be
+    # writing page 1 ahead of the pages it counts, and may end (removing -wal) while this reads:
+    # the -wal file is looked for before and after the header is read.
+    wal_before = os.path.exists(f"{path}-wal")
+    # Opened without blocking (a FIFO would block `open` until a writer comes: forever) and
+    # looked at before anything is read: only a regular file can be a store, and SQLite must not
+    # be let near a device (`--db /dev/null` would create /dev/null-journal beside it).
     try:
-        with open(path, "rb") as f:
-            header = f.read(100)
-            size = os.fstat(f.fileno()).st_size
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         return False
+    except IsADirectoryError:
+        raise StoreError(f"{path} is a folder, not a sanctrack store", hint="give --db a file path") from None
     except OSError as err:
         raise StoreError(f"cannot read the store {path}: {err.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise StoreError(f"{path} is a folder, not a sanctrack store", hint="give --db a file path")
+        if not stat.S_ISREG(info.st_mode):
+            raise StoreError(
+                f"{path} is {file_kind(info.st_mode)}, not a sanctrack store",
+                hint="point --db or $SANCTRACK_DB at a sanctrack store, or at a new file",
+            )
+        header = os.pread(fd, 100, 0)
+        size = info.st_size
+    finally:
+        os.close(fd)
     if size == 0:
         return False
     if len(header) < 100 or not header.startswith(SQLITE_HEADER):
@@ -70,9 +90,7 @@ def _check_file(path: Path) -> bool:
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     header_size_valid = header[92:96] == header[24:28]
-    # While another process has the store open (its -wal file exists), a checkpoint may be
-    # writing page 1 ahead of the pages it counts: the raw size then proves nothing.
-    in_use = os.path.exists(f"{path}-wal")
+    in_use = wal_before or os.path.exists(f"{path}-wal")
     if header_size_valid and pages and not in_use and size < pages * page_size:
         raise StoreError(
             f"the store {path} is damaged: it is truncated ({size} of {pages * page_size} bytes)",
@@ -81,22 +99,127 @@ def _check_file(path: Path) -> bool:
     return True
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _schema_objects() -> set[tuple[str, str]]:
+    """(type, name) of every object the schema of this code creates (FTS5's shadow tables too)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
-        # 64 MiB of page cache: large imports keep their index pages in memory; lookups touch few.
-        conn.execute("PRAGMA cache_size = -65536")
-        return conn
-    except sqlite3.Error as err:
-        raise StoreError(f"cannot open the store {path}: {err}") from None
+        schema.create(conn)
+        return set(conn.execute("SELECT type, name FROM sqlite_master"))
+    finally:
+        conn.close()
+
+
+# SQLite's primary result codes that name the cause of a failed read or write.
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 6, 8, 10, 11
+SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
+
+
+def _code(err: sqlite3.Error) -> int | None:
+    code = getattr(err, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def _connect(path: Path) -> tuple[sqlite3.Connection, bool]:
+    """A connection to the store and whether it is read-only. A store in a folder or file that
+    cannot be written to (a WAL store needs to create its -shm file beside it for reading too) is
+    opened read-only, so that lookups still work; as `immutable` when no other process has it
+    open (no -wal file), since SQLite could not read it at all otherwise."""
+    from urllib.parse import quote
+
+    uri = "file:" + quote(str(Path(path).absolute()))
+    attempts = ((str(path), False), (uri + "?mode=ro", True), (uri + "?mode=ro&immutable=1", True))
+    for number, (target, read_only) in enumerate(attempts):
+        if read_only and number == 2 and os.path.exists(f"{path}-wal"):
+            break
+        try:
+            conn = sqlite3.connect(
+                target, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, uri=read_only
+            )
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot open the store {path}: {err}") from None
+        try:
+            # 64 MiB of page cache: large imports keep their index pages in memory.
+            conn.execute("PRAGMA cache_size = -65536")
+            conn.execute("PRAGMA schema_version").fetchone()  # the first read of the file
+            return conn, read_only
+        except sqlite3.Error as err:
+            conn.close()
+            if _code(err) not in (SQLITE_READONLY, SQLITE_CANTOPEN):
+                raise StoreError(f"cannot open the store {path}: {err}") from None
+            last = err
+    raise StoreError(f"cannot open the store {path}: {last}") from None
+
+
+def _no_room(path) -> bool:
+    """Whether a failed write is explained by a file size limit (`ulimit -f`: the write fails with
+    EFBIG) or by a disk with almost no free space left (ENOSPC)."""
+    import resource
+    import shutil
+
+    if resource.getrlimit(resource.RLIMIT_FSIZE)[0] != resource.RLIM_INFINITY:
+        return True
+    try:
+        folder = Path(path).absolute().parent if path is not None else Path.cwd()
+        return shutil.disk_usage(folder).free < 1024 * 1024
+    except OSError:
+        return False
+
+
+def _readonly_error() -> sqlite3.Error:
+    err = sqlite3.OperationalError("attempt to write a readonly database")
+    err.sqlite_errorcode = SQLITE_READONLY
+    return err
+
+
+def error_of(err: sqlite3.Error, path) -> StoreError:
+    """The StoreError that says what really went wrong with the store: damage (the only case
+    where restoring a backup is the advice), a full disk, a read-only file or folder, a lock held
+    too long by another process, or another failure of the disk."""
+    code = _code(err)
+    if code == SQLITE_IOERR and _no_room(path):
+        code = SQLITE_FULL  # SQLite says "disk I/O error" when a write fails for want of room
+    path = "" if path is None else f" {path}"
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return StoreError(
+            f"the store{path} is damaged ({err})",
+            hint="run 'sanctrack verify' to see the problems; restore the store from a backup",
+        )
+    if code == SQLITE_FULL:
+        return StoreError(
+            f"the disk holding the store{path} is full (or a file size limit was reached);"
+            " nothing was written, the store is as it was",
+            hint="free some space and run the command again",
+        )
+    if code == SQLITE_READONLY:
+        return StoreError(
+            f"the store{path} is read-only (the file or its folder cannot be written to);"
+            " nothing was written",
+            hint="lookups (show, search, check, timeline) still work; to record, make the file"
+            " and its folder writable, or copy the store somewhere writable",
+        )
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+        return StoreError(
+            f"the store{path} is busy: another process has held it for more than"
+            f" {BUSY_TIMEOUT_SECONDS:.0f} s; nothing was written",
+            hint=f"run the command again when that process has finished (fuser{path or ' STORE'} shows"
+            " which processes have it open)",
+        )
+    if code in (SQLITE_IOERR, SQLITE_CANTOPEN):
+        return StoreError(
+            f"the store{path} could not be read or written ({err}); nothing was written",
+            hint="check the disk and the permissions of the store and its folder",
+        )
+    return StoreError(f"the store{path} cannot be used: {err}")
 
 
 class Store:
     """An open sanctrack store. Use `Store.open(path)`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, on_disk: bool = True):
+    def __init__(self, conn: sqlite3.Connection, path: Path, on_disk: bool = True, read_only: bool = False):
         self.path = path
         self.on_disk = on_disk
+        self.read_only = read_only
+        self.changes_made: list[int] = []  # the ids of the changes committed through this Store
         self._attach(conn)
 
     def _attach(self, conn: sqlite3.Connection) -> None:
@@ -122,7 +245,8 @@ class Store:
             conn = sqlite3.connect(":memory:", isolation_level=None)
             schema.create(conn)
             return cls(conn, path, on_disk=False)
-        store = cls(_connect(path), path)
+        conn, read_only = _connect(path)
+        store = cls(conn, path, read_only=read_only)
         store._check_identity()
         if store._version() < schema.SCHEMA_VERSION:
             store._upgrade()
@@ -136,7 +260,10 @@ class Store:
         except OSError as err:
             raise StoreError(f"cannot create the store folder {self.path.parent}: {err.strerror}")
         _check_file(self.path)  # another process may have created it meanwhile
-        conn = _connect(self.path)
+        conn, read_only = _connect(self.path)
+        if read_only:
+            conn.close()
+            raise error_of(_readonly_error(), self.path)
         self.conn.close()
         self._attach(conn)
         self.on_disk = True
@@ -198,7 +325,7 @@ class Store:
                 self.conn.execute(f"PRAGMA user_version = {version}")
                 self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                rollback(self.conn)
                 raise
 
     def _enable_wal(self) -> None:
@@ -224,11 +351,23 @@ class Store:
     @contextmanager
     def change(self, command: str, summary: str) -> Iterator[int]:
         """One write transaction, logged as one change; yields the change id. The first write to a
-        store not created yet creates it."""
+        store not created yet creates it. A store that failed its last `verify` is not written to;
+        an import runs the cheap part of verify before it commits (sanctrack/verify.py)."""
+        from ..verify import check_before_commit, refuse_writes_after_failure
+
+        refuse_writes_after_failure(self.path)
+        if self.read_only:
+            raise error_of(_readonly_error(), self.path)
         if not self.on_disk:
             self._create_on_disk()
-        with self.log.change(command, summary) as change_id:
-            yield change_id
+        try:
+            with self.log.change(command, summary) as change_id:
+                yield change_id
+                if command == "import":
+                    check_before_commit(self)
+        except sqlite3.Error as err:
+            raise error_of(err, self.path) from err
+        self.changes_made.append(change_id)  # committed: `undo CHANGE_ID` names it
 
     def bulk(self):
         """Within a change: insert many rows and index their text once, at the end
@@ -275,6 +414,12 @@ class Store:
             self.conn,
             "SELECT * FROM events WHERE in_response_to = ? ORDER BY date_start, id", (event_id,)
         )
+
+    def responses_with_counter_event(self, event_id: str) -> list[str]:
+        """The ids of responses whose counter-event is `event_id`."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT id FROM responses WHERE counter_event_id = ? ORDER BY date_start, id", (event_id,)
+        )]  # fmt: skip
 
     def entity(self, entity_id: str) -> dict | None:
         return first_row(self.conn, "SELECT * FROM entities WHERE id = ?", (entity_id,))
@@ -363,6 +508,97 @@ class Store:
             "AND NOT EXISTS (SELECT 1 FROM events x WHERE x.id = r.counter_event_id) LIMIT 1",
             (change_id, change_id),
         ).fetchall()
+
+    # -- verifying (sanctrack/verify.py) ----------------------------------------------------------
+
+    def integrity_problems(self, full: bool, limit: int = 100) -> list[str]:
+        """SQLite's own check of every page: `integrity_check` (indexes against their tables too)
+        when `full`, else `quick_check` (pages and records only, linear in the file's size)."""
+        pragma = "integrity_check" if full else "quick_check"
+        rows = self.conn.execute(f"PRAGMA {pragma}({int(limit)})").fetchall()
+        # SQLite may pack several problems into one row, after a "*** in database main ***".
+        lines = [line for row in rows for line in str(row[0]).splitlines()]
+        return [line for line in lines if line != "ok" and not line.startswith("*** ")][:limit]
+
+    def full_text_problems(self) -> list[str]:
+        """FTS5's integrity-check of each full-text index against its table. It is a write
+        statement to SQLite (it changes nothing), so it runs in a transaction rolled back."""
+        problems = []
+        for table in schema.FTS_COLUMNS:
+            fts = f"{table}_fts"
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute(f'INSERT INTO "{fts}"("{fts}", rank) VALUES (\'integrity-check\', 1)')
+            except sqlite3.DatabaseError as err:
+                if "readonly" in str(err) or "read-only" in str(err):
+                    raise
+                problems.append(f"the full-text index of {table} does not match the table ({err})")
+            finally:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+        return problems
+
+    # (what must exist, the query of the rows that break the link, the words of a problem)
+    LINKS = (
+        ("responses", "SELECT r.id, r.event_id FROM responses r WHERE NOT EXISTS "
+         "(SELECT 1 FROM events e WHERE e.id = r.event_id)", "response {0} answers event {1}, which does not exist"),
+        ("events", "SELECT e.id, e.in_response_to FROM events e WHERE e.in_response_to IS NOT NULL "
+         "AND NOT EXISTS (SELECT 1 FROM events x WHERE x.id = e.in_response_to)",
+         "event {0} is in response to event {1}, which does not exist"),
+        ("responses", "SELECT r.id, r.counter_event_id FROM responses r WHERE r.counter_event_id IS NOT NULL "
+         "AND NOT EXISTS (SELECT 1 FROM events x WHERE x.id = r.counter_event_id)",
+         "response {0} has counter-event {1}, which does not exist"),
+        ("targets", "SELECT t.event_id, t.position FROM targets t WHERE NOT EXISTS "
+         "(SELECT 1 FROM events e WHERE e.id = t.event_id)", "a target ({1}) of event {0}, which does not exist"),
+        ("targets", "SELECT t.event_id, t.entity_id FROM targets t WHERE NOT EXISTS "
+         "(SELECT 1 FROM entities n WHERE n.id = t.entity_id)", "a target of event {0} names entity {1}, which does not exist"),
+        ("events", "SELECT e.id, '' FROM events e WHERE NOT EXISTS "
+         "(SELECT 1 FROM targets t WHERE t.event_id = e.id)", "event {0} has no target"),
+        ("entity_names", "SELECT n.entity_id, n.name FROM entity_names n WHERE NOT EXISTS "
+         "(SELECT 1 FROM entities e WHERE e.id = n.entity_id)", "the name {1!r} belongs to entity {0}, which does not exist"),
+        ("listing_spans", "SELECT sp.source, sp.listing FROM listing_spans sp WHERE NOT EXISTS "
+         "(SELECT 1 FROM listings l WHERE l.id = sp.listing)", "a span of {0} holds listing version {1}, which does not exist"),
+        ("listing_spans", "SELECT sp.listing, sp.since FROM listing_spans sp WHERE NOT EXISTS "
+         "(SELECT 1 FROM snapshots s WHERE s.rowid = CAST(substr(sp.since, instr(sp.since, '#') + 1) AS INTEGER) "
+         "AND s.source = sp.source)", "listing version {0} is held since snapshot {1}, which does not exist"),
+        ("listings", "SELECT l.list_id, l.entity_id FROM listings l WHERE NOT EXISTS "
+         "(SELECT 1 FROM entities e WHERE e.id = l.entity_id)", "listing {0} names entity {1}, which does not exist"),
+        # What each snapshot holds, counted for every snapshot at once: the spans begun minus
+        # those ended at or before its key (one pass over the spans, not one a snapshot).
+        ("snapshots", "WITH marks(source, key, d) AS (SELECT source, since, 1 FROM listing_spans "
+         "UNION ALL SELECT source, until, -1 FROM listing_spans WHERE until IS NOT NULL "
+         "UNION ALL SELECT s.source, " + SNAPSHOT_KEY_SQL + ", 0 FROM snapshots s), "
+         "steps AS (SELECT source, key, sum(d) AS d FROM marks GROUP BY source, key), "
+         "held AS (SELECT source, key, sum(d) OVER (PARTITION BY source ORDER BY key) AS n FROM steps) "
+         "SELECT s.id, s.listings || ' ≠ ' || h.n FROM snapshots s JOIN held h ON h.source = s.source "
+         "AND h.key = " + SNAPSHOT_KEY_SQL + " WHERE h.n != s.listings",
+         "snapshot {0} counts other listings than it holds ({1})"),
+    )  # fmt: skip
+
+    def link_problems(self, limit: int = 100) -> list[str]:
+        """Links between records that lead nowhere (each query uses the tables' indexes)."""
+        problems: list[str] = []
+        for _table, query, words in self.LINKS:
+            for row in self.conn.execute(f"{query} LIMIT ?", (limit,)):
+                problems.append(words.format(*row))
+        return problems[:limit]
+
+    def schema_problems(self) -> list[str]:
+        """The identity and version of the store, and every table, index, view and trigger of the
+        schema in its place."""
+        problems = []
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != schema.APPLICATION_ID:
+            problems.append(f"application id {app_id:#x}, not sanctrack's ({schema.APPLICATION_ID:#x})")
+        version = self._version()
+        if version != schema.SCHEMA_VERSION:
+            problems.append(f"schema version {version}, not {schema.SCHEMA_VERSION}")
+        expected = _schema_objects()
+        present = set(self.conn.execute("SELECT type, name FROM sqlite_master"))
+        for kind, name in sorted(expected - present):
+            if (kind, name) in expected and not name.startswith("sqlite_"):
+                problems.append(f"the {kind} {name} is missing")
+        return problems
 
     def count(self, table: str) -> int:
         return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

@@ -222,6 +222,140 @@ class ListQueries:
         """(snapshot_id, list_id) of every listing linked to an entity, in any snapshot."""
         return [(row["snapshot_id"], row["list_id"]) for row in self.listings_of_entities([entity_id])]
 
+    # -- list history (issue 18): how listings came, changed and went, snapshot after snapshot ----
+    # The timeline, `show` and `lag` read listings' history only through these methods. On
+    # versions and spans, a listing's history is read from its few spans (one per version held),
+    # and what changed between two snapshots from the spans that begin or end between them.
+
+    def listing_keys_of_entities(self, entity_ids: list[str]) -> list[tuple[str, str]]:
+        """(source, list_id) of every listing, in any snapshot, linked to one of the entities."""
+        if not entity_ids:
+            return []
+        marks = ", ".join("?" for _ in entity_ids)
+        return self.conn.execute(
+            f"SELECT DISTINCT l.source, l.list_id FROM listings l WHERE l.entity_id IN ({marks}) "
+            "AND EXISTS (SELECT 1 FROM listing_spans sp WHERE sp.listing = l.id) ORDER BY l.source, l.list_id",
+            entity_ids,
+        ).fetchall()
+
+    def listing_versions(self, source: str, list_ids: list[str]) -> list[dict]:
+        """Every stored version of the listings `list_ids` of `source` in each snapshot holding it:
+        the listing's fields with `snapshot_id`, `published` and `digest`, by list id, then oldest
+        snapshot first (one row a snapshot, as the copies of schema 6 were; each version is read
+        once, with its spans)."""
+        from bisect import bisect_left
+
+        snapshots = self.conn.execute(
+            f"SELECT {SNAPSHOT_KEY_SQL}, s.id, s.published FROM snapshots s WHERE s.source = ? "
+            "ORDER BY s.published, s.rowid",
+            (source,),
+        ).fetchall()
+        keys = [row[0] for row in snapshots]
+        found: list[tuple[str, int, dict]] = []
+        columns = f"{_LISTING_COLUMNS}, l.digest, l.entity_id, l.change_id, sp.since AS _since, sp.until AS _until"
+        for start in range(0, len(list_ids), 500):
+            chunk = list_ids[start : start + 500]
+            for row in decoded_rows(
+                self.conn,
+                f"SELECT {columns} FROM listings l JOIN listing_spans sp ON sp.listing = l.id "
+                "WHERE l.source = ? AND l.list_id IN (SELECT value FROM json_each(?))",
+                (source, json.dumps(chunk)),
+            ):
+                since, until = row.pop("_since"), row.pop("_until")
+                first = bisect_left(keys, since)
+                last = len(keys) if until is None else bisect_left(keys, until)
+                for i in range(first, last):
+                    _, snapshot_id, published = snapshots[i]
+                    found.append((row["list_id"], i, {"snapshot_id": snapshot_id, **row, "published": published, "source": source}))
+        found.sort(key=lambda item: (item[0], item[1]))
+        return [row for _, _, row in found]
+
+    def _version_rows(self, ids: list[int], snapshot_id: str) -> dict[int, dict]:
+        """Version id -> the version whole, as a listing of `snapshot_id` (listings_of's shape)."""
+        columns = f"l.id AS _id, {_LISTING_COLUMNS}, l.digest, l.entity_id, l.change_id"
+        found: dict[int, dict] = {}
+        for start in range(0, len(ids), 500):
+            for row in decoded_rows(
+                self.conn,
+                f"SELECT {columns} FROM listings l WHERE l.id IN (SELECT value FROM json_each(?))",
+                (json.dumps(ids[start : start + 500]),),
+            ):
+                found[row.pop("_id")] = {"snapshot_id": snapshot_id, **row}
+        return found
+
+    def _changed_versions(self, old_id: str, new_id: str) -> list[tuple[str, int | None, int | None]]:
+        """(kind, new version, old version) of every listing that differs between two snapshots:
+        `added` (None, as no old version), `removed` (no new one) and `changed` (digests differ),
+        each kind by version id (for a snapshot imported in one go, its file's order)."""
+        old, new = self.key(old_id), self.key(new_id)
+        if old is None or new is None:
+            return []
+        if old[0] == new[0] and old[1] <= new[1]:
+            # Only a listing with a span beginning or ending between the two can differ: the
+            # span held at the old key ends in (old, new], the one held at the new begins there.
+            source, old_key, new_key = old[0], old[1], new[1]
+            at_old: dict[str, tuple[int, str]] = {}
+            at_new: dict[str, tuple[int, str]] = {}
+            for list_id, version, digest, since, until in self.conn.execute(
+                "SELECT l.list_id, l.id, l.digest, sp.since, sp.until FROM listing_spans sp "
+                "JOIN listings l ON l.id = sp.listing WHERE sp.source = :source AND sp.since > :old "
+                "AND sp.since <= :new UNION SELECT l.list_id, l.id, l.digest, sp.since, sp.until "
+                "FROM listing_spans sp JOIN listings l ON l.id = sp.listing WHERE sp.source = :source "
+                "AND sp.until > :old AND sp.until <= :new",
+                {"source": source, "old": old_key, "new": new_key},
+            ):
+                if since <= old_key:
+                    at_old[list_id] = (version, digest)
+                elif until is None or until > new_key:
+                    at_new[list_id] = (version, digest)
+        else:
+            at_old = {k: (h.listing, h.digest) for k, h in self.held(old_id).items()}
+            at_new = {k: (h.listing, h.digest) for k, h in self.held(new_id).items()}
+        added = sorted((v[0], None) for k, v in at_new.items() if k not in at_old)
+        removed = sorted((None, v[0]) for k, v in at_old.items() if k not in at_new)
+        changed = sorted(
+            (v[0], at_old[k][0]) for k, v in at_new.items() if k in at_old and at_old[k][1] != v[1]
+        )
+        return (
+            [("added", n, o) for n, o in added]
+            + [("removed", n, o) for n, o in sorted(removed, key=lambda p: p[1])]
+            + [("changed", n, o) for n, o in changed]
+        )
+
+    def snapshot_changes(self, old_id: str | None, new_id: str) -> Iterable[tuple[str, dict, dict | None]]:
+        """What changed from snapshot `old_id` to `new_id` (of one source; None: the first
+        snapshot, where every listing is new): (`added`, listing, None), (`removed`, old
+        listing, None) and (`changed`, new listing, old listing), each a whole listing."""
+        if old_id is None:
+            for row in self.listings_of(new_id):
+                yield "added", row, None
+            return
+        pairs = self._changed_versions(old_id, new_id)
+        new_rows = self._version_rows([n for _, n, _ in pairs if n is not None], new_id)
+        old_rows = self._version_rows([o for _, _, o in pairs if o is not None], old_id)
+        for kind, new, old in pairs:
+            if kind == "added":
+                yield kind, new_rows[new], None
+            elif kind == "removed":
+                yield kind, old_rows[old], None
+            else:
+                yield kind, new_rows[new], old_rows[old]
+
+    def snapshot_change_counts(self, old_id: str | None, new_id: str) -> dict[str, int]:
+        """How many listings `snapshot_changes` would give of each kind, without reading them."""
+        counts = {"added": 0, "removed": 0, "changed": 0}
+        if old_id is None:
+            found = self.key(new_id)
+            if found is not None:
+                (counts["added"],) = self.conn.execute(
+                    f"SELECT count(*) FROM ({_HELD_SQL.format(columns='sp.listing')})",
+                    {"source": found[0], "key": found[1]},
+                ).fetchone()
+            return counts
+        for kind, _, _ in self._changed_versions(old_id, new_id):
+            counts[kind] += 1
+        return counts
+
     def entity_versions(self, entity_id: str) -> list[int]:
         """The ids of the listing versions linked to an entity."""
         return [
@@ -261,7 +395,7 @@ def rebuild_from_copies(conn: sqlite3.Connection) -> None:
     later snapshot ended is logged as an update of the change that imported that snapshot, so
     undoing the latest import still reopens what it ended; updates of a copy's entity link
     (entity merges) are logged again as updates of its version."""
-    from ..lists import row_digests
+    from ..importers.base import row_digests
     from .schema import LISTINGS, execute_script, full_text
 
     for name in ("listings_ai", "listings_ad", "listings_au", "listings_immutable"):

@@ -214,6 +214,7 @@ CREATE TABLE listing_spans (
     PRIMARY KEY (listing, since)
 ) WITHOUT ROWID;
 CREATE INDEX listing_spans_held ON listing_spans (source, until, since, listing);
+CREATE INDEX listing_spans_since ON listing_spans (source, since);
 CREATE TRIGGER listings_immutable BEFORE UPDATE OF id, source, list_id, name, aliases, kind,
     programs, countries, listed_on, birth_dates, identifiers, addresses, remarks, raw, digest,
     content ON listings

@@ -29,6 +29,13 @@ RESPONSE_HIT = (
 )
 
 
+# The names of the screening index that match a query (?) best by bm25, at most ? of them.
+_BEST_NAMES = (
+    "SELECT rowid, bm25(entity_names_fts) AS rank FROM entity_names_fts "
+    "WHERE entity_names_fts MATCH ? ORDER BY rank LIMIT ?"
+)
+
+
 def _marks(values: list) -> str:
     return ", ".join("?" for _ in values)
 
@@ -125,6 +132,31 @@ class SearchQueries:
             (match, limit),
         )
 
+    def latest_events(self, where: str, params: list, limit: int) -> tuple[list[dict], int]:
+        """Events matching a filter, newest first (at most `limit`), and how many match in all."""
+        clause = f"WHERE {where}" if where else ""
+        rows = decoded_rows(
+            self.conn,
+            f"SELECT {EVENT_HIT} FROM events e {clause} ORDER BY e.date_start DESC, e.id LIMIT ?",
+            [*params, limit],
+        )
+        total = self.conn.execute(f"SELECT count(*) FROM events e {clause}", params).fetchone()[0]
+        return rows, total
+
+    def latest_responses(self, where: str, params: list, limit: int) -> tuple[list[dict], int]:
+        """Responses matching a filter (on them and their event), newest first, and their count."""
+        clause = f"WHERE {where}" if where else ""
+        rows = decoded_rows(
+            self.conn,
+            f"SELECT {RESPONSE_HIT} FROM responses r JOIN events e ON e.id = r.event_id {clause} "
+            "ORDER BY r.date_start DESC, r.id LIMIT ?",
+            [*params, limit],
+        )
+        total = self.conn.execute(
+            f"SELECT count(*) FROM responses r JOIN events e ON e.id = r.event_id {clause}", params
+        ).fetchone()[0]
+        return rows, total
+
     def events_naming(self, entity_ids: list[str], where: str, params: list, limit: int) -> list[dict]:
         """Events with a target linked to one of `entity_ids`, with that target as `named_as`."""
         if not entity_ids:
@@ -167,10 +199,8 @@ class SearchQueries:
             return []
         match = " OR ".join('"' + key.replace('"', '""') + '"' for key in keys)
         return self.conn.execute(
-            "SELECT n.entity_id, n.name, e.kind FROM ("
-            "  SELECT rowid, bm25(entity_names_fts) AS rank FROM entity_names_fts"
-            "  WHERE entity_names_fts MATCH ? ORDER BY rank LIMIT ?"
-            ") f JOIN entity_names n ON n.rowid = f.rowid JOIN entities e ON e.id = n.entity_id "
+            f"SELECT n.entity_id, n.name, e.kind FROM ({_BEST_NAMES}) f "
+            "JOIN entity_names n ON n.rowid = f.rowid JOIN entities e ON e.id = n.entity_id "
             "GROUP BY n.entity_id, n.name ORDER BY min(f.rank)",
             (match, limit),
         ).fetchall()
@@ -182,10 +212,8 @@ class SearchQueries:
             return []
         match = " ".join('"w' + word.replace('"', '""') + '"*' for word in words)
         return self.conn.execute(
-            "SELECT n.entity_id, min(f.rank) FROM ("
-            "  SELECT rowid, bm25(entity_names_fts) AS rank FROM entity_names_fts"
-            "  WHERE entity_names_fts MATCH ? ORDER BY rank LIMIT ?"
-            ") f JOIN entity_names n ON n.rowid = f.rowid GROUP BY n.entity_id ORDER BY min(f.rank)",
+            f"SELECT n.entity_id, min(f.rank) FROM ({_BEST_NAMES}) f "
+            "JOIN entity_names n ON n.rowid = f.rowid GROUP BY n.entity_id ORDER BY min(f.rank)",
             (match, limit),
         ).fetchall()
 

@@ -476,3 +476,15 @@ class TimelineQueries:
             ):
                 found[entity_id].append((jurisdiction, first[:10], first[10:], date))
         return found
+
+    def designations_in(self, jurisdictions: list[str]) -> list[dict]:
+        """The designations recorded by these jurisdictions (id, date, date_start, date_end,
+        authority, jurisdiction, action), in date order: the events of the lag report."""
+        if not jurisdictions:
+            return []
+        return self._records(
+            "SELECT e.id, e.date, e.date_start, e.date_end, e.authority, e.jurisdiction, e.action "
+            f"FROM events e WHERE e.action = 'designation' AND e.jurisdiction IN ({_marks(jurisdictions)}) "
+            "ORDER BY e.date_start, e.id",
+            list(jurisdictions),
+        )

@@ -1,0 +1,133 @@
+"""`sanctrack verify`: is the store whole? SQLite's page checks, the full-text indexes against their
+tables, the links between records, the schema; one line per problem.
+
+A damaged index can hide records from every lookup while SQLite's cheap `quick_check` says ok (a
+flipped byte in the index of names: `check` then answers "nothing recorded"), so only the full
+`integrity_check` finds it. The outcome of the last verify is kept beside the store, in
+`<store>-verify` (JSON, written whole): while it says the store failed, `check` says so with its
+answer and no command writes to the store. A verify that passes removes it.
+
+The cheap part (`quick_check`, links, schema: no index is compared with its table) also runs
+inside every import, before it commits (see `check_before_commit`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import StoreError
+
+# Problems shown at most per part; a store this broken is to be restored, not read line by line.
+LIMIT = 100
+
+
+@dataclass
+class Verdict:
+    problems: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(store, full: bool = True) -> Verdict:
+    """Every check of the store (`full`) or its cheap part; never writes to the store."""
+    import sqlite3
+
+    verdict = Verdict()
+
+    def part(name: str, run) -> None:
+        try:
+            found = run()
+        except sqlite3.DatabaseError as err:
+            if "readonly" in str(err) or "read-only" in str(err):
+                verdict.skipped.append(f"{name}: the store is read-only")
+                return
+            found = [f"{name} could not be read ({err})"]
+        verdict.checked.append(name)
+        verdict.problems += [f"{name}: {text}" for text in found]
+
+    part("schema", store.schema_problems)
+    part("pages", lambda: store.integrity_problems(full, LIMIT))
+    if full:
+        part("full-text", store.full_text_problems)
+    part("links", lambda: store.link_problems(LIMIT))
+    return verdict
+
+
+def check_before_commit(store) -> None:
+    """The cheap part of verify, on the store as the current (uncommitted) change leaves it: a
+    problem stops the change (StoreError, rolled back) and is recorded as a failed verify."""
+    verdict = verify(store, full=False)
+    if verdict.ok:
+        return
+    record(store.path, verdict)
+    raise StoreError(
+        f"the store {store.path} is damaged: {verdict.problems[0]}"
+        + (f" (and {len(verdict.problems) - 1} more problems)" if len(verdict.problems) > 1 else "")
+        + "; nothing was written",
+        hint="run 'sanctrack verify' for every problem; restore the store from a backup",
+    )
+
+
+# -- the record of the last verify --------------------------------------------------------------
+
+
+def record_path(store_path: Path) -> Path:
+    return Path(f"{store_path}-verify")
+
+
+def record(store_path: Path, verdict: Verdict) -> None:
+    """Keep a failed verdict beside the store (written whole); remove the record of a passed one."""
+    from .dates import utc_timestamp
+
+    path = record_path(store_path)
+    if verdict.ok:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass  # a read-only folder: there was nothing to remove that could have been written
+        return
+    text = json.dumps(
+        {"at": utc_timestamp(), "problems": len(verdict.problems), "first": verdict.problems[0]},
+        ensure_ascii=False,
+    )
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_text(text + "\n", encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only folder: the verdict is still printed, only not remembered
+
+
+def last_failure(store_path: Path) -> dict | None:
+    """The record of the store's last verify if it failed, else None."""
+    try:
+        text = record_path(store_path).read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError:
+        return None
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return {"at": None, "problems": None, "first": "the record of the last verify is unreadable"}
+    return found if isinstance(found, dict) else None
+
+
+def refuse_writes_after_failure(store_path: Path) -> None:
+    """A store that failed its last verify is not written to (it would only spread the damage)."""
+    failure = last_failure(store_path)
+    if failure is not None:
+        raise StoreError(
+            f"the store {store_path} failed its last verify ({failure.get('at')}: "
+            f"{failure.get('first')}); sanctrack will not write to it",
+            hint="run 'sanctrack verify' again; restore the store from a backup if it still fails",
+        )

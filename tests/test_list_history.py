@@ -1,0 +1,177 @@
+"""Issue 18: the history of official lists in the timeline and `show`, announcements linked to the
+listings that carry them out (with their lag), the lag report, and "who moved first" from lists'
+own dates.
+
+The lists are the fixtures' real samples (fixtures/lists/SOURCES.md): the OFAC SDN pair of
+2024-04-04 and 2024-04-12 (no listing dates) and the UN sample (LISTED_ON dates). The recorded
+events here are test records under a "test authority": their dates are counted from the list's
+own date (read from the fixture) so that each lag is known by construction; no fact about a real
+announcement is claimed."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import statistics
+from pathlib import Path
+
+from sanctrack.listing_history import view_history
+from sanctrack.store import Store
+
+LISTS = Path(__file__).resolve().parent.parent / "fixtures" / "lists"
+PAIR = LISTS / "ofac_sdn_csv_diffpair"
+UN = LISTS / "un_consolidated_xml" / "sample_un_consolidated.xml"
+# LISTED_ON of three individuals of the UN sample, as the file gives them.
+UN_LISTED = {"AQSA MAHMOOD": "2015-09-28", "ABDERRAHMANE OULD EL AMAR": "2013-02-22",
+             "NIK MOHAMMAD DOST MOHAMMAD": "2001-01-31"}  # fmt: skip
+
+
+def days_before(day: str, days: int) -> str:
+    return (datetime.date.fromisoformat(day) - datetime.timedelta(days=days)).isoformat()
+
+
+def import_pair(cli) -> None:
+    cli("import", str(PAIR / "2024-04-04" / "sdn.csv"), "--published", "2024-04-04")
+    cli("import", str(PAIR / "2024-04-12" / "sdn.csv"), "--published", "2024-04-12")
+
+
+def add_event(cli, date: str, jurisdiction: str, name: str) -> str:
+    return cli.json("add", "event", "--date", date, "--jurisdiction", jurisdiction,
+                    "--authority", f"{jurisdiction} test authority", "--target", name,
+                    "--target-kind", "person")["id"]  # fmt: skip
+
+
+def timeline(cli, *args, code: int = 0):
+    result = cli("timeline", *args, "--json", code=code)
+    return json.loads(result.stdout) if code == 0 else result
+
+
+# -- list history --------------------------------------------------------------------------------
+
+
+def test_entity_timeline_shows_designation_and_delisting_from_snapshots(cli):
+    import_pair(cli)
+    items = timeline(cli, "STANKOVIC, Slobodan")
+    assert [(i["type"], i["change"], i["date"], i["date_from"], i["snapshot"]) for i in items] == [
+        ("listing", "designation", "2024-04-04", "snapshot", "ofac-sdn/2024-04-04"),
+        ("listing", "delisting", "2024-04-12", "snapshot", "ofac-sdn/2024-04-12"),
+    ]
+    assert items[0]["text"].startswith("first seen in ofac-sdn/2024-04-04")
+    assert items[0]["jurisdiction"] == "US" and items[0]["lag_days"] is None
+    assert items[1]["previous_snapshot"] == "ofac-sdn/2024-04-04"
+
+
+def test_amendment_names_the_fields_that_changed(cli):
+    import_pair(cli)
+    items = timeline(cli, "PERETYATKO, Ruslan Aleksandrovich")
+    amendment = [i for i in items if i["change"] == "amendment"]
+    assert len(amendment) == 1
+    assert amendment[0]["date"] == "2024-04-12" and amendment[0]["id"] == "ofac-sdn/2024-04-12/46788"
+    assert {c["field"] for c in amendment[0]["changes"]} >= {"identifiers"}
+
+
+def test_show_entity_tells_the_list_history(cli):
+    import_pair(cli)
+    entity = timeline(cli, "STANKOVIC, Slobodan")[0]["entity_id"]
+    record = cli.json("show", entity)
+    assert [(h["change"], h["date"], h["date_from"]) for h in record["list_history"]] == [
+        ("designation", "2024-04-04", "snapshot"), ("delisting", "2024-04-12", "snapshot"),
+    ]
+    plain = cli("show", entity, "--format", "plain").stdout
+    assert "list_history\t2024-04-12\tdelisting" in plain
+
+
+def test_jurisdiction_and_everything_hold_the_lists_and_kind_selects(cli):
+    import_pair(cli)
+    us = timeline(cli, "US")
+    assert {i["type"] for i in us} == {"listing"}
+    changes = [i["change"] for i in us if i["date"] == "2024-04-12"]
+    assert sorted(changes) == ["amendment"] + ["delisting"] * 2 + ["designation"] * 4
+    assert timeline(cli) == us
+    result = timeline(cli, "US", "--kind", "event", code=1)
+    assert "nothing recorded" in result.stderr
+    event = add_event(cli, "2024-04-10", "US", "ABU SHANAB, William")
+    only_events = timeline(cli, "US", "--kind", "event")
+    assert [i["id"] for i in only_events] == [event]
+    assert {i["type"] for i in timeline(cli, "US", "--kind", "listing,response")} == {"listing"}
+    assert cli("timeline", "US", "--kind", "lists,bogus", code=2).stderr.startswith("Error: --kind")
+
+
+def test_many_changes_of_one_snapshot_are_summed_up(cli, db):
+    import_pair(cli)
+    store = Store.open(db)
+    items = list(view_history(store, "US", detail_limit=5))
+    first, second = items
+    assert first["change"] == second["change"] == "summary"
+    assert first["counts"] == {"added": 32, "removed": 0, "changed": 0}
+    assert second["counts"] == {"added": 4, "removed": 2, "changed": 1}
+    assert "sanctrack diff ofac-sdn/2024-04-04 ofac-sdn/2024-04-12" in second["text"]
+
+
+def test_every_format_draws_list_items(cli):
+    import_pair(cli)
+    for fmt in ("plain", "markdown", "csv", "jsonl", "table"):
+        out = cli("timeline", "STANKOVIC, Slobodan", "--format", fmt).stdout
+        assert "gone from ofac-sdn/2024-04-12" in out, fmt
+    svg = cli("timeline", "STANKOVIC, Slobodan", "--format", "svg").stdout
+    assert svg.count("<rect") >= 2 and "list, delisting of STANKOVIC" in svg
+
+
+# -- announcement -> list --------------------------------------------------------------------------
+
+
+def test_event_linked_to_listing_first_seen_has_no_lag(cli):
+    import_pair(cli)
+    event = add_event(cli, "2024-04-10", "US", "ABU SHANAB, William")
+    links = cli.json("show", event)["list_links"]
+    assert [(l["source"], l["status"], l["listing"], l["first_seen_in"], l["lag_days"]) for l in links] == [
+        ("ofac-sdn", "listed", "ofac-sdn/2024-04-12/48240", "ofac-sdn/2024-04-12", None)
+    ]
+    assert "lag unknown" in links[0]["text"]
+    item = [i for i in timeline(cli, "ABU SHANAB, William") if i["type"] == "event"][0]
+    assert item["list_links"] == links
+
+
+def test_event_linked_to_dated_listing_with_lag_and_the_report(cli):
+    cli("import", str(UN))
+    aqsa = add_event(cli, days_before(UN_LISTED["AQSA MAHMOOD"], 10), "UN", "AQSA MAHMOOD")
+    amar = add_event(cli, days_before(UN_LISTED["ABDERRAHMANE OULD EL AMAR"], 3), "UN", "ABDERRAHMANE OULD EL AMAR")
+    nik = add_event(cli, days_before(UN_LISTED["NIK MOHAMMAD DOST MOHAMMAD"], 40), "UN", "NIK MOHAMMAD DOST MOHAMMAD")
+    later = add_event(cli, "2016-01-01", "UN", "AQSA MAHMOOD")  # after the list's date
+    nobody = add_event(cli, "2016-01-01", "UN", "Nobody Listed Anywhere")
+    link = cli.json("show", aqsa)["list_links"][0]
+    assert (link["status"], link["listed_on"], link["lag_days"], link["date_from"]) == (
+        "listed", "2015-09-28", 10, "list")
+    assert cli.json("show", later)["list_links"][0]["status"] == "listed_before"
+    missing = cli.json("show", nobody)["list_links"][0]
+    assert missing["status"] == "not_listed" and missing["text"].startswith("not on un as of un/")
+    [group] = cli.json("lag")
+    assert (group["pairs"], group["dated"], group["undated"], group["listed_before"]) == (5, 3, 0, 1)
+    lags = [l["lag_days"] for l in group["lags"]]
+    assert lags == [3, 10, 40]
+    assert group["median"] == 10 and group["worst"] == 40 and group["worst_event"] == nik
+    assert (group["q1"], group["q3"]) == (6.5, 25.0)  # inclusive quartiles of 3, 10, 40, by hand
+    assert [p["event_id"] for p in group["not_listed"]] == [nobody]
+    pairs = cli.json("lag", "--pairs")
+    assert sorted((p["event_id"], p["status"]) for p in pairs) == sorted(
+        [(aqsa, "dated"), (amar, "dated"), (nik, "dated"), (later, "listed_before"), (nobody, "not_listed")]
+    )
+    assert statistics.median(lags) == group["median"]
+
+
+def test_followed_lines_use_the_lists_own_dates(cli):
+    cli("import", str(UN))
+    gb = add_event(cli, "2016-01-01", "GB", "AQSA MAHMOOD")
+    item = [i for i in timeline(cli, "AQSA MAHMOOD") if i["id"] == gb][0]
+    [follow] = item["follows"]
+    listed = datetime.date.fromisoformat(UN_LISTED["AQSA MAHMOOD"])
+    assert follow["followed"] == "UN" and follow["followed_from"] == "list"
+    assert follow["followed_listing"].startswith("un/") and follow["followed_event_id"] is None
+    assert follow["lag_days"] == (datetime.date(2016, 1, 1) - listed).days
+
+
+def test_a_list_without_dates_never_leads(cli):
+    import_pair(cli)
+    gb = add_event(cli, "2024-04-20", "GB", "ABU SHANAB, William")
+    item = [i for i in timeline(cli, "ABU SHANAB, William") if i["id"] == gb][0]
+    assert item["follows"] == []
