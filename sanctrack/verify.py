@@ -62,7 +62,7 @@ def verify(store, full: bool = True) -> Verdict:
     return verdict
 
 
-def check_before_commit(store, after: dict[str, int]) -> None:
+def check_before_commit(store, after: dict, change_id: int) -> None:
     """Before an import commits: the schema, and the links of the rows it inserted (rowids past
     `after`, `store.last_rowids()` taken when the change began), so the cost is that of the import,
     not of the store; the pages it wrote were checked as SQLite loaded them (`cell_size_check`, see
@@ -70,7 +70,7 @@ def check_before_commit(store, after: dict[str, int]) -> None:
     failed verify."""
     verdict = Verdict()
     verdict.problems += [f"schema: {text}" for text in store.schema_problems()]
-    verdict.problems += [f"links: {text}" for text in store.link_problems(LIMIT, after=after)]
+    verdict.problems += [f"links: {text}" for text in store.link_problems(LIMIT, after=after, change_id=change_id)]
     if verdict.ok:
         return
     record(store.path, verdict)

@@ -411,7 +411,8 @@ class Store:
     def change(self, command: str, summary: str) -> Iterator[int]:
         """One write transaction, logged as one change; yields the change id. The first write to a
         store not created yet creates it. A store that failed its last `verify` is not written to;
-        an import runs the cheap part of verify before it commits (sanctrack/verify.py)."""
+        the pages a change touches are checked as SQLite loads them, an import's new rows before it
+        commits (sanctrack/verify.py); the commit is then copied into the store file."""
         from ..verify import check_before_commit, damaged_while_writing, refuse_writes_after_failure
 
         refuse_writes_after_failure(self.path)
@@ -428,7 +429,7 @@ class Store:
                 before = self.last_rowids() if command == "import" else None
                 yield change_id
                 if before is not None:
-                    check_before_commit(self, before)
+                    check_before_commit(self, before, change_id)
         except sqlite3.Error as err:
             if _code(err) == SQLITE_CORRUPT:
                 raise damaged_while_writing(self.path, err) from err
@@ -656,30 +657,40 @@ class Store:
          "snapshot {0} counts other listings than it holds ({1})"),
     )  # fmt: skip
 
-    def link_problems(self, limit: int = 100, after: dict[str, int] | None = None) -> list[str]:
-        """Links between records that lead nowhere (each query uses the tables' indexes); with
-        `after` (`last_rowids()` taken earlier), only those of rows inserted since: a range of
-        rowids, so the cost is that of the new rows, not of the tables."""
-        import re
+    LINK_ALIASES = {"responses": "r", "events": "e", "targets": "t", "entity_names": "n",
+                    "listing_spans": "sp", "listings": "l", "snapshots": "s"}  # fmt: skip
 
+    def link_problems(self, limit: int = 100, after: dict[str, int | None] | None = None,
+                      change_id: int | None = None) -> list[str]:
+        """Links between records that lead nowhere (each query uses the tables' indexes); with
+        `after` (`last_rowids()` taken when change `change_id` began), only those of the rows the
+        change inserted: a range of rowids, so the cost is that of the new rows, not of the
+        tables (a table without rowids is read for the change's rows)."""
         problems: list[str] = []
         for table, query, words in self.LINKS:
             params: tuple = (limit,)
             if after is not None:
-                alias = re.match(rf"SELECT .*? FROM {table} (\w+) WHERE ", query).group(1)
-                query = f"{query} AND {alias}.rowid > ?"
-                params = (after.get(table, 0), limit)
+                # Each query ends in the WHERE of the rows it checks, named by this alias.
+                alias = self.LINK_ALIASES[table]
+                assert f" FROM {table} {alias} " in query, (table, alias)
+                if after.get(table) is None:
+                    query, params = f"{query} AND {alias}.change_id = ?", (change_id, limit)
+                else:
+                    query, params = f"{query} AND {alias}.rowid > ?", (after[table], limit)
             for row in self.conn.execute(f"{query} LIMIT ?", params):
                 problems.append(words.format(*row))
         return problems[:limit]
 
-    def last_rowids(self) -> dict[str, int]:
-        """The largest rowid of each table holding records (new rows are inserted after it)."""
+    def last_rowids(self) -> dict[str, int | None]:
+        """The largest rowid of each table holding records (new rows are inserted after it);
+        None for a table without rowids."""
+        without = {row[1] for row in self.conn.execute("PRAGMA main.table_list") if row[4]}
         tables = sorted({table for table, _query, _words in self.LINKS})
         return {
-            table: self.conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+            table: None if table in without
+            else self.conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
             for table in tables
-        }
+        }  # fmt: skip
 
     def schema_problems(self) -> list[str]:
         """The identity and version of the store, and every table, index, view and trigger of the
