@@ -109,8 +109,10 @@ def _check_wal(path: Path) -> None:
     from .wal import lost_commits
 
     loss = lost_commits(f"{path}-wal")
-    # A frame another process is writing at this moment reads as damaged: read again.
-    for pause in (0.05, 0.25):
+    # A frame another process is writing at this moment reads as damaged: read again, for up to
+    # 2 s (a writer descheduled between a frame's header and its page on a loaded machine), a
+    # wait paid only when the log looks damaged.
+    for pause in (0.05, 0.15, 0.3, 0.5, 1.0):
         if loss is None:
             return
         time.sleep(pause)
