@@ -175,3 +175,59 @@ def test_a_list_without_dates_never_leads(cli):
     gb = add_event(cli, "2024-04-20", "GB", "ABU SHANAB, William")
     item = [i for i in timeline(cli, "ABU SHANAB, William") if i["id"] == gb][0]
     assert item["follows"] == []
+
+
+# -- who moved first in `diff`, by the earliest dated act ------------------------------------------
+
+
+def both_of(cli, left: str, right: str) -> tuple[list[dict], dict]:
+    result = cli.json("diff", left, right)
+    return result["both"], result["summary"]
+
+
+def test_diff_names_the_first_mover_by_a_lists_own_date(cli):
+    cli("import", str(UN))
+    listed = UN_LISTED["AQSA MAHMOOD"]
+    gb = add_event(cli, "2016-01-01", "GB", "AQSA MAHMOOD")
+    [item], summary = both_of(cli, "UN", "GB")
+    expected = (datetime.date(2016, 1, 1) - datetime.date.fromisoformat(listed)).days
+    assert (item["first"], item["lag_days"], item["left_since"]) == ("left", expected, listed)
+    assert (item["left_from"], item["right_from"], item["right_act"]) == ("list", "event", gb)
+    assert item["left_act"].startswith("un/") and summary["leader"] == "left"
+    assert summary["text"].startswith(f"GB followed UN after a median of {expected} days")
+    # An act recorded before the list's date moves first, whichever side it is on.
+    us = add_event(cli, days_before(listed, 30), "US", "AQSA MAHMOOD")
+    [item], summary = both_of(cli, "UN", "US")
+    assert (item["first"], item["lag_days"], item["right_from"], item["right_act"]) == ("right", 30, "event", us)
+    assert summary["leader"] == "right"
+
+
+def test_diff_takes_the_earliest_of_a_jurisdictions_event_and_list_date(cli):
+    cli("import", str(UN))
+    listed = UN_LISTED["ABDERRAHMANE OULD EL AMAR"]
+    add_event(cli, days_before(listed, -20), "GB", "ABDERRAHMANE OULD EL AMAR")  # 20 days after
+    un_later = add_event(cli, days_before(listed, -5), "UN", "ABDERRAHMANE OULD EL AMAR")
+    [item], _ = both_of(cli, "UN", "GB")
+    assert (item["left_since"], item["left_from"], item["lag_days"]) == (listed, "list", 20)
+    assert item["left_act"] != un_later
+    un_earlier = add_event(cli, days_before(listed, 7), "UN", "ABDERRAHMANE OULD EL AMAR")
+    [item], _ = both_of(cli, "UN", "GB")
+    assert (item["left_since"], item["left_from"], item["left_act"], item["lag_days"]) == (
+        days_before(listed, 7), "event", un_earlier, 27)
+
+
+def test_diff_claims_no_lag_from_a_list_without_dates(cli):
+    import_pair(cli)  # the SDN CSV gives no listing dates: first seen in a snapshot only
+    add_event(cli, "2024-04-20", "GB", "ABU SHANAB, William")
+    [item], summary = both_of(cli, "US", "GB")
+    assert (item["first"], item["lag_days"], item["left_since"]) == (None, None, None)
+    assert (item["left_from"], item["left_first_seen_in"]) == ("snapshot", "ofac-sdn/2024-04-12")
+    assert (summary["leader"], summary["median_lag_days"], summary["lag_unknown"]) == (None, None, 1)
+    assert "who moved first is unknown" in summary["text"]
+    plain = cli("diff", "US", "GB", "--format", "plain").stdout.splitlines()
+    [row] = [line.split("\t") for line in plain if line.startswith("both\t")]
+    assert row[5:7] == ["", ""]  # first, lag_days: nothing claimed
+    # A recorded US act gives the US side a date: then a lag is claimed, from it.
+    us = add_event(cli, "2024-04-01", "US", "ABU SHANAB, William")
+    [item], summary = both_of(cli, "US", "GB")
+    assert (item["first"], item["lag_days"], item["left_from"], item["left_act"]) == ("left", 19, "event", us)
