@@ -231,3 +231,48 @@ def test_diff_claims_no_lag_from_a_list_without_dates(cli):
     us = add_event(cli, "2024-04-01", "US", "ABU SHANAB, William")
     [item], summary = both_of(cli, "US", "GB")
     assert (item["first"], item["lag_days"], item["left_from"], item["left_act"]) == ("left", 19, "event", us)
+
+
+# -- recorded delistings -> the delisting seen on the list -------------------------------------------
+
+
+def add_delisting(cli, date: str, jurisdiction: str, name: str) -> str:
+    return cli.json("add", "event", "--date", date, "--jurisdiction", jurisdiction, "--action", "delisting",
+                    "--authority", f"{jurisdiction} test authority", "--target", name,
+                    "--target-kind", "person")["id"]  # fmt: skip
+
+
+def test_a_recorded_delisting_is_linked_to_the_first_snapshot_without_the_entry(cli):
+    import_pair(cli)  # STANKOVIC is in 2024-04-04, gone from 2024-04-12; the list gives no dates
+    between = add_delisting(cli, "2024-04-08", "US", "STANKOVIC, Slobodan")
+    [link] = cli.json("show", between)["list_links"]
+    assert (link["status"], link["gone_in"], link["last_seen_in"], link["date_from"]) == (
+        "delisted", "ofac-sdn/2024-04-12", "ofac-sdn/2024-04-04", "snapshot")
+    # No list date: no lag claimed, only its bounds (the list still held it 4 days before).
+    assert (link["lag_days"], link["lag_at_least_days"], link["lag_at_most_days"]) == (None, None, 4)
+    assert "at most 4 days" in link["text"] and "lag unknown" in link["text"]
+    earlier = add_delisting(cli, "2024-04-02", "US", "STANKOVIC, Slobodan")
+    [link] = cli.json("show", earlier)["list_links"]
+    assert (link["lag_at_least_days"], link["lag_at_most_days"]) == (2, 10)
+    later = add_delisting(cli, "2024-04-20", "US", "STANKOVIC, Slobodan")
+    [link] = cli.json("show", later)["list_links"]
+    assert link["status"] == "delisted_before" and link["gone_in"] == "ofac-sdn/2024-04-12"
+    items = {i["id"]: i for i in timeline(cli, "STANKOVIC, Slobodan") if i["type"] == "event"}
+    assert items[between]["list_links"] == cli.json("show", between)["list_links"]
+    assert {i["list_links"][0]["status"] for i in timeline(cli, "US", "--kind", "event")} == {
+        "delisted", "delisted_before"}
+
+
+def test_a_recorded_delisting_of_a_party_still_listed_or_never_listed(cli):
+    import_pair(cli)
+    still = add_delisting(cli, "2024-04-06", "US", "PERETYATKO, Ruslan Aleksandrovich")
+    [link] = cli.json("show", still)["list_links"]
+    assert (link["status"], link["text"]) == ("still_listed", "still on ofac-sdn as of ofac-sdn/2024-04-12")
+    assert link["listing"].endswith("/46788") and link["lag_days"] is None
+    never = add_delisting(cli, "2024-04-06", "US", "Nobody Listed Anywhere")
+    [link] = cli.json("show", never)["list_links"]
+    assert (link["status"], link["text"]) == ("not_listed", "not on ofac-sdn as of ofac-sdn/2024-04-12")
+    other = add_delisting(cli, "2024-04-06", "GB", "STANKOVIC, Slobodan")  # no GB list in the store
+    assert cli.json("show", other)["list_links"] == []
+    plain = cli("show", still, "--format", "plain").stdout
+    assert "list_link\tofac-sdn\tstill_listed" in plain
