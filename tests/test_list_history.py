@@ -276,3 +276,17 @@ def test_a_recorded_delisting_of_a_party_still_listed_or_never_listed(cli):
     assert cli.json("show", other)["list_links"] == []
     plain = cli("show", still, "--format", "plain").stdout
     assert "list_link\tofac-sdn\tstill_listed" in plain
+
+
+def test_a_program_only_lists_carry_is_a_timeline_subject(cli):
+    import_pair(cli)  # CYBER2: KORINETS and PERETYATKO (amended in 2024-04-12); no event names it
+    forced = timeline(cli, "--program", "cyber2")
+    assert [(i["change"], i["list_id"], i["date"]) for i in forced] == [
+        ("designation", "46787", "2024-04-04"), ("designation", "46788", "2024-04-04"),
+        ("amendment", "46788", "2024-04-12"),
+    ]
+    assert all("CYBER2" in i["programs"] for i in forced)
+    assert timeline(cli, "CYBER2") == forced
+    heading = cli("timeline", "--program", "Cyber2", "--format", "markdown").stdout.splitlines()[0]
+    assert heading == "# Timeline: CYBER2"
+    assert "nothing recorded for the program 'CYBER3'" in timeline(cli, "--program", "CYBER3", code=1).stderr

@@ -140,6 +140,22 @@ class ListQueries:
             )
         return found
 
+    def program_spellings(self, text: str) -> list[str]:
+        """The spellings, in any stored listing, of the program named `text` (case and spacing
+        aside), for a timeline of a program that only lists carry."""
+        import json
+
+        wanted = " ".join(text.casefold().split())
+        pattern = "%" + "".join("\\" + c if c in "%_\\" else c for c in " ".join(text.split())) + "%"
+        found: set[str] = set()
+        for (programs,) in self.conn.execute(
+            "SELECT DISTINCT programs FROM listings WHERE programs LIKE ? ESCAPE '\\'", (pattern,)
+        ):
+            for program in json.loads(programs or "[]"):
+                if isinstance(program, str) and " ".join(program.casefold().split()) == wanted:
+                    found.add(program)
+        return sorted(found)
+
     def snapshot_changes(self, old_id: str | None, new_id: str) -> Iterable[tuple[str, dict, dict | None]]:
         """What changed from snapshot `old_id` to `new_id` (of one source; None: the first
         snapshot, where every listing is new): (`added`, listing, None), (`removed`, old
