@@ -290,3 +290,22 @@ def test_a_program_only_lists_carry_is_a_timeline_subject(cli):
     heading = cli("timeline", "--program", "Cyber2", "--format", "markdown").stdout.splitlines()[0]
     assert heading == "# Timeline: CYBER2"
     assert "nothing recorded for the program 'CYBER3'" in timeline(cli, "--program", "CYBER3", code=1).stderr
+
+
+def test_every_formats_summary_counts_the_list_items_alike(cli):
+    import_pair(cli)
+    event = add_event(cli, "2024-04-10", "US", "ABU SHANAB, William")
+    cli("add", "response", "--to", event, "--date", "2024-04-11", "--actor", "Test responder")
+    items = timeline(cli, "US")
+    listings = sum(1 for i in items if i["type"] == "listing")
+    events = sum(1 for i in items if i["type"] == "event")
+    assert (events, listings) == (1, 39)  # 32 first seen, then 4 added, 2 gone, 1 changed
+    counts = f"1 event, {listings} list changes"
+    table = cli("timeline", "US", "--format", "table").stdout.splitlines()[0]
+    assert table.startswith(f"Timeline of the jurisdiction US: {counts}, 2024-04-04 to 2024-04-12")
+    markdown = cli("timeline", "US", "--format", "markdown").stdout.splitlines()[2]
+    assert markdown.startswith(f"Jurisdiction US. {counts}, 2024-04-04 to 2024-04-12;")
+    svg = cli("timeline", "US", "--format", "svg").stdout
+    assert f">1 event, 1 response, {listings} list changes · 4 Apr 2024 to 12 Apr 2024" in svg
+    window = cli("timeline", "US", "--format", "markdown", "--since", "2024-04-05").stdout
+    assert "1 event, 7 list changes, 2024-04-10 to 2024-04-12;" in window.splitlines()[2]

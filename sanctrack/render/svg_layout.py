@@ -361,9 +361,11 @@ def mark_label(mark: Mark) -> str:
     return f"{mark.number} {fit(text, LABEL_SIZE, 230)}"
 
 
-def about(timeline, events: int, responses: int) -> str:
+def about(timeline, events: int, responses: int, listings: int = 0, summarised: int = 0) -> str:
+    from .timeline import counts_text
+
     subject = timeline.subject
-    parts = [f"{events} event{'s' if events != 1 else ''}, {responses} response{'s' if responses != 1 else ''}"]
+    parts = [counts_text(events, responses, listings, summarised)]
     first = shown_date(timeline.first) if timeline.first else ""
     parts.append(first if timeline.first == timeline.last else f"{first} to {shown_date(timeline.last)}")
     if subject.kind == "entity":
@@ -631,7 +633,8 @@ def layout(timeline) -> Chart:
     y += 14
     return Chart(
         width=WIDTH, height=y + 14, title=title, heading=fit(title, 17, WIDTH - 48, bold=True),
-        about=fit(about(timeline, len(events), len(responses)), 10.5, WIDTH - 48),
+        about=fit(about(timeline, len(events), len(responses), len(listings),
+                        sum(1 for m in listings if m.item["change"] == "summary")), 10.5, WIDTH - 48),
         legend=entries, sections=sections, plot_top=plot_top, plot_bottom=plot_bottom,
         ticks=shown_ticks, links=links, marks=listings + responses + events, follow_labels=follow_labels,
         key=key, footer=fit(FOOTER, 8, WIDTH - 48), footer_y=y,
