@@ -124,6 +124,11 @@ def resolve_subject(store: Store, text: str | None, force: str | None = None) ->
         spellings = store.timeline.tag_spellings(text)
         if spellings:
             found.append(Subject("tag", tuple(spellings), spellings[0], text))
+    if (force == "program" or (force is None and not found)) and not any(s.kind == "program" for s in found):
+        # A program only lists carry (no recorded event names it): asked last, as it reads listings.
+        spellings = store.lists.program_spellings(text) if store.lists.snapshots() else []
+        if spellings:
+            found.append(Subject("program", tuple(spellings), spellings[0], text))
     note = None
     if not found and force in (None, "entity") and not _looks_like_id(text):
         entities = _entities_by_prefix(store, text)
