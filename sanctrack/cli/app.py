@@ -45,6 +45,7 @@ COMMANDS = {
     "import": "interchange",
     "export": "interchange",
     "verify": "verify",
+    "stats": "stats",
     "browse": "interop",
     "completion": "interop",
     "__complete": "interop",
