@@ -48,7 +48,10 @@ def format_option(formats: str, complete):
 
 FormatOption = format_option("table, plain, json, jsonl, csv or tsv", completion.listing_formats)
 RecordFormatOption = format_option("table, plain, json or jsonl", completion.record_formats)
-JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+# --json of a command whose --format is not its output's (import) or that has none (delete, undo,
+# fetch): what it prints, as JSON. Those with output formats take FormatJsonOption.
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON (see docs/JSON.md).")]
+FormatJsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 WideOption = Annotated[
     bool, typer.Option("--wide", "-w", help="Tables show every value whole instead of cutting long text with ….")
 ]
@@ -122,7 +125,7 @@ def output_options(fmt=FormatOption, file=OutputOption):
     signature, so the signature Typer sees is the command's with the options in place of `spec`.
     """
     # (parameter name, as Click names the option's value; OutputSpec field; option; default)
-    declared = [("fmt", "format", fmt, None), ("as_json", "json", JsonOption, False),
+    declared = [("fmt", "format", fmt, None), ("as_json", "json", FormatJsonOption, False),
                 ("no_color", "no_color", NoColorOption, False), ("wide", "wide", WideOption, False)]  # fmt: skip
     if file is not None:
         declared.append(("output", "path", file, None))

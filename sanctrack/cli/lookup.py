@@ -168,14 +168,21 @@ def check(
     its period (--as-of 2020q3 is 2020-09-30), as in diff's CODE@DATE. With --file, one process
     screens every name: one row (or JSON line) per name, exit 0 if any matched.
 
+    Output: plain (piped): one line per sanction in force, tab-separated, no header:
+    jurisdiction, authority, program, since, matched_name, name, source, score, match; then a
+    line per sanction ended, starting "ended": jurisdiction, authority, program, since, until,
+    ended_by; the verdict goes to stderr. With --file, a line per match (or one for a name
+    without): query, sanctioned, score, match, matched_name, name, jurisdiction, authority,
+    program, since, source, error. json: the answer whole (docs/JSON.md, check).
+
     Examples:
 
+    \b
       sanctrack check "Integrity Technology Group"
-
-      sanctrack check "Yongxin Zhicheng Technology Group" --as-of 2024-12-31 --json
-
-      sanctrack check "Dmitriy Yureyvich Khoroshev" --jurisdiction GB --threshold 90
-
+      sanctrack check "Yongxin Zhicheng Technology Group" --as-of 2024-12-31 \\
+        --json
+      sanctrack check "Dmitriy Yureyvich Khoroshev" --jurisdiction GB \\
+        --threshold 90
       sanctrack check --file customers.csv --column full_name --format csv
     """
     from ..dates import reference_day

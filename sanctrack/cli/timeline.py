@@ -220,6 +220,11 @@ def lag(
     announcement) and not_listed (the pairs no list carries as of its latest snapshot; in JSON,
     each with its event). --pairs: one row per pair, for counting by hand.
 
+    Output: plain (piped): one line per authority, tab-separated, no header: jurisdiction,
+    authority, pairs, dated, median, q1, q3, worst, worst_event, undated, listed_before,
+    not_listed; with --pairs: jurisdiction, authority, event_id, date, name, status, source,
+    listing, listed_on, lag_days, text. json: the same rows as objects (not_listed: the pairs).
+
     Examples:
 
     \b
