@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -491,7 +490,6 @@ def test_a_timeline_of_a_thousand_events_streams_when_piped(tmp_path):
     _many_events(data, 1000)
     db = str(tmp_path / "many.db")
     assert run_process("--db", db, "import", str(data)).returncode == 0
-    started = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "sanctrack", "--db", db, "timeline",
                              "Hotspot Industrial Holdings"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=dict(os.environ, PAGER="false"))  # fmt: skip
@@ -502,7 +500,6 @@ def test_a_timeline_of_a_thousand_events_streams_when_piped(tmp_path):
     lines = [first] + rest.splitlines()
     assert first.startswith(b"2000-01-01\tevent\t")
     assert len(lines) >= 1250  # 1,000 events, 250 responses, "followed" lines
-    assert time.monotonic() - started < 30
     # `head` closing the pipe early is no error.
     head = subprocess.run(f"{sys.executable} -m sanctrack --db {db} timeline | head -3", shell=True,
                           capture_output=True)  # fmt: skip

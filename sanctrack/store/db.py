@@ -5,7 +5,8 @@ up to date, and holds what reads and writes it:
 - writes, each part of one logged change (`change`, `bulk`, `insert`, `update`, `delete`; the
   history and undo are `Store.log`, store/changes.py);
 - reads of whole records (events, responses, entities) and of records matching a `RecordFilter`;
-- one query object per feature over the same connection: `lists`, `search`, `timeline`, `diff`.
+- one query object per feature over the same connection: `lists`, `search`, `timeline`, `diff`,
+  `stats`.
 
 Reads run on a stdlib `sqlite3` connection, so that a lookup pays for nothing else.
 """
@@ -29,6 +30,7 @@ from .diff import DiffQueries
 from .encoding import decode, decoded_rows, first_row
 from .lists import SNAPSHOT_KEY_SQL, ListQueries
 from .search import SearchQueries
+from .stats import StatsQueries
 from .timeline import TimelineQueries
 
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -290,6 +292,7 @@ class Store:
         self.search = SearchQueries(conn)
         self.timeline = TimelineQueries(conn)
         self.diff = DiffQueries(conn)
+        self.stats = StatsQueries(conn)
 
     # -- opening -----------------------------------------------------------------------------
 
