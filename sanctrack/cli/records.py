@@ -329,8 +329,8 @@ def edit(
     stance: Annotated[Optional[str], typer.Option(show_default=False, autocompletion=completion.stances)] = None,
     quote: TextOption = None,
     counter_event: Annotated[Optional[str], typer.Option(show_default=False, autocompletion=completion.record_ids("ev-"))] = None,
-    add_alias: Annotated[Optional[list[str]], typer.Option(metavar="TARGET=ALIAS", help="Give the target named TARGET another name (repeatable).", show_default=False, autocompletion=completion.target_aliases(False))] = None,
-    remove_alias: Annotated[Optional[list[str]], typer.Option(metavar="TARGET=ALIAS", help="Take a name from the target named TARGET (repeatable).", show_default=False, autocompletion=completion.target_aliases(True))] = None,
+    add_alias: Annotated[Optional[list[str]], typer.Option(metavar="ALIAS", help="TARGET=ALIAS: give the target named TARGET the other name ALIAS (repeatable).", show_default=False, autocompletion=completion.target_aliases(False))] = None,
+    remove_alias: Annotated[Optional[list[str]], typer.Option(metavar="ALIAS", help="TARGET=ALIAS: take the name ALIAS from the target named TARGET (repeatable).", show_default=False, autocompletion=completion.target_aliases(True))] = None,
     add_tag: Annotated[Optional[list[str]], typer.Option(metavar="TAG", help="Add a tag (repeatable).", show_default=False, autocompletion=completion.list_values("tags", False))] = None,
     remove_tag: Annotated[Optional[list[str]], typer.Option(metavar="TAG", help="Remove a tag (repeatable).", show_default=False, autocompletion=completion.list_values("tags", True))] = None,
     add_source: Annotated[Optional[list[str]], typer.Option(metavar="URL", help="Add a source URL (repeatable).", show_default=False, autocompletion=completion.list_values("sources", False))] = None,
@@ -354,10 +354,10 @@ def edit(
 
     
       sanctrack edit ev-de2b --add-alias \\
-        "Integrity Technology Group Incorporated=Yongxin Zhicheng Technology Group"
+      "Integrity Technology Group Incorporated=Yongxin Zhicheng Technology Group"
 
     
-      sanctrack edit rs-1723 --date 2025-01-06 --stance rejects --add-tag guo-jiakun
+      sanctrack edit rs-1723 --stance rejects --add-tag guo-jiakun
     """
     from .. import core
     from ..render import RECORD_FORMATS, emit_record
