@@ -50,6 +50,9 @@ class EntityResolver:
         self._pending_names: list[tuple] = []
         self._batch = False
         self._merged: dict[str, str] = {}  # entity folded into another -> that other
+        # The screening keys of the last name written: a name's keys come one after another
+        # (`_keyed`), so each name's are computed once, and nothing grows with the import.
+        self._last_match_keys: tuple[str, str] = ("", "")
 
     def _see(self, entity_id: str, kind: str | None, rank: int | None = None) -> None:
         """Note an entity's kind and age: stored ones rank by rowid, new ones after them all."""
@@ -117,7 +120,7 @@ class EntityResolver:
             compatible.remove(known)
             compatible.insert(0, known)
         if not compatible:
-            entity_id = self._create(target)
+            entity_id = self._create(target, keyed)
         else:
             entity_id = compatible[0]
             for other in compatible[1:]:
@@ -151,13 +154,18 @@ class EntityResolver:
         # In a store that held no entity when the change began, every entity is in `_kinds`.
         return not self._all_cached and self.store.entity(entity_id) is not None
 
-    def _create(self, target: dict) -> str:
+    def _create(self, target: dict, keyed: list[tuple[str, str]] = ()) -> str:
         import hashlib
 
         from .names import kind_class, normalize_name
 
-        base = normalize_name(target["name"]) or target["name"]
-        seed = f"{base}\x1f{kind_class(target.get('kind')) or ''}"
+        cls = kind_class(target.get("kind"))
+        base = None
+        if cls is not None and cls != "person":  # the name's one key is normalize_name's
+            base = next((key for name, key in keyed if name == target["name"]), None)
+        if base is None:
+            base = normalize_name(target["name"]) or target["name"]
+        seed = f"{base}\x1f{cls or ''}"
         entity_id = "en-" + hashlib.sha256(seed.encode()).hexdigest()[: rec.ID_HEX_LENGTH]
         attempt = 0
         while self._taken(entity_id):  # same name, conflicting kind
@@ -182,12 +190,17 @@ class EntityResolver:
         if triple in self._names:
             return
         self._names.add(triple)
+        if self._last_match_keys[0] == name and name:
+            match_keys = self._last_match_keys[1]
+        else:
+            match_keys = index_keys(name)
+            self._last_match_keys = (name, match_keys)
         if self._batch:
-            self._pending_names.append((entity_id, key, name, index_keys(name)))
+            self._pending_names.append((entity_id, key, name, match_keys))
         else:
             self.store.insert(
                 "entity_names",
-                {"entity_id": entity_id, "key": key, "name": name, "match_keys": index_keys(name)},
+                {"entity_id": entity_id, "key": key, "name": name, "match_keys": match_keys},
                 unless_present=True,
             )
         if not is_weak_key(key):
