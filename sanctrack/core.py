@@ -668,6 +668,9 @@ class ImportSummary:
         }
 
 
+TARGET_BATCH = 2000  # targets an own-format import links to entities at once
+
+
 def import_records(
     store: Store,
     batches: Iterable[tuple[str, Iterator[tuple[str, dict]]]],
@@ -685,6 +688,22 @@ def import_records(
     parse = lru_cache(maxsize=65536)(PartialDate.from_iso)  # the same days recur across records
     with store.change("import", "import") as change_id, store.bulk():
         resolver = EntityResolver(store)
+        pending: list[tuple[str, int, dict]] = []  # targets of inserted events, resolved in bulk
+
+        def flush_targets() -> None:
+            """Link the pending targets to entities in one `resolve_many` (one lookup of their
+            keys, new entities and names written with executemany) and insert them together."""
+            if not pending:
+                return
+            entities = resolver.resolve_many([t for _, _, t in pending], [None] * len(pending))
+            by_columns: dict[tuple, list[tuple]] = {}
+            for (event_id, position, target), entity_id in zip(pending, entities):
+                row = {"event_id": event_id, "position": position, **target, "entity_id": entity_id}
+                by_columns.setdefault(tuple(row), []).append(tuple(row.values()))
+            for columns, rows in by_columns.items():
+                store.insert_many("targets", columns, rows)
+            pending.clear()
+
         for source, records in batches:
             summary.sources.append(source)
             for location, values in records:
@@ -698,7 +717,9 @@ def import_records(
                         if not store.insert("events", _event_row(event), unless_present=True):
                             summary.already_present += 1
                             continue
-                        _insert_targets(store, resolver, event["id"], event["targets"])
+                        pending += [(event["id"], n, t) for n, t in enumerate(event["targets"], start=1)]
+                        if len(pending) >= TARGET_BATCH:
+                            flush_targets()
                         summary.events += 1
                     elif kind == "response":
                         response = rec.clean_response(values, parse)
@@ -714,6 +735,7 @@ def import_records(
                         )
                 except UsageError as err:
                     raise BadDataError(f"{source}: {location}: {err.message}", hint=err.hint) from None
+        flush_targets()
         for response_id, event_id in store.responses_without_event(change_id):
             raise BadDataError(
                 f"response {response_id} answers {event_id}, which is neither stored nor imported"
