@@ -114,6 +114,16 @@ def main() -> None:
             entity = match["entity_id"]
             old_entity = by_label.get(labels["new"].get(entity), entity)
             compare("show", old_entity, "--json", new_argv=("show", entity, "--json"))
+            compare("timeline", old_entity, "--entity", "--json",
+                    new_argv=("timeline", entity, "--entity", "--json"))  # fmt: skip
+    # list history (issue 18): entities' timelines, the jurisdiction's and everything's, the lags
+    for list_id in samples:
+        listing = cli("new", "show", f"ofac-sdn/{dates[-1]}/{list_id}", "--json")
+        if isinstance(listing, dict) and listing.get("name"):
+            compare("timeline", listing["name"], "--entity", "--json")
+    compare("timeline", "US", "--jurisdiction", "--json")
+    compare("timeline", "--json")
+    compare("lag", "--json")
     print(f"{len(dates)} days; {len(differences)} differences")
     for argv, old, new in differences[:5]:
         print("  ", " ".join(argv))

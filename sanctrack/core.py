@@ -50,6 +50,9 @@ class EntityResolver:
         self._pending_names: list[tuple] = []
         self._batch = False
         self._merged: dict[str, str] = {}  # entity folded into another -> that other
+        # The screening keys of the last name written: a name's keys come one after another
+        # (`_keyed`), so each name's are computed once, and nothing grows with the import.
+        self._last_match_keys: tuple[str, str] = ("", "")
 
     def _see(self, entity_id: str, kind: str | None, rank: int | None = None) -> None:
         """Note an entity's kind and age: stored ones rank by rowid, new ones after them all."""
@@ -117,7 +120,7 @@ class EntityResolver:
             compatible.remove(known)
             compatible.insert(0, known)
         if not compatible:
-            entity_id = self._create(target)
+            entity_id = self._create(target, keyed)
         else:
             entity_id = compatible[0]
             for other in compatible[1:]:
@@ -151,13 +154,18 @@ class EntityResolver:
         # In a store that held no entity when the change began, every entity is in `_kinds`.
         return not self._all_cached and self.store.entity(entity_id) is not None
 
-    def _create(self, target: dict) -> str:
+    def _create(self, target: dict, keyed: list[tuple[str, str]] = ()) -> str:
         import hashlib
 
         from .names import kind_class, normalize_name
 
-        base = normalize_name(target["name"]) or target["name"]
-        seed = f"{base}\x1f{kind_class(target.get('kind')) or ''}"
+        cls = kind_class(target.get("kind"))
+        base = None
+        if cls is not None and cls != "person":  # the name's one key is normalize_name's
+            base = next((key for name, key in keyed if name == target["name"]), None)
+        if base is None:
+            base = normalize_name(target["name"]) or target["name"]
+        seed = f"{base}\x1f{cls or ''}"
         entity_id = "en-" + hashlib.sha256(seed.encode()).hexdigest()[: rec.ID_HEX_LENGTH]
         attempt = 0
         while self._taken(entity_id):  # same name, conflicting kind
@@ -182,12 +190,17 @@ class EntityResolver:
         if triple in self._names:
             return
         self._names.add(triple)
+        if self._last_match_keys[0] == name and name:
+            match_keys = self._last_match_keys[1]
+        else:
+            match_keys = index_keys(name)
+            self._last_match_keys = (name, match_keys)
         if self._batch:
-            self._pending_names.append((entity_id, key, name, index_keys(name)))
+            self._pending_names.append((entity_id, key, name, match_keys))
         else:
             self.store.insert(
                 "entity_names",
-                {"entity_id": entity_id, "key": key, "name": name, "match_keys": index_keys(name)},
+                {"entity_id": entity_id, "key": key, "name": name, "match_keys": match_keys},
                 unless_present=True,
             )
         if not is_weak_key(key):
@@ -839,6 +852,9 @@ class ImportSummary:
         }
 
 
+TARGET_BATCH = 2000  # targets an own-format import links to entities at once
+
+
 def import_records(
     store: Store,
     batches: Iterable[tuple[str, Iterator[tuple[str, dict]]]],
@@ -859,6 +875,22 @@ def import_records(
     parse = lru_cache(maxsize=65536)(PartialDate.from_iso)  # the same days recur across records
     with store.change("import", "import") as change_id, store.bulk():
         resolver = EntityResolver(store)
+        pending: list[tuple[str, int, dict]] = []  # targets of inserted events, resolved in bulk
+
+        def flush_targets() -> None:
+            """Link the pending targets to entities in one `resolve_many` (one lookup of their
+            keys, new entities and names written with executemany) and insert them together."""
+            if not pending:
+                return
+            entities = resolver.resolve_many([t for _, _, t in pending], [None] * len(pending))
+            by_columns: dict[tuple, list[tuple]] = {}
+            for (event_id, position, target), entity_id in zip(pending, entities):
+                row = {"event_id": event_id, "position": position, **target, "entity_id": entity_id}
+                by_columns.setdefault(tuple(row), []).append(tuple(row.values()))
+            for columns, rows in by_columns.items():
+                store.insert_many("targets", columns, rows)
+            pending.clear()
+
         for source, records in batches:
             summary.sources.append(source)
             for location, values in records:
@@ -872,7 +904,9 @@ def import_records(
                         if not store.insert("events", _event_row(event), unless_present=True):
                             summary.already_present += 1
                             continue
-                        _insert_targets(store, resolver, event["id"], event["targets"])
+                        pending += [(event["id"], n, t) for n, t in enumerate(event["targets"], start=1)]
+                        if len(pending) >= TARGET_BATCH:
+                            flush_targets()
                         summary.events += 1
                     elif kind == "response":
                         if isinstance(values.get("event_id"), EventReference):
@@ -890,6 +924,7 @@ def import_records(
                         )
                 except UsageError as err:
                     raise BadDataError(f"{source}: {location}: {err.message}", hint=err.hint) from None
+        flush_targets()
         for response_id, event_id in store.responses_without_event(change_id):
             raise BadDataError(
                 f"response {response_id} answers {event_id}, which is neither stored nor imported"

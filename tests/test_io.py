@@ -196,3 +196,40 @@ def test_text_index_matches_the_records_after_import_edit_and_undo(cli, tmp_path
 
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM targets_fts WHERE targets_fts MATCH 'company'").fetchone()[0] == 0
+
+
+def test_own_format_import_links_targets_in_batches_as_one_by_one(cli, tmp_path, monkeypatch):
+    """Targets are linked to entities a batch at a time (resolve_many): an alias in a later batch
+    that joins two entities of earlier batches folds them into one, as linking one target at a
+    time does; every target of the file lands."""
+    import json as _json
+
+    import sanctrack.core as core
+
+    records = [
+        {"type": "event", "id": "ev-000000000001", "date": "2024-01-05", "authority": "OFAC",
+         "jurisdiction": "US", "action": "designation", "targets": [{"name": "Alpha Widgets Ltd", "kind": "company"}]},
+        {"type": "event", "id": "ev-000000000002", "date": "2024-02-05", "authority": "OFAC",
+         "jurisdiction": "US", "action": "designation", "targets": [{"name": "Beta Gadgets Ltd", "kind": "company"}]},
+        {"type": "event", "id": "ev-000000000003", "date": "2024-03-05", "authority": "FCDO",
+         "jurisdiction": "GB", "action": "designation",
+         "targets": [{"name": "Alpha Widgets Limited", "aliases": ["Beta Gadgets"], "kind": "company"},
+                     {"name": "Gamma Tools Ltd", "kind": "company"}]},
+    ]  # fmt: skip  (synthetic parties: no fact claimed)
+    path = tmp_path / "records.jsonl"
+    path.write_text("".join(_json.dumps(r) + "\n" for r in records))
+
+    def entities(batch: int) -> list[list[str]]:
+        monkeypatch.setattr(core, "TARGET_BATCH", batch)
+        db = tmp_path / f"store{batch}.db"
+        cli("--db", str(db), "import", str(path))
+        found = []
+        for record in records:
+            shown = cli.json("--db", str(db), "show", record["id"])
+            found.append([t["entity_id"] for t in shown["targets"]])
+        return found
+
+    one_by_one, batched = entities(1), entities(2000)
+    assert one_by_one == batched
+    assert batched[0] == batched[1] == [batched[2][0]]  # one party under three names
+    assert batched[2][1] != batched[2][0]

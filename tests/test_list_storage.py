@@ -165,3 +165,75 @@ def test_an_entry_whose_entity_a_later_entry_folds_away_links_to_the_survivor(cl
     assert len(linked) == 1
     assert conn.execute("SELECT count(*) FROM entities WHERE id = ?", linked[0]).fetchone() == (1,)
     assert conn.execute("SELECT count(*) FROM entities").fetchone() == (1,)
+
+
+def test_list_history_read_from_spans_matches_the_files(cli, tmp_path, days):
+    """Issue 18's readers of list history (timeline, show, lag) on versions and spans: what changed
+    between ANY two snapshots (either order), and each listing's version in every snapshot, are
+    what the days' files say."""
+    from sanctrack.importers import importer_for
+    from sanctrack.importers.base import listing_digest
+
+    db = tmp_path / "store.db"
+    import_days(cli, db, days)
+    files = {}
+    for date, folder in days:
+        files[f"ofac-sdn/{date}"] = {l.list_id: listing_digest(l) for l in importer_for(folder).read(folder).listings}
+    store = Store.open(db)
+    try:
+        ids = list(files)
+        seen_kinds = set()
+        for a in ids:
+            for b in ids:
+                if a == b:
+                    continue
+                old, new = files[a], files[b]
+                expected = {
+                    "added": sorted(set(new) - set(old)),
+                    "removed": sorted(set(old) - set(new)),
+                    "changed": sorted(k for k in set(old) & set(new) if old[k] != new[k]),
+                }
+                got: dict[str, list] = {"added": [], "removed": [], "changed": []}
+                for kind, row, was in store.lists.snapshot_changes(a, b):
+                    got[kind].append(row["list_id"])
+                    assert row["snapshot_id"] == (a if kind == "removed" else b)
+                    if kind == "changed":
+                        assert was["snapshot_id"] == a and was["list_id"] == row["list_id"]
+                        assert was["digest"] == old[row["list_id"]] and row["digest"] == new[row["list_id"]]
+                assert {k: sorted(v) for k, v in got.items()} == expected, (a, b)
+                assert store.lists.snapshot_change_counts(a, b) == {k: len(v) for k, v in expected.items()}
+                seen_kinds |= {k for k, v in expected.items() if v}
+        assert seen_kinds == {"added", "removed", "changed"}
+        first = store.lists.snapshot_change_counts(None, ids[0])
+        assert first == {"added": len(files[ids[0]]), "removed": 0, "changed": 0}
+        assert sorted(r["list_id"] for _, r, _ in store.lists.snapshot_changes(None, ids[0])) == sorted(files[ids[0]])
+        every_id = sorted({k for held in files.values() for k in held})
+        rows = store.lists.listing_versions("ofac-sdn", every_id)
+        assert [(r["list_id"], r["snapshot_id"], r["digest"]) for r in rows] == [
+            (k, s, files[s][k]) for k in every_id for s in ids if k in files[s]
+        ]
+        assert all(r["published"] == r["snapshot_id"].rsplit("/", 1)[1] and r["source"] == "ofac-sdn" for r in rows)
+    finally:
+        store.close()
+
+
+def test_verify_reads_the_spans(cli, tmp_path, days):
+    """verify's links on versions and spans: a whole store has none broken; a span whose version
+    is gone, and a snapshot counting other listings than its spans hold, are named."""
+    db = tmp_path / "store.db"
+    import_days(cli, db, days[:4])
+    assert cli.json("--db", str(db), "verify")["problems"] == []
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("DROP TRIGGER snapshots_immutable")
+        conn.execute("UPDATE snapshots SET listings = listings + 1 WHERE id = ?", (f"ofac-sdn/{days[2][0]}",))
+        conn.execute("CREATE TRIGGER snapshots_immutable BEFORE UPDATE ON snapshots "
+                     "BEGIN SELECT RAISE(ABORT, 'a snapshot is never rewritten'); END")  # fmt: skip
+        version = conn.execute("SELECT max(listing) FROM listing_spans").fetchone()[0]
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM listings WHERE id = ?", (version,))
+    conn.close()
+    problems = cli.json("--db", str(db), "verify", code=3)["problems"]
+    assert len(problems) == 2, problems
+    assert any(f"snapshot ofac-sdn/{days[2][0]} counts other listings" in p for p in problems), problems
+    assert any(f"holds listing version {version}, which does not exist" in p for p in problems), problems

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""The first import of a full list against its floor, paired: N runs of each, interleaved
+(floor, sanctrack, floor, …), wall and CPU time (user + system of the child), medians, and the peak
+RSS of one untimed run of each. Default: the real July 2021 OFAC SDN set (day 0 of
+bench/year_generator.py), imported as `sanctrack import DIR --published 2021-07-01`; the floor is
+`bench/floor_list_import.py DIR DB` (the same reader, one bare table, one FTS5 index).
+
+    python bench/first_import_bench.py [--runs 5] [--dir DIR] [--published DATE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from common import bench_env, peak_rss  # noqa: E402
+from year_bench import REPO, line, run, sanctrack  # noqa: E402
+
+FULL = os.path.join(os.path.dirname(REPO), "shared", "data", "ofac_sdn_csv_full_2021")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--dir", default=FULL if os.path.isdir(FULL) else "/work/shared/data/ofac_sdn_csv_full_2021")
+    parser.add_argument("--published", default="2021-07-01")
+    args = parser.parse_args()
+    env = bench_env()
+    work = tempfile.mkdtemp(prefix="sanctrack-first-")
+    db = os.path.join(work, "store.db")
+
+    def fresh() -> str:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(db + suffix):
+                os.remove(db + suffix)
+        return db
+
+    floor = [sys.executable, os.path.join(HERE, "floor_list_import.py"), args.dir]
+    mine = sanctrack(db, "import", args.dir, "--published", args.published)
+    rss_floor, _ = peak_rss(floor + [fresh()], env=env, cwd=REPO)
+    fresh()
+    rss, _ = peak_rss(mine, env=env, cwd=REPO)
+    times = {"floor": ([], []), "sanctrack": ([], [])}
+    for _ in range(args.runs):
+        for name, argv in (("floor", floor + [db]), ("sanctrack", mine)):
+            fresh()
+            wall, cpu, _ = run(argv, env)
+            times[name][0].append(wall)
+            times[name][1].append(cpu)
+    fresh()
+    os.rmdir(work)
+    medians = {k: (statistics.median(w), statistics.median(c)) for k, (w, c) in times.items()}
+    line(f"first import, median of {args.runs}", medians["sanctrack"], medians["floor"], 2.0)
+    print(f"peak RSS {rss:.1f} MiB (floor {rss_floor:.1f} MiB; limit 250)")
+    print(f"cpu ratios run by run: {', '.join(f'{m / f:.2f}' for m, f in zip(times['sanctrack'][1], times['floor'][1]))}")
+    print(f"load average {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
