@@ -271,6 +271,9 @@ def _without_particle(word: str) -> str | None:
     return None
 
 
+# How many word pairs each cache below keeps before it starts afresh: ~150 bytes a pair, so the two
+# stay under ~50 MB in a batch of 10,000 names (which meets ~1.5 million pairs).
+_CACHE_SIZE = 150_000
 _SIMILARITY_CACHE: dict[tuple[str, str, bool], float] = {}
 # The similarity of two words in both spellings (canonical, as written), for `_alignment`.
 _PAIR_CACHE: dict[tuple[str, str, str, str, bool], float] = {}
@@ -290,7 +293,7 @@ def _similarity(a: str, b: str, abjad: bool) -> float:
             for u, v in ((x, b), (a, y)):
                 if u and v and _plausible(u, v, abjad) and word_similarity(u, v, abjad) >= 0.92:
                     found = 0.95
-        if len(_SIMILARITY_CACHE) > 500_000:
+        if len(_SIMILARITY_CACHE) > _CACHE_SIZE:
             _SIMILARITY_CACHE.clear()
         _SIMILARITY_CACHE[key] = found
     return found
@@ -350,7 +353,7 @@ def _alignment(query: Name, candidate: Name) -> list[tuple[tuple[int, ...], tupl
             found = _similarity(a, b, abjad)
             if found < 0.92 and (ra != a or rb != b):
                 found = max(found, _similarity(ra, rb, abjad))
-            if len(_PAIR_CACHE) > 500_000:
+            if len(_PAIR_CACHE) > _CACHE_SIZE:
                 _PAIR_CACHE.clear()
             _PAIR_CACHE[key] = found
         return found
@@ -383,17 +386,25 @@ def _alignment(query: Name, candidate: Name) -> list[tuple[tuple[int, ...], tupl
     pairs, used_q, used_c = _greedy(options, set(), set())
     if len(used_q) < len(q) and len(used_c) < len(c):
         options = []
+        # Two words and one can only be alike when their lengths differ by one at most (in one of
+        # the two spellings); the lengths are compared before anything is joined.
         for i in range(len(q) - 1):
             if i not in used_q and i + 1 not in used_q and _joinable(q[i], q[i + 1]):
+                length, spelled_length = len(q[i]) + len(q[i + 1]), len(rq[i]) + len(rq[i + 1])
                 for j, b in enumerate(c):
                     if j not in used_c:
+                        if not abjad and abs(length - len(b)) > 1 and abs(spelled_length - len(rc[j])) > 1:
+                            continue
                         s = similar_joined(q[i] + q[i + 1], b, rq[i] + rq[i + 1], rc[j])
                         if s >= _PAIRED:
                             options.append((s, (i, i + 1), (j,)))
         for j in range(len(c) - 1):
             if j not in used_c and j + 1 not in used_c and _joinable(c[j], c[j + 1]):
+                length, spelled_length = len(c[j]) + len(c[j + 1]), len(rc[j]) + len(rc[j + 1])
                 for i, a in enumerate(q):
                     if i not in used_q:
+                        if not abjad and abs(length - len(a)) > 1 and abs(spelled_length - len(rq[i])) > 1:
+                            continue
                         s = similar_joined(a, c[j] + c[j + 1], rq[i], rc[j] + rc[j + 1])
                         if s >= _PAIRED:
                             options.append((s, (i,), (j, j + 1)))

@@ -533,7 +533,11 @@ def check_many(
     """Yield, in input order, the result of `check` for each (line, name), with `query` and
     `line`; a name too long or otherwise unusable yields {"query", "line", "error"} instead."""
     screener = Screener(store, batch=len(names) >= BATCH_MODE_NAMES)
-    # A name met before in the file is answered from its first answer (a customer file repeats).
+    # A name met again later in the file is answered from its first answer (a customer file
+    # repeats), kept until its last occurrence.
+    left: dict[str, int] = {}
+    for _, name in names:
+        left[name] = left.get(name, 0) + 1
     answered: dict[str, dict] = {}
     for done, (line, name) in enumerate(names, 1):
         if len(name) > MAX_NAME_LENGTH:
@@ -546,7 +550,11 @@ def check_many(
                     result = check(store, name, as_of, jurisdiction, exact_only, threshold, screener)
                 except UsageError as err:
                     result = {"error": err.message}
+            left[name] -= 1
+            if left[name]:
                 answered[name] = result
+            else:
+                answered.pop(name, None)
             yield {"query": name, "line": line, **result}
         if progress is not None:
             progress(done)

@@ -257,7 +257,9 @@ class ScreeningIndex:
     visits them), entities by (entity_id, name) (as GROUP BY hands them on)."""
 
     def __init__(self, rows):
-        self.postings: dict[str, list[tuple[int, int]]] = {}
+        # rowids per key; a key a name carries more than once (rare) is in `repeated` too
+        self.postings: dict[str, list[int]] = {}
+        self.repeated: dict[tuple[str, int], int] = {}
         self.names: dict[int, tuple[str, str, str | None, bool]] = {}
         self.size: dict[int, int] = {}
         tokens = 0
@@ -266,13 +268,22 @@ class ScreeningIndex:
             self.names[rowid] = (entity_id, name, kind, bool(has_entity))
             self.size[rowid] = len(keys)
             tokens += len(keys)
+            if len(set(keys)) == len(keys):
+                for key in keys:
+                    self.postings.setdefault(key, []).append(rowid)
+                continue
             counted: dict[str, int] = {}
             for key in keys:
                 counted[key] = counted.get(key, 0) + 1
             for key, f in counted.items():
-                self.postings.setdefault(key, []).append((rowid, f))
+                self.postings.setdefault(key, []).append(rowid)
+                if f > 1:
+                    self.repeated[key, rowid] = f
         self.rows = len(self.names)
         self.avgdl = tokens / self.rows if self.rows else 0.0
+        # the part of bm25 a name carrying a key once adds, but for the key's idf
+        k1, b = 1.2, 0.75
+        self.once = {rowid: (1 * (k1 + 1.0)) / (1 + k1 * (1 - b + b * n / self.avgdl)) for rowid, n in self.size.items()}
 
     def key_counts(self) -> dict[str, int]:
         """How many names carry each key (the `doc` of FTS5's vocabulary)."""
@@ -284,16 +295,23 @@ class ScreeningIndex:
         import math
 
         k1, b, n_rows, avgdl, size = 1.2, 0.75, self.rows, self.avgdl, self.size
+        repeated, once = self.repeated, self.once
         scores: dict[int, float] = {}
         for key in keys:
-            found = self.postings.get(key.lower())
+            key = key.lower()
+            found = self.postings.get(key)
             if not found:
                 continue
             hits = len(found)
             idf = math.log((n_rows - hits + 0.5) / (hits + 0.5))
             if idf <= 0.0:
                 idf = 1e-6
-            for rowid, f in found:
+            if not repeated:
+                for rowid in found:
+                    scores[rowid] = scores.get(rowid, 0.0) + idf * once[rowid]
+                continue
+            for rowid in found:
+                f = repeated.get((key, rowid), 1)
                 scores[rowid] = scores.get(rowid, 0.0) + idf * (
                     (f * (k1 + 1.0)) / (f + k1 * (1 - b + b * size[rowid] / avgdl))
                 )
