@@ -146,7 +146,14 @@ def index_keys(name: str) -> str:
     full-text index: per word its canonical spelling (`w…`) and consonants (`c…`), the same for
     each pair of adjacent words written as one ("AL AKHRAS" / "ALAKHRAS"), and for long words their
     first and last four letters (`a…`, `z…`: a typo leaves one of them whole)."""
-    whole, stripped = match_tokens(name, False).words, match_tokens(name, True).words
+    from .names import strip_legal_forms
+
+    # The words read once for both forms, and not remembered: on an import every name is new, and
+    # `match_tokens`'s caches would only fill (this halves the cost of a name's keys).
+    tokens = _spelled.__wrapped__(name)[0]
+    whole = tuple(canonical(t) for t in tokens)
+    without_forms = tuple(strip_legal_forms(list(tokens), True))
+    stripped = whole if without_forms == tokens else tuple(canonical(t) for t in without_forms)
     keys = _word_keys(whole) if whole == stripped else _word_keys(whole) + _word_keys(stripped)
     return " ".join(dict.fromkeys(keys))
 

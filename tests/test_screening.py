@@ -320,3 +320,16 @@ def test_rapidfuzz_distance_of_a_batch_is_edits(a, b, limit):
         assert screening._distance(a, b, limit) == edits(a, b, limit)
     finally:
         screening._distance = screening.edits
+
+
+@pytest.mark.parametrize("name", ["DERIPASKA, Oleg Vladimirovich", "KAROUN PETROCHEMICAL COMPANY",
+                                  "GPB, OAO", "ООО Ромашка", "محمد علي", "Acme\u200bCorp S.A. de C.V.",
+                                  "AL-AKHRAS, Eyad", "Integr\u0456ty Technology Group Co., Ltd."])
+def test_index_keys_are_the_keys_of_both_forms_of_a_name(name):
+    """index_keys reads a name's words once, without match_tokens's caches: its keys stay those of
+    the name with and without its legal forms (a store's keys must not change)."""
+    from sanctrack.screening import _word_keys, index_keys
+
+    whole, stripped = match_tokens(name, False).words, match_tokens(name, True).words
+    keys = _word_keys(whole) if whole == stripped else _word_keys(whole) + _word_keys(stripped)
+    assert index_keys(name) == " ".join(dict.fromkeys(keys)) != ""
