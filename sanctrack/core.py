@@ -32,6 +32,10 @@ class EntityResolver:
     Two names meet when a key of one equals a key of the other (see `names.name_keys`), or when one
     record names them together (name and alias); weak keys (short acronyms) never join on their
     own, and a person never joins a company. Lookups are cached for the length of one change.
+
+    `resolve_many` links many at once (a list's new entries): the keys of every name are computed
+    once, looked up in one query, and the new entities and names are written together with
+    `executemany`; `resolve` links one and writes at once.
     """
 
     def __init__(self, store: Store):
@@ -39,36 +43,74 @@ class EntityResolver:
         # In a store that held no entity when the change began, every entity is in the caches.
         self._all_cached = store.count("entities") == 0
         self._kinds: dict[str, str | None] = {}  # entity id -> kind, for entities seen this change
-        self._by_key: dict[str, list[str]] = {}  # strong key -> entity ids holding it
+        self._rank: dict[str, int] = {}  # entity id -> its age among those seen (oldest first)
+        self._by_key: dict[str, list[str]] = {}  # strong key -> entity ids holding it (complete)
         self._names: set[tuple[str, str, str]] = set()  # (entity, key, name) known to be stored
+        self._pending_entities: dict[str, dict] = {}  # created, not written yet (resolve_many)
+        self._pending_names: list[tuple] = []
+        self._batch = False
+        self._merged: dict[str, str] = {}  # entity folded into another -> that other
 
-    def _candidates(self, keys: set[str]) -> dict[str, str | None]:
-        found: dict[str, str | None] = {}
+    def _see(self, entity_id: str, kind: str | None, rank: int | None = None) -> None:
+        """Note an entity's kind and age: stored ones rank by rowid, new ones after them all."""
+        self._kinds.setdefault(entity_id, kind)
+        self._rank.setdefault(entity_id, (1 << 62) + len(self._rank) if rank is None else rank)
+
+    def _load(self, keys: Iterable[str]) -> None:
+        """Fill the cache of `keys` (their holders, oldest first) with one query."""
         missing = [] if self._all_cached else [k for k in keys if k not in self._by_key]
-        if missing:
-            stored = self.store.entity_ids_for_keys(missing)
-            # Which missing key each stored entity holds is not needed: record it under all of
-            # them only after the names are written (below), so a cache miss stays a miss.
-            for entity_id, kind in stored.items():
-                found[entity_id] = kind
-                self._kinds.setdefault(entity_id, kind)
-        for key in keys:
-            for entity_id in self._by_key.get(key, ()):
-                found[entity_id] = self._kinds.get(entity_id)
-        return found
+        if not missing:
+            return
+        for key in missing:
+            self._by_key[key] = []
+        for key, entity_id, kind, rowid in self.store.entity_holders(missing):
+            self._see(entity_id, kind, rowid)
+            self._by_key[key].append(entity_id)
+
+    def _candidates(self, keys: set[str]) -> list[str]:
+        self._load(keys)
+        found = {entity_id for key in keys for entity_id in self._by_key.get(key, ())}
+        return sorted(found, key=lambda e: self._rank.get(e, 0))
+
+    @staticmethod
+    def _keyed(target: dict) -> list[tuple[str, str]]:
+        from .names import name_keys
+
+        kind = target.get("kind")
+        names = [target["name"], *target.get("aliases", [])]
+        return [(name, key) for name in names for key in sorted(name_keys(name, kind))]
 
     def resolve(self, target: dict, known: str | None = None) -> str:
         """The entity of a target (or list entry); `known` is the entity it already is, such as
         the entity of the same list id in the previous snapshot of its list, kept even when its
         names alone (short keys only) would not find it again."""
-        from .names import is_weak_key, kinds_compatible, name_keys
+        return self._resolve(target, self._keyed(target), known)
+
+    def resolve_many(self, targets: list[dict], known: list[str | None]) -> list[str]:
+        """`resolve` of each target (with the entity each already is, or None), in order, with
+        one lookup of every key and the new rows written in bulk."""
+        from .names import is_weak_key
+
+        keyed = [self._keyed(target) for target in targets]
+        self._load({key for pairs in keyed for _, key in pairs if not is_weak_key(key)})
+        self._batch = True
+        try:
+            found = [self._resolve(t, pairs, k) for t, pairs, k in zip(targets, keyed, known)]
+            # An entity found early may have been folded into another by a later target: the
+            # rows the caller writes with these ids do not exist yet for `_merge` to move.
+            return [self._current(entity_id) for entity_id in found]
+        finally:
+            self._batch = False
+            self.flush()
+
+    def _resolve(self, target: dict, keyed: list[tuple[str, str]], known: str | None) -> str:
+        from .names import is_weak_key, kinds_compatible
 
         kind = target.get("kind")
-        names = [target["name"], *target.get("aliases", [])]
-        keyed = [(name, key) for name in names for key in sorted(name_keys(name, kind))]
+        known = self._current(known) if known is not None else None
         strong = {key for _, key in keyed if not is_weak_key(key)}
         candidates = self._candidates(strong)
-        compatible = [e for e, k in candidates.items() if kinds_compatible(k, kind)]
+        compatible = [e for e in candidates if kinds_compatible(self._kinds.get(e), kind)]
         if known is not None and known not in compatible and self._exists(known):
             compatible.insert(0, known)
         elif known in compatible:
@@ -81,10 +123,18 @@ class EntityResolver:
             for other in compatible[1:]:
                 self._merge(other, into=entity_id)
             if self._kinds.get(entity_id) is None and kind is not None:
-                self.store.update("entities", {"id": entity_id}, {"kind": kind})
+                if entity_id in self._pending_entities:
+                    self._pending_entities[entity_id]["kind"] = kind
+                else:
+                    self.store.update("entities", {"id": entity_id}, {"kind": kind})
                 self._kinds[entity_id] = kind
         for name, key in keyed:
             self._add_name(entity_id, key, name)
+        return entity_id
+
+    def _current(self, entity_id: str) -> str:
+        while entity_id in self._merged:
+            entity_id = self._merged[entity_id]
         return entity_id
 
     def _exists(self, entity_id: str) -> bool:
@@ -92,8 +142,14 @@ class EntityResolver:
             row = self.store.entity(entity_id)
             if row is None:
                 return False
-            self._kinds[entity_id] = row["kind"]
+            self._see(entity_id, row["kind"], -1)
         return True
+
+    def _taken(self, entity_id: str) -> bool:
+        if entity_id in self._pending_entities or entity_id in self._kinds:
+            return True
+        # In a store that held no entity when the change began, every entity is in `_kinds`.
+        return not self._all_cached and self.store.entity(entity_id) is not None
 
     def _create(self, target: dict) -> str:
         import hashlib
@@ -104,19 +160,17 @@ class EntityResolver:
         seed = f"{base}\x1f{kind_class(target.get('kind')) or ''}"
         entity_id = "en-" + hashlib.sha256(seed.encode()).hexdigest()[: rec.ID_HEX_LENGTH]
         attempt = 0
-        while self.store.entity(entity_id) is not None:  # same name, conflicting kind
+        while self._taken(entity_id):  # same name, conflicting kind
             attempt += 1
             digest = hashlib.sha256(f"{seed}\x1f{attempt}".encode()).hexdigest()
             entity_id = "en-" + digest[: rec.ID_HEX_LENGTH]
-        self.store.insert(
-            "entities",
-            {
-                "id": entity_id,
-                "name": target["name"],
-                "kind": target.get("kind"),
-                "country": target.get("country"),
-            },
-        )
+        row = {"id": entity_id, "name": target["name"], "kind": target.get("kind"),
+               "country": target.get("country")}  # fmt: skip
+        if self._batch:
+            self._pending_entities[entity_id] = row
+        else:
+            self.store.insert("entities", row)
+        self._see(entity_id, target.get("kind"))
         self._kinds[entity_id] = target.get("kind")
         return entity_id
 
@@ -128,30 +182,49 @@ class EntityResolver:
         if triple in self._names:
             return
         self._names.add(triple)
-        self.store.insert(
-            "entity_names",
-            {"entity_id": entity_id, "key": key, "name": name, "match_keys": index_keys(name)},
-            unless_present=True,
-        )
+        if self._batch:
+            self._pending_names.append((entity_id, key, name, index_keys(name)))
+        else:
+            self.store.insert(
+                "entity_names",
+                {"entity_id": entity_id, "key": key, "name": name, "match_keys": index_keys(name)},
+                unless_present=True,
+            )
         if not is_weak_key(key):
             holders = self._by_key.setdefault(key, [])
             if entity_id not in holders:
                 holders.append(entity_id)
 
+    def flush(self) -> None:
+        """Write the entities and names `resolve_many` created (executemany)."""
+        if self._pending_entities:
+            rows = [(r["id"], r["name"], r["kind"], r["country"]) for r in self._pending_entities.values()]
+            self.store.insert_many("entities", ("id", "name", "kind", "country"), rows)
+            self._pending_entities.clear()
+        if self._pending_names:
+            self.store.insert_many(
+                "entity_names", ("entity_id", "key", "name", "match_keys"), self._pending_names,
+                unless_present=True,
+            )
+            self._pending_names.clear()
+
     def _merge(self, other: str, into: str) -> None:
         """Fold entity `other` into `into`: its names and targets move, `other` is deleted."""
+        self.flush()
         for row in self.store.entity_names(other):
             self.store.delete("entity_names", {"entity_id": other, "key": row["key"], "name": row["name"]})
+            self._names.discard((other, row["key"], row["name"]))
             self._add_name(into, row["key"], row["name"])
         for row in self.store.entity_targets(other):
             for target in self.store.targets(row["event_id"]):
                 if target["entity_id"] == other:
                     key = {"event_id": target["event_id"], "position": target["position"]}
                     self.store.update("targets", key, {"entity_id": into})
-        for snapshot_id, list_id in self.store.lists.entity_listing_keys(other):
-            key = {"snapshot_id": snapshot_id, "list_id": list_id}
-            self.store.update("listings", key, {"entity_id": into})
+        for version in self.store.lists.entity_versions(other):
+            self.store.update("listings", {"id": version}, {"entity_id": into})
+        self.flush()
         self.store.delete("entities", {"id": other})
+        self._merged[other] = into
         self._kinds.pop(other, None)
         for holders in self._by_key.values():
             if other in holders:
@@ -161,8 +234,9 @@ class EntityResolver:
 
     def prune(self, entity_ids: Iterable[str]) -> None:
         """Delete entities no target or listing names any more (after a delete or an edit)."""
+        self.flush()
         for entity_id in set(entity_ids):
-            if not self.store.entity_has_targets(entity_id) and not self.store.lists.entity_listing_keys(entity_id):
+            if not self.store.entity_has_targets(entity_id) and not self.store.lists.entity_versions(entity_id):
                 for row in self.store.entity_names(entity_id):
                     key = {"entity_id": entity_id, "key": row["key"], "name": row["name"]}
                     self.store.delete("entity_names", key)

@@ -13,7 +13,7 @@ from typing import Callable
 
 from .dates import utc_timestamp
 from .errors import BadDataError, UsageError
-from .importers.base import ListImporter, Listing, listing_digest
+from .importers.base import ListImporter, Listing, listing_content, listing_digest
 from .store import Store
 from .vocabulary import known_target_kind
 
@@ -185,8 +185,6 @@ def import_list(
     is refused (a delta file, which continues the day's snapshot, excepted); it must hold
     entries; it may end at most `max_shrink` (a share, None: any) of the previous snapshot's
     listings. Each refusal is one error and nothing is written."""
-    from .core import EntityResolver
-
     read = importer.read(path)
     if source is not None and source != read.source:
         if source not in importer.sources:
@@ -213,49 +211,99 @@ def import_list(
     summary_text = f"import {read.source} list {path.name} ({date})"
     with store.change("import", summary_text), store.bulk():
         previous = store.lists.snapshot_before(read.source, date)
-        before = store.lists.listing_digests(previous["id"]) if previous else {}
-        known_entities = store.lists.listing_entities(previous["id"]) if previous else {}
+        following = store.lists.snapshot_after(read.source, date)
+        held = store.lists.held(previous["id"]) if previous else {}
         snapshot_id = _snapshot_id(store, read.source, date)
         listings = read.listings
         if read.is_delta:
             listings = _apply_delta(store, previous, listings, read.source)
-        resolver = EntityResolver(store)
         seen: set[str] = set()
         added = changed = 0
+        new: list[tuple[Listing, str, str]] = []  # entries whose version the previous one lacks
         for count, listing in enumerate(listings, start=1):
-            if listing.list_id in seen:
-                raise BadDataError(f"{path}: the list id {listing.list_id} appears twice")
-            seen.add(listing.list_id)
+            list_id = listing.list_id
+            if list_id in seen:
+                raise BadDataError(f"{path}: the list id {list_id} appears twice")
+            seen.add(list_id)
             if not listing.name or not listing.name.strip():
-                raise BadDataError(f"{path}: entry {listing.list_id} has no name")
-            digest = listing_digest(listing)
-            if listing.list_id not in before:
-                added += 1
-            elif before[listing.list_id] != digest:
-                changed += 1
-            row = listing.as_dict()
-            entity_id = resolver.resolve(
-                {"name": listing.name, "aliases": listing.aliases, "kind": known_target_kind(listing.kind)},
-                known=known_entities.get(listing.list_id),
-            )
-            store.insert("listings", {"snapshot_id": snapshot_id, **row, "digest": digest, "entity_id": entity_id})
+                raise BadDataError(f"{path}: entry {list_id} has no name")
+            content = listing_content(listing)
+            was = held.get(list_id)
+            if was is not None and was.content == content:
+                pass  # held as it is: nothing to write
+            else:
+                digest = listing_digest(listing)
+                if was is None:
+                    added += 1
+                elif was.digest != digest:
+                    changed += 1
+                new.append((listing, digest, content))
             if progress is not None and count % 1000 == 0:
                 progress(count)
         if not seen:
             raise _no_entries(path, importer)
-        removed = len(set(before) - seen)
-        if previous and max_shrink is not None and removed > max_shrink * len(before):
-            raise _shrink_refused(path, removed, len(before), previous["id"], max_shrink)
+        removed = len(held.keys() - seen)
+        if previous and max_shrink is not None and removed > max_shrink * len(held):
+            raise _shrink_refused(path, removed, len(held), previous["id"], max_shrink)
         snapshot = {
             "id": snapshot_id, "source": read.source, "published": date, "format": importer.format,
             "file_hash": file_hash, "listings": len(seen), "imported_at": utc_timestamp(),
         }  # fmt: skip
         store.insert("snapshots", snapshot)
+        _store_changes(store, read.source, snapshot_id, date, following, held, seen, new)
         store.log.set_change_summary(f"{summary_text}: snapshot {snapshot_id}, {len(seen)} listings")
     return _summary(
         snapshot, added, removed, changed, previous=previous["id"] if previous else None,
         published_from=date_from, rows=len(seen) + read.merged_rows, merged_rows=read.merged_rows,
     )  # fmt: skip
+
+
+_VERSION_COLUMNS = (
+    "id", "source", "list_id", "name", "aliases", "kind", "programs", "countries", "listed_on",
+    "birth_dates", "identifiers", "addresses", "remarks", "raw", "digest", "content", "entity_id",
+)  # fmt: skip
+
+
+def _store_changes(store: Store, source: str, snapshot_id: str, date: str, following: dict | None,
+                   held: dict, seen: set[str], new: list) -> None:  # fmt: skip
+    """Write what a new snapshot changes against the one before it (`held`): the versions it
+    adds (stored once: a content already stored is reused), a span for each from this snapshot,
+    and the end of each span it does not continue. A snapshot placed before later ones (an older
+    publication imported late) ends its spans at itself and continues them from the next one."""
+    from .core import EntityResolver
+    from .store.lists import snapshot_key
+
+    key = snapshot_key(date, store.lists.snapshot_rowid(snapshot_id))
+    next_key = None
+    if following is not None:
+        next_key = snapshot_key(following["published"], store.lists.snapshot_rowid(following["id"]))
+    stored = store.lists.versions_with_content(source, [(l.list_id, c) for l, _, c in new])
+    fresh = [(l, d, c) for l, d, c in new if (l.list_id, c) not in stored]
+    entities = EntityResolver(store).resolve_many(
+        [{"name": l.name, "aliases": l.aliases, "kind": known_target_kind(l.kind)} for l, _, _ in fresh],
+        [held[l.list_id].entity_id if l.list_id in held else None for l, _, _ in fresh],
+    )
+    version_of = {pair: version for pair, (version, _) in stored.items()}
+    next_id = store.lists.next_listing_id()
+    rows = []
+    for (listing, digest, content), entity_id in zip(fresh, entities):
+        version_of[(listing.list_id, content)] = next_id
+        rows.append((next_id, source, listing.list_id, listing.name, listing.aliases, listing.kind,
+                     listing.programs, listing.countries, listing.listed_on, listing.birth_dates,
+                     listing.identifiers, listing.addresses, listing.remarks, listing.raw, digest,
+                     content, entity_id))  # fmt: skip
+        next_id += 1
+    store.insert_many("listings", _VERSION_COLUMNS, rows)
+    replaced = {listing.list_id for listing, _, _ in new}
+    spans = []
+    for list_id, was in held.items():
+        if list_id in seen and list_id not in replaced:
+            continue  # held on, the same version
+        store.update("listing_spans", {"listing": was.listing, "since": was.since}, {"until": key})
+        if next_key is not None and (was.until is None or was.until > next_key):
+            spans.append((was.listing, source, next_key, was.until))
+    spans += [(version_of[(l.list_id, c)], source, key, next_key) for l, _, c in new]
+    store.insert_many("listing_spans", ("listing", "source", "since", "until"), spans)
 
 
 def snapshot_message(snapshot: dict) -> str:

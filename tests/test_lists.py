@@ -80,9 +80,12 @@ def test_undo_removes_a_snapshot_whole(cli, db, two_snapshots):
     cli("undo")
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT id FROM snapshots").fetchall() == [("ofac-sdn/2024-04-04",)]
+    # what the second snapshot added is gone, and what it ended is held again
+    assert conn.execute("SELECT count(*) FROM listings").fetchone() == (32,)
     assert conn.execute(
-        "SELECT count(*) FROM listings WHERE snapshot_id = 'ofac-sdn/2024-04-12'"
+        "SELECT count(*) FROM listing_spans WHERE until IS NOT NULL OR since > '2024-04-05'"
     ).fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM listing_spans").fetchone() == (32,)
 
 
 def test_bad_list_input_writes_nothing(cli, db, tmp_path, two_snapshots):

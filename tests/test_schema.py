@@ -234,3 +234,34 @@ def test_full_text_search_is_set_up_as_sqlite_utils_sets_it_up(cli, db):
     assert [row["name"] for row in found["targets"].search("yongxin")] == [
         "Integrity Technology Group, Incorporated"
     ]
+
+
+def lists_as_schema_6(conn: sqlite3.Connection) -> None:
+    """Turn the lists of a store back into schema 6's form: a copy of every listing in each
+    snapshot that holds it (expanded from the versions and their spans), as schema 6 stored them."""
+    from sanctrack.store.lists import SNAPSHOT_KEY_SQL
+
+    copies = conn.execute(
+        "SELECT s.id, l.list_id, l.name, l.aliases, l.kind, l.programs, l.countries, l.listed_on, "
+        "l.birth_dates, l.identifiers, l.addresses, l.remarks, l.raw, l.digest, l.entity_id, "
+        "s.change_id FROM snapshots s JOIN listing_spans sp ON sp.source = s.source "
+        f"AND sp.since <= {SNAPSHOT_KEY_SQL} AND (sp.until IS NULL OR sp.until > {SNAPSHOT_KEY_SQL}) "
+        "JOIN listings l ON l.id = sp.listing ORDER BY s.rowid, l.id"
+    ).fetchall()
+    for trigger in ("listings_ai", "listings_ad", "listings_au", "listings_immutable", "listing_spans_fixed"):
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute("DROP TABLE listings_fts")
+    conn.execute("DROP TABLE listing_spans")
+    conn.execute("DROP TABLE listings")
+    v6 = schema.LISTS_V2[schema.LISTS_V2.index("CREATE TABLE listings") :]
+    v6 = v6.replace(
+        "CREATE TRIGGER snapshots_immutable BEFORE UPDATE ON snapshots\n"
+        "BEGIN SELECT RAISE(ABORT, 'a snapshot is never rewritten'); END;\n", ""
+    )
+    schema.execute_script(conn, v6 + schema.full_text("listings"))
+    conn.executemany(
+        "INSERT INTO listings (snapshot_id, list_id, name, aliases, kind, programs, countries, "
+        "listed_on, birth_dates, identifiers, addresses, remarks, raw, digest, entity_id, change_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        copies,
+    )

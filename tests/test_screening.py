@@ -229,6 +229,8 @@ def test_a_missing_word_costs_what_it_weighs():
 
 
 def test_a_store_of_schema_5_gains_screening_keys(tmp_path, cli):
+    from test_schema import lists_as_schema_6
+
     db = tmp_path / "v5.db"
     cli("--db", str(db), "add", "event", "--date", "2021-07-15", "--authority", "OFAC", "--jurisdiction", "US",
         "--target", "DERIPASKA, Oleg Vladimirovich", "--target-kind", "person")  # fmt: skip
@@ -238,6 +240,7 @@ def test_a_store_of_schema_5_gains_screening_keys(tmp_path, cli):
     conn.execute("DROP TABLE entity_names_vocab")
     conn.execute("DROP TABLE entity_names_fts")
     conn.execute("ALTER TABLE entity_names DROP COLUMN match_keys")
+    lists_as_schema_6(conn)  # and schema 7: listings back to a copy per snapshot
     conn.execute("PRAGMA user_version = 5")
     conn.close()
     result = cli.json("--db", str(db), "check", "Oleg Deripaska", "--as-of", "2021-08-01")

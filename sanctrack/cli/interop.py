@@ -58,7 +58,20 @@ def datasette_metadata(database: str) -> dict:
                         "label_column": "name",
                     },
                     "snapshots": {"description": "Imported versions of official lists."},
-                    "listings": {"description": "The entries of each snapshot.", "facets": ["kind"]},
+                    "listings": {
+                        "description": (
+                            "Each version of a list entry, stored once (listing_spans: the "
+                            "snapshots that hold it)."
+                        ),
+                        "facets": ["source", "kind"],
+                    },
+                    "listing_spans": {
+                        "description": (
+                            "Which snapshots of its source hold a listing version: from the snapshot "
+                            "keyed `since` (publication day#import order) up to, not including, `until` "
+                            "(empty: still held)."
+                        ),
+                    },
                     "changes": {"description": "Every change to the store, newest last; undo reverts them."},
                     "sanction_periods": {
                         "description": (

@@ -559,22 +559,48 @@ class XmlListImporter(ListImporter):
 
 
 def _folded(values: list) -> list:
-    return sorted(json.dumps(v, sort_keys=True, ensure_ascii=False).casefold() for v in values)
+    """A list's values for a digest: each casefolded (a value that is no string, such as an
+    identifier, by its JSON with sorted keys), in sorted order."""
+    if not values:
+        return values
+    return sorted(
+        v.casefold() if v.__class__ is str else json.dumps(v, sort_keys=True, ensure_ascii=False).casefold()
+        for v in values
+    )
+
+
+def _digest(name, aliases, kind, programs, countries, listed_on, birth_dates, identifiers,
+            addresses, remarks) -> str:  # fmt: skip
+    meaningful = (
+        " ".join(name.split()).casefold(), _folded(aliases), kind, _folded(programs),
+        _folded(countries), listed_on, _folded(birth_dates), _folded(identifiers),
+        _folded(addresses), " ".join((remarks or "").split()).casefold(),
+    )  # fmt: skip
+    return hashlib.blake2b(repr(meaningful).encode(), digest_size=10).hexdigest()
+
+
+def _content(values: tuple) -> str:
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
 
 
 def listing_digest(listing: Listing) -> str:
-    """What makes two versions of a listing the same: its content, not row order or letter case."""
-    meaningful = {
-        "name": " ".join(listing.name.split()).casefold(),
-        "aliases": _folded(listing.aliases),
-        "kind": listing.kind,
-        "programs": _folded(listing.programs),
-        "countries": _folded(listing.countries),
-        "listed_on": listing.listed_on,
-        "birth_dates": _folded(listing.birth_dates),
-        "identifiers": _folded(listing.identifiers),
-        "addresses": _folded(listing.addresses),
-        "remarks": " ".join((listing.remarks or "").split()).casefold(),
-    }
-    encoded = json.dumps(meaningful, sort_keys=True, ensure_ascii=False).encode()
-    return hashlib.sha256(encoded).hexdigest()[:20]
+    """What makes two versions of a listing the same: its content, not row order or letter case.
+    Computed over the parsed values (their repr, which Python builds in C), not re-encoded JSON."""
+    return _digest(listing.name, listing.aliases, listing.kind, listing.programs, listing.countries,
+                   listing.listed_on, listing.birth_dates, listing.identifiers, listing.addresses,
+                   listing.remarks)  # fmt: skip
+
+
+def listing_content(listing: Listing) -> str:
+    """The identity of a version of a listing: a hash of every value stored for it (the raw
+    fields included), so that two versions differing in any stored letter are two versions."""
+    return _content((listing.name, listing.aliases, listing.kind, listing.programs,
+                     listing.countries, listing.listed_on, listing.birth_dates,
+                     listing.identifiers, listing.addresses, listing.remarks, listing.raw))  # fmt: skip
+
+
+def row_digests(row: dict) -> tuple[str, str]:
+    """(digest, content) of a stored listing row, its lists decoded (the schema 7 migration)."""
+    values = tuple(row[f] for f in ("name", "aliases", "kind", "programs", "countries", "listed_on",
+                                    "birth_dates", "identifiers", "addresses", "remarks", "raw"))  # fmt: skip
+    return _digest(*values[:-1]), _content(values)

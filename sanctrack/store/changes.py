@@ -14,18 +14,22 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..dates import utc_timestamp
-from .encoding import encode_row, encode_values
+from .encoding import encode_row, encode_sequence, encode_values
 from .periods import refresh_sanction_periods
 from .schema import FTS_COLUMNS, FTS_TRIGGERS, STALE_ON_INSERT
 
 # Tables whose rows carry `change_id`, the change that inserted them; undo deletes those rows.
-RECORD_TABLES = ("events", "targets", "responses", "entities", "entity_names", "snapshots", "listings")
+RECORD_TABLES = (
+    "events", "targets", "responses", "entities", "entity_names", "snapshots", "listings",
+    "listing_spans",
+)  # fmt: skip
 PRIMARY_KEYS = {
     "snapshots": ("id",),
-    "listings": ("snapshot_id", "list_id"),
+    "listings": ("id",),
+    "listing_spans": ("listing", "since"),
     "events": ("id",),
     "targets": ("event_id", "position"),
     "responses": ("id",),
@@ -173,6 +177,16 @@ class ChangeLog:
         row = dict(row, change_id=self._change_id)
         sql = _insert_sql(table, tuple(row), unless_present)
         return self.conn.execute(sql, encode_row(row)).rowcount == 1
+
+    def insert_many(
+        self, table: str, columns: tuple[str, ...], rows: Iterable[tuple], *, unless_present: bool = False
+    ) -> None:
+        """Insert many new rows (values in the order of `columns`) marked with the current change,
+        in one statement (`executemany`); with `unless_present`, rows whose key is taken are
+        left alone."""
+        change_id = self._change_id
+        sql = _insert_sql(table, (*columns, "change_id"), unless_present)
+        self.conn.executemany(sql, [(*encode_sequence(row), change_id) for row in rows])
 
     def _where_key(self, table: str, key: dict) -> tuple[str, list]:
         columns = PRIMARY_KEYS[table]

@@ -12,6 +12,7 @@ Reads run on a stdlib `sqlite3` connection, so that a lookup pays for nothing el
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -26,7 +27,7 @@ from . import schema
 from .changes import ChangeLog, rollback
 from .diff import DiffQueries
 from .encoding import decode, decoded_rows, first_row
-from .lists import ListQueries
+from .lists import SNAPSHOT_KEY_SQL, ListQueries
 from .search import SearchQueries
 from .timeline import TimelineQueries
 
@@ -378,6 +379,10 @@ class Store:
         taken is left alone. Returns whether it was new."""
         return self.log.insert(table, row, unless_present=unless_present)
 
+    def insert_many(self, table: str, columns: tuple[str, ...], rows, *, unless_present: bool = False) -> None:
+        """Insert many new rows (tuples in the order of `columns`) as part of the current change."""
+        self.log.insert_many(table, columns, rows, unless_present=unless_present)
+
     def update(self, table: str, key: dict, values: dict) -> None:
         self.log.update(table, key, values)
 
@@ -437,6 +442,16 @@ class Store:
             keys,
         ).fetchall()
         return dict(rows)
+
+    def entity_holders(self, keys: list[str]) -> list[tuple[str, str, str | None, int]]:
+        """(key, entity id, kind, entity rowid) of every name under one of `keys`, in one query
+        (the keys passed as one JSON array), oldest entity first."""
+        return self.conn.execute(
+            "SELECT DISTINCT n.key, e.id, e.kind, e.rowid FROM entity_names n "
+            "JOIN entities e ON e.id = n.entity_id WHERE n.key IN (SELECT value FROM json_each(?)) "
+            "ORDER BY e.rowid",
+            (json.dumps(keys),),
+        ).fetchall()
 
     def entity_targets(self, entity_id: str) -> list[dict]:
         """The targets naming an entity, with their event's date, authority and action."""
@@ -541,12 +556,22 @@ class Store:
          "(SELECT 1 FROM targets t WHERE t.event_id = e.id)", "event {0} has no target"),
         ("entity_names", "SELECT n.entity_id, n.name FROM entity_names n WHERE NOT EXISTS "
          "(SELECT 1 FROM entities e WHERE e.id = n.entity_id)", "the name {1!r} belongs to entity {0}, which does not exist"),
-        ("listings", "SELECT l.snapshot_id, l.list_id FROM listings l WHERE NOT EXISTS "
-         "(SELECT 1 FROM snapshots s WHERE s.id = l.snapshot_id)", "listing {1} belongs to snapshot {0}, which does not exist"),
+        ("listing_spans", "SELECT sp.source, sp.listing FROM listing_spans sp WHERE NOT EXISTS "
+         "(SELECT 1 FROM listings l WHERE l.id = sp.listing)", "a span of {0} holds listing version {1}, which does not exist"),
+        ("listing_spans", "SELECT sp.listing, sp.since FROM listing_spans sp WHERE NOT EXISTS "
+         "(SELECT 1 FROM snapshots s WHERE s.rowid = CAST(substr(sp.since, instr(sp.since, '#') + 1) AS INTEGER) "
+         "AND s.source = sp.source)", "listing version {0} is held since snapshot {1}, which does not exist"),
         ("listings", "SELECT l.list_id, l.entity_id FROM listings l WHERE NOT EXISTS "
          "(SELECT 1 FROM entities e WHERE e.id = l.entity_id)", "listing {0} names entity {1}, which does not exist"),
-        ("snapshots", "SELECT s.id, s.listings || ' ≠ ' || (SELECT count(*) FROM listings l WHERE l.snapshot_id = s.id) "
-         "FROM snapshots s WHERE s.listings != (SELECT count(*) FROM listings l WHERE l.snapshot_id = s.id)",
+        # What each snapshot holds, counted for every snapshot at once: the spans begun minus
+        # those ended at or before its key (one pass over the spans, not one a snapshot).
+        ("snapshots", "WITH marks(source, key, d) AS (SELECT source, since, 1 FROM listing_spans "
+         "UNION ALL SELECT source, until, -1 FROM listing_spans WHERE until IS NOT NULL "
+         "UNION ALL SELECT s.source, " + SNAPSHOT_KEY_SQL + ", 0 FROM snapshots s), "
+         "steps AS (SELECT source, key, sum(d) AS d FROM marks GROUP BY source, key), "
+         "held AS (SELECT source, key, sum(d) OVER (PARTITION BY source ORDER BY key) AS n FROM steps) "
+         "SELECT s.id, s.listings || ' ≠ ' || h.n FROM snapshots s JOIN held h ON h.source = s.source "
+         "AND h.key = " + SNAPSHOT_KEY_SQL + " WHERE h.n != s.listings",
          "snapshot {0} counts other listings than it holds ({1})"),
     )  # fmt: skip
 

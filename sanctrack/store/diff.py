@@ -11,14 +11,15 @@ import json
 import sqlite3
 from typing import Iterable
 
-from .encoding import decoded_rows
+from .encoding import decode
+from .lists import SNAPSHOT_KEY_SQL, ListQueries
 
 # What a snapshot's listings need for matching and for the fast path (equal digests: no change).
-_LIGHT_COLUMNS = "list_id, name, entity_id, kind, programs, digest"
+_LIGHT_COLUMNS = "l.list_id, l.name, l.entity_id, l.kind, l.programs, l.digest"
 # What field-level changes compare.
 _FULL_COLUMNS = (
-    "list_id, name, aliases, kind, programs, countries, listed_on, birth_dates, identifiers, "
-    "addresses, remarks, digest, entity_id"
+    "l.list_id, l.name, l.aliases, l.kind, l.programs, l.countries, l.listed_on, l.birth_dates, "
+    "l.identifiers, l.addresses, l.remarks, l.digest, l.entity_id"
 )
 
 
@@ -73,16 +74,22 @@ class DiffQueries:
         """The listings of one snapshot, each with its source, `first_seen` (the publication
         date of the first snapshot of `source` that held its list id) and `first_seen_in` (that
         snapshot's id)."""
-        rows = decoded_rows(
-            self.conn,
-            "SELECT l.snapshot_id, l.list_id, l.name, l.aliases, l.kind, l.programs, l.listed_on, "
-            "l.entity_id, ? AS source, (SELECT min(s.published || ' ' || s.id) FROM listings x "
-            "JOIN snapshots s ON s.id = x.snapshot_id WHERE x.list_id = l.list_id AND s.source = ?) "
-            "AS first_seen FROM listings l WHERE l.snapshot_id = ?",
-            (source, source, snapshot_id),
-        )
-        for row in rows:  # one subquery gives both: ISO days sort as text, and hold no space
-            row["first_seen"], _, row["first_seen_in"] = row["first_seen"].partition(" ")
+        lists = ListQueries(self.conn)
+        names = ["list_id", "name", "aliases", "kind", "programs", "listed_on", "entity_id"]
+        rows = [
+            decode({"snapshot_id": snapshot_id, **dict(zip(names, row)), "source": source})
+            for row in lists.held_rows(snapshot_id, ", ".join(f"l.{c}" for c in names))
+        ]
+        firsts = lists.first_seen_keys(source, [row["list_id"] for row in rows])
+        snapshots = {
+            key: (published, sid)
+            for sid, published, key in self.conn.execute(
+                f"SELECT s.id, s.published, {SNAPSHOT_KEY_SQL} FROM snapshots s WHERE s.source = ?",
+                (source,),
+            )
+        }
+        for row in rows:
+            row["first_seen"], row["first_seen_in"] = snapshots[firsts[row["list_id"]]]
         return rows
 
     def entity_names(self, entity_ids: Iterable[str]) -> dict[str, str]:
@@ -104,20 +111,17 @@ class DiffQueries:
     def listing_rows(self, snapshot_id: str) -> list[tuple]:
         """(list_id, name, entity_id, kind, programs as JSON, digest) of a snapshot's listings,
         in list order."""
-        return self.conn.execute(
-            f"SELECT {_LIGHT_COLUMNS} FROM listings WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)
-        ).fetchall()
+        return ListQueries(self.conn).held_rows(snapshot_id, _LIGHT_COLUMNS)
 
     def listings(self, snapshot_id: str, list_ids: Iterable[str]) -> dict[str, dict]:
         """list_id -> the listing whole (lists decoded), for the listings whose fields differ."""
-        ids = json.dumps(list(list_ids))
-        rows = decoded_rows(
-            self.conn,
-            f"SELECT {_FULL_COLUMNS} FROM listings WHERE snapshot_id = ? "
-            "AND list_id IN (SELECT value FROM json_each(?))",
-            (snapshot_id, ids),
-        )
-        return {row["list_id"]: row for row in rows}
+        wanted = set(list_ids)
+        names = [c.strip()[2:] for c in _FULL_COLUMNS.split(",")]
+        found = {}
+        for row in ListQueries(self.conn).held_rows(snapshot_id, _FULL_COLUMNS):
+            if row[0] in wanted:
+                found[row[0]] = decode(dict(zip(names, row)))
+        return found
 
     def entities_for_keys(self, keys: Iterable[str]) -> dict[str, list[tuple[str, str | None]]]:
         """name key -> [(entity id, kind)] of the entities having a name under it, oldest first:

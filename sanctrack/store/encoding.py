@@ -49,6 +49,11 @@ def encode_row(row: dict) -> list:
     return [v if v.__class__ in _SCALARS else encode_value(v) for v in row.values()]
 
 
+def encode_sequence(values) -> tuple:
+    """`values` (a row as a tuple) as stored."""
+    return tuple(v if v.__class__ in _SCALARS else encode_value(v) for v in values)
+
+
 def encode_values(row: dict) -> dict:
     return {k: encode_value(v) for k, v in row.items()}
 

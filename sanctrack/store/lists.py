@@ -1,13 +1,66 @@
 """The queries of official lists' snapshots and their listings, for `import` of lists, `sources`,
-and the listings seen by show, search and check. Snapshots are immutable: triggers refuse any
-rewrite of one."""
+and the listings seen by show, search, check and diff.
+
+Listings are stored by their changes (schema.LISTS): a version of an entry (`listings`) is stored
+once, and `listing_spans` says which snapshots of its source hold it: from the snapshot whose key
+is `since` up to, not including, the one whose key is `until` (NULL: every later one). A
+snapshot's key orders the snapshots of a source as `snapshot_before` does: its publication day,
+then the order of import (`snapshot_key`). Reading one snapshot reads the spans open at its key:
+those still open (`until IS NULL`) and those ending after it, found by one index
+(`listing_spans_held`); a snapshot's cost is its own size plus the entries ended since, never the
+number of snapshots stored.
+
+Snapshots and versions are immutable (triggers refuse a rewrite; only a version's entity link may
+change); a span only ever ends (its `until` is set once), logged like any update, so undo of an
+import reopens what it ended.
+"""
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from .encoding import decode, decoded_rows, first_row
+
+# A snapshot's key in SQL (alias `s`): its publication day, then its rowid (the import order).
+SNAPSHOT_KEY_SQL = "(s.published || '#' || printf('%010d', s.rowid))"
+# The columns of a listing as the pre-schema-7 `listings` rows had them (the public shape).
+LISTING_FIELDS = (
+    "list_id", "name", "aliases", "kind", "programs", "countries", "listed_on", "birth_dates",
+    "identifiers", "addresses", "remarks", "raw",
+)  # fmt: skip
+_LISTING_COLUMNS = ", ".join(f"l.{c}" for c in LISTING_FIELDS)
+
+
+def snapshot_key(published: str, rowid: int) -> str:
+    """The key ordering a snapshot among its source's (see SNAPSHOT_KEY_SQL)."""
+    return f"{published}#{rowid:010d}"
+
+
+def _rowid_of_key(key: str) -> int:
+    return int(key.rpartition("#")[2])
+
+
+class Held(NamedTuple):
+    """A version held by a snapshot, and the span that holds it there."""
+
+    listing: int  # the version's id (listings.id)
+    digest: str
+    content: str
+    entity_id: str
+    since: str
+    until: str | None
+
+
+# The spans of `source` open at key `k`, with their versions: those still open, then those that
+# end after `k` (two ranges of one index; a version held since after `k` is left out).
+_HELD_SQL = (
+    "SELECT {columns} FROM listing_spans sp JOIN listings l ON l.id = sp.listing "
+    "WHERE sp.source = :source AND sp.until IS NULL AND sp.since <= :key "
+    "UNION ALL SELECT {columns} FROM listing_spans sp JOIN listings l ON l.id = sp.listing "
+    "WHERE sp.source = :source AND sp.until > :key AND sp.since <= :key"
+)
 
 
 class ListQueries:
@@ -15,6 +68,8 @@ class ListQueries:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+
+    # -- snapshots -------------------------------------------------------------------------------
 
     def snapshot_with_hash(self, source: str, file_hash: str) -> dict | None:
         return first_row(
@@ -43,45 +98,109 @@ class ListQueries:
             (source, published),
         )
 
-    def first_seen(self, source: str, list_id: str) -> dict | None:
-        """The first snapshot of `source` (by publication date) that holds `list_id`."""
+    def snapshot_after(self, source: str, published: str) -> dict | None:
+        """The first snapshot of `source` published after `published`."""
         return first_row(
             self.conn,
-            "SELECT s.* FROM snapshots s JOIN listings l ON l.snapshot_id = s.id "
-            "WHERE s.source = ? AND l.list_id = ? ORDER BY s.published, s.rowid LIMIT 1",
-            (source, list_id),
+            "SELECT * FROM snapshots WHERE source = ? AND published > ? "
+            "ORDER BY published, rowid LIMIT 1",
+            (source, published),
         )
+
+    def key(self, snapshot_id: str) -> tuple[str, str] | None:
+        """(source, key) of a snapshot, or None when there is none of that id."""
+        row = self.conn.execute(
+            f"SELECT s.source, {SNAPSHOT_KEY_SQL} FROM snapshots s WHERE s.id = ?", (snapshot_id,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def _snapshot_of_key(self, key: str) -> dict | None:
+        return first_row(self.conn, "SELECT * FROM snapshots WHERE rowid = ?", (_rowid_of_key(key),))
+
+    def latest_snapshot_ids(self) -> dict[str, str]:
+        """source -> id of its most recently published snapshot."""
+        rows = self.conn.execute(
+            "SELECT source, id FROM snapshots ORDER BY source, published, rowid"
+        ).fetchall()
+        return dict(rows)
+
+    # -- the listings of one snapshot -----------------------------------------------------------
+
+    def held(self, snapshot_id: str) -> dict[str, Held]:
+        """list_id -> the version a snapshot holds and its span: what the next import of the
+        source compares itself with."""
+        found = self.key(snapshot_id)
+        if found is None:
+            return {}
+        source, key = found
+        columns = "l.list_id, l.id, l.digest, l.content, l.entity_id, sp.since, sp.until"
+        return {
+            row[0]: Held(*row[1:])
+            for row in self.conn.execute(_HELD_SQL.format(columns=columns), {"source": source, "key": key})
+        }
+
+    def held_rows(self, snapshot_id: str, columns: str) -> list[tuple]:
+        """`columns` (of `listings l` and `listing_spans sp`) of the versions a snapshot holds,
+        by version id (for a snapshot imported in one go, the order of its file)."""
+        found = self.key(snapshot_id)
+        if found is None:
+            return []
+        source, key = found
+        sql = f"SELECT * FROM ({_HELD_SQL.format(columns='l.id AS _order, ' + columns)}) ORDER BY _order"
+        return [row[1:] for row in self.conn.execute(sql, {"source": source, "key": key})]
 
     def listing_entities(self, snapshot_id: str) -> dict[str, str]:
         """list_id -> entity_id of every listing of a snapshot."""
-        return dict(
-            self.conn.execute(
-                "SELECT list_id, entity_id FROM listings WHERE snapshot_id = ?", (snapshot_id,)
-            ).fetchall()
-        )
+        return {list_id: held.entity_id for list_id, held in self.held(snapshot_id).items()}
 
     def listing_digests(self, snapshot_id: str) -> dict[str, str]:
         """list_id -> digest of every listing of a snapshot (for the designations, delistings and
         amendments between two snapshots)."""
-        return dict(
-            self.conn.execute(
-                "SELECT list_id, digest FROM listings WHERE snapshot_id = ?", (snapshot_id,)
-            ).fetchall()
-        )
+        return {list_id: held.digest for list_id, held in self.held(snapshot_id).items()}
 
     def listings_of(self, snapshot_id: str) -> Iterable[dict]:
-        cur = self.conn.execute(
-            "SELECT * FROM listings WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)
-        )
-        columns = [d[0] for d in cur.description]
-        for row in cur:
-            yield decode(dict(zip(columns, row)))
+        """Every listing of a snapshot whole: snapshot_id, the listing's fields, digest,
+        entity_id and change_id (of the import that stored its version)."""
+        columns = f"{_LISTING_COLUMNS}, l.digest, l.entity_id, l.change_id"
+        names = ["list_id", *LISTING_FIELDS[1:], "digest", "entity_id", "change_id"]
+        for row in self.held_rows(snapshot_id, columns):
+            yield decode({"snapshot_id": snapshot_id, **dict(zip(names, row))})
 
     def listing(self, snapshot_id: str, list_id: str) -> dict | None:
-        return first_row(
+        found = self.key(snapshot_id)
+        if found is None:
+            return None
+        source, key = found
+        row = first_row(
             self.conn,
-            "SELECT * FROM listings WHERE snapshot_id = ? AND list_id = ?", (snapshot_id, list_id)
+            f"SELECT {_LISTING_COLUMNS}, l.digest, l.entity_id, l.change_id FROM listings l "
+            "JOIN listing_spans sp ON sp.listing = l.id WHERE l.source = ? AND l.list_id = ? "
+            "AND sp.since <= ? AND (sp.until IS NULL OR sp.until > ?)",
+            (source, list_id, key, key),
         )
+        return None if row is None else {"snapshot_id": snapshot_id, **row}
+
+    def first_seen(self, source: str, list_id: str) -> dict | None:
+        """The first snapshot of `source` (by publication date) that holds `list_id`."""
+        row = self.conn.execute(
+            "SELECT min(sp.since) FROM listings l JOIN listing_spans sp ON sp.listing = l.id "
+            "WHERE l.source = ? AND l.list_id = ?",
+            (source, list_id),
+        ).fetchone()
+        return self._snapshot_of_key(row[0]) if row and row[0] else None
+
+    def first_seen_keys(self, source: str, list_ids: Iterable[str]) -> dict[str, str]:
+        """list_id -> key of the first snapshot of `source` holding it, for many list ids."""
+        return dict(
+            self.conn.execute(
+                "SELECT l.list_id, min(sp.since) FROM listings l "
+                "JOIN listing_spans sp ON sp.listing = l.id WHERE l.source = ? "
+                "AND l.list_id IN (SELECT value FROM json_each(?)) GROUP BY l.list_id",
+                (source, json.dumps(list(list_ids))),
+            )
+        )
+
+    # -- listings by entity ------------------------------------------------------------------------
 
     def listings_of_entities(self, entity_ids: list[str]) -> list[dict]:
         """Every listing (in any snapshot) linked to the entities, with its snapshot's source and
@@ -91,28 +210,22 @@ class ListQueries:
         marks = ", ".join("?" for _ in entity_ids)
         return decoded_rows(
             self.conn,
-            "SELECT l.snapshot_id, l.list_id, l.name, l.aliases, l.kind, l.programs, l.countries, "
-            "l.listed_on, l.entity_id, s.source, s.published FROM listings l "
-            f"JOIN snapshots s ON s.id = l.snapshot_id WHERE l.entity_id IN ({marks}) "
-            "ORDER BY s.source, s.published, s.rowid",
+            "SELECT s.id AS snapshot_id, l.list_id, l.name, l.aliases, l.kind, l.programs, "
+            "l.countries, l.listed_on, l.entity_id, s.source, s.published FROM listings l "
+            "JOIN listing_spans sp ON sp.listing = l.id JOIN snapshots s ON s.source = sp.source "
+            f"AND {SNAPSHOT_KEY_SQL} >= sp.since AND (sp.until IS NULL OR {SNAPSHOT_KEY_SQL} < sp.until) "
+            f"WHERE l.entity_id IN ({marks}) ORDER BY s.source, s.published, s.rowid, l.id",
             entity_ids,
         )
 
     def entity_listing_keys(self, entity_id: str) -> list[tuple[str, str]]:
-        return self.conn.execute(
-            "SELECT snapshot_id, list_id FROM listings WHERE entity_id = ?", (entity_id,)
-        ).fetchall()
-
-    def latest_snapshot_ids(self) -> dict[str, str]:
-        """source -> id of its most recently published snapshot."""
-        rows = self.conn.execute(
-            "SELECT source, id FROM snapshots ORDER BY source, published, rowid"
-        ).fetchall()
-        return dict(rows)
+        """(snapshot_id, list_id) of every listing linked to an entity, in any snapshot."""
+        return [(row["snapshot_id"], row["list_id"]) for row in self.listings_of_entities([entity_id])]
 
     # -- list history (issue 18): how listings came, changed and went, snapshot after snapshot ----
-    # The timeline, `show` and `lag` read listings' history only through these methods, so that
-    # the way snapshots are stored can change beneath them.
+    # The timeline, `show` and `lag` read listings' history only through these methods. On
+    # versions and spans, a listing's history is read from its few spans (one per version held),
+    # and what changed between two snapshots from the spans that begin or end between them.
 
     def listing_keys_of_entities(self, entity_ids: list[str]) -> list[tuple[str, str]]:
         """(source, list_id) of every listing, in any snapshot, linked to one of the entities."""
@@ -120,25 +233,94 @@ class ListQueries:
             return []
         marks = ", ".join("?" for _ in entity_ids)
         return self.conn.execute(
-            "SELECT DISTINCT s.source, l.list_id FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
-            f"WHERE l.entity_id IN ({marks}) ORDER BY s.source, l.list_id",
+            f"SELECT DISTINCT l.source, l.list_id FROM listings l WHERE l.entity_id IN ({marks}) "
+            "AND EXISTS (SELECT 1 FROM listing_spans sp WHERE sp.listing = l.id) ORDER BY l.source, l.list_id",
             entity_ids,
         ).fetchall()
 
     def listing_versions(self, source: str, list_ids: list[str]) -> list[dict]:
-        """Every stored version of the listings `list_ids` of `source`: the listing's fields with
-        `snapshot_id`, `published` and `digest`, by list id, then oldest snapshot first."""
-        found: list[dict] = []
+        """Every stored version of the listings `list_ids` of `source` in each snapshot holding it:
+        the listing's fields with `snapshot_id`, `published` and `digest`, by list id, then oldest
+        snapshot first (one row a snapshot, as the copies of schema 6 were; each version is read
+        once, with its spans)."""
+        from bisect import bisect_left
+
+        snapshots = self.conn.execute(
+            f"SELECT {SNAPSHOT_KEY_SQL}, s.id, s.published FROM snapshots s WHERE s.source = ? "
+            "ORDER BY s.published, s.rowid",
+            (source,),
+        ).fetchall()
+        keys = [row[0] for row in snapshots]
+        found: list[tuple[str, int, dict]] = []
+        columns = f"{_LISTING_COLUMNS}, l.digest, l.entity_id, l.change_id, sp.since AS _since, sp.until AS _until"
         for start in range(0, len(list_ids), 500):
             chunk = list_ids[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            found += decoded_rows(
+            for row in decoded_rows(
                 self.conn,
-                "SELECT l.*, s.published, s.source FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
-                f"WHERE s.source = ? AND l.list_id IN ({marks}) ORDER BY l.list_id, s.published, s.rowid",
-                [source, *chunk],
-            )
+                f"SELECT {columns} FROM listings l JOIN listing_spans sp ON sp.listing = l.id "
+                "WHERE l.source = ? AND l.list_id IN (SELECT value FROM json_each(?))",
+                (source, json.dumps(chunk)),
+            ):
+                since, until = row.pop("_since"), row.pop("_until")
+                first = bisect_left(keys, since)
+                last = len(keys) if until is None else bisect_left(keys, until)
+                for i in range(first, last):
+                    _, snapshot_id, published = snapshots[i]
+                    found.append((row["list_id"], i, {"snapshot_id": snapshot_id, **row, "published": published, "source": source}))
+        found.sort(key=lambda item: (item[0], item[1]))
+        return [row for _, _, row in found]
+
+    def _version_rows(self, ids: list[int], snapshot_id: str) -> dict[int, dict]:
+        """Version id -> the version whole, as a listing of `snapshot_id` (listings_of's shape)."""
+        columns = f"l.id AS _id, {_LISTING_COLUMNS}, l.digest, l.entity_id, l.change_id"
+        found: dict[int, dict] = {}
+        for start in range(0, len(ids), 500):
+            for row in decoded_rows(
+                self.conn,
+                f"SELECT {columns} FROM listings l WHERE l.id IN (SELECT value FROM json_each(?))",
+                (json.dumps(ids[start : start + 500]),),
+            ):
+                found[row.pop("_id")] = {"snapshot_id": snapshot_id, **row}
         return found
+
+    def _changed_versions(self, old_id: str, new_id: str) -> list[tuple[str, int | None, int | None]]:
+        """(kind, new version, old version) of every listing that differs between two snapshots:
+        `added` (None, as no old version), `removed` (no new one) and `changed` (digests differ),
+        each kind by version id (for a snapshot imported in one go, its file's order)."""
+        old, new = self.key(old_id), self.key(new_id)
+        if old is None or new is None:
+            return []
+        if old[0] == new[0] and old[1] <= new[1]:
+            # Only a listing with a span beginning or ending between the two can differ: the
+            # span held at the old key ends in (old, new], the one held at the new begins there.
+            source, old_key, new_key = old[0], old[1], new[1]
+            at_old: dict[str, tuple[int, str]] = {}
+            at_new: dict[str, tuple[int, str]] = {}
+            for list_id, version, digest, since, until in self.conn.execute(
+                "SELECT l.list_id, l.id, l.digest, sp.since, sp.until FROM listing_spans sp "
+                "JOIN listings l ON l.id = sp.listing WHERE sp.source = :source AND sp.since > :old "
+                "AND sp.since <= :new UNION SELECT l.list_id, l.id, l.digest, sp.since, sp.until "
+                "FROM listing_spans sp JOIN listings l ON l.id = sp.listing WHERE sp.source = :source "
+                "AND sp.until > :old AND sp.until <= :new",
+                {"source": source, "old": old_key, "new": new_key},
+            ):
+                if since <= old_key:
+                    at_old[list_id] = (version, digest)
+                elif until is None or until > new_key:
+                    at_new[list_id] = (version, digest)
+        else:
+            at_old = {k: (h.listing, h.digest) for k, h in self.held(old_id).items()}
+            at_new = {k: (h.listing, h.digest) for k, h in self.held(new_id).items()}
+        added = sorted((v[0], None) for k, v in at_new.items() if k not in at_old)
+        removed = sorted((None, v[0]) for k, v in at_old.items() if k not in at_new)
+        changed = sorted(
+            (v[0], at_old[k][0]) for k, v in at_new.items() if k in at_old and at_old[k][1] != v[1]
+        )
+        return (
+            [("added", n, o) for n, o in added]
+            + [("removed", n, o) for n, o in sorted(removed, key=lambda p: p[1])]
+            + [("changed", n, o) for n, o in changed]
+        )
 
     def snapshot_changes(self, old_id: str | None, new_id: str) -> Iterable[tuple[str, dict, dict | None]]:
         """What changed from snapshot `old_id` to `new_id` (of one source; None: the first
@@ -148,50 +330,176 @@ class ListQueries:
             for row in self.listings_of(new_id):
                 yield "added", row, None
             return
-        cur = self.conn.execute(
-            "SELECT n.* FROM listings n WHERE n.snapshot_id = ? AND NOT EXISTS "
-            "(SELECT 1 FROM listings o WHERE o.snapshot_id = ? AND o.list_id = n.list_id) ORDER BY n.rowid",
-            (new_id, old_id),
-        )
-        for row in _decoded(cur):
-            yield "added", row, None
-        cur = self.conn.execute(
-            "SELECT o.* FROM listings o WHERE o.snapshot_id = ? AND NOT EXISTS "
-            "(SELECT 1 FROM listings n WHERE n.snapshot_id = ? AND n.list_id = o.list_id) ORDER BY o.rowid",
-            (old_id, new_id),
-        )
-        for row in _decoded(cur):
-            yield "removed", row, None
-        cur = self.conn.execute(
-            "SELECT n.list_id FROM listings n JOIN listings o ON o.snapshot_id = ? AND o.list_id = n.list_id "
-            "WHERE n.snapshot_id = ? AND o.digest <> n.digest ORDER BY n.rowid",
-            (old_id, new_id),
-        )
-        for (list_id,) in cur.fetchall():
-            new, old = self.listing(new_id, list_id), self.listing(old_id, list_id)
-            if new is not None and old is not None:
-                yield "changed", new, old
+        pairs = self._changed_versions(old_id, new_id)
+        new_rows = self._version_rows([n for _, n, _ in pairs if n is not None], new_id)
+        old_rows = self._version_rows([o for _, _, o in pairs if o is not None], old_id)
+        for kind, new, old in pairs:
+            if kind == "added":
+                yield kind, new_rows[new], None
+            elif kind == "removed":
+                yield kind, old_rows[old], None
+            else:
+                yield kind, new_rows[new], old_rows[old]
 
     def snapshot_change_counts(self, old_id: str | None, new_id: str) -> dict[str, int]:
         """How many listings `snapshot_changes` would give of each kind, without reading them."""
+        counts = {"added": 0, "removed": 0, "changed": 0}
         if old_id is None:
-            (count,) = self.conn.execute(
-                "SELECT count(*) FROM listings WHERE snapshot_id = ?", (new_id,)
-            ).fetchone()
-            return {"added": count, "removed": 0, "changed": 0}
-        added, removed, changed = self.conn.execute(
-            "SELECT (SELECT count(*) FROM listings n WHERE n.snapshot_id = :new AND NOT EXISTS "
-            " (SELECT 1 FROM listings o WHERE o.snapshot_id = :old AND o.list_id = n.list_id)), "
-            "(SELECT count(*) FROM listings o WHERE o.snapshot_id = :old AND NOT EXISTS "
-            " (SELECT 1 FROM listings n WHERE n.snapshot_id = :new AND n.list_id = o.list_id)), "
-            "(SELECT count(*) FROM listings n JOIN listings o ON o.snapshot_id = :old "
-            " AND o.list_id = n.list_id WHERE n.snapshot_id = :new AND o.digest <> n.digest)",
-            {"old": old_id, "new": new_id},
-        ).fetchone()
-        return {"added": added, "removed": removed, "changed": changed}
+            found = self.key(new_id)
+            if found is not None:
+                (counts["added"],) = self.conn.execute(
+                    f"SELECT count(*) FROM ({_HELD_SQL.format(columns='sp.listing')})",
+                    {"source": found[0], "key": found[1]},
+                ).fetchone()
+            return counts
+        for kind, _, _ in self._changed_versions(old_id, new_id):
+            counts[kind] += 1
+        return counts
+
+    def entity_versions(self, entity_id: str) -> list[int]:
+        """The ids of the listing versions linked to an entity."""
+        return [
+            row[0] for row in self.conn.execute("SELECT id FROM listings WHERE entity_id = ?", (entity_id,))
+        ]
+
+    # -- writing (inside a change; see lists.import_list) -----------------------------------------
+
+    def versions_with_content(self, source: str, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
+        """(list_id, content) -> (version id, entity_id) of the versions already stored."""
+        pairs = list(pairs)
+        if not pairs:
+            return {}
+        return {
+            (list_id, content): (version, entity_id)
+            for list_id, content, version, entity_id in self.conn.execute(
+                "SELECT l.list_id, l.content, l.id, l.entity_id FROM json_each(?) j "
+                "JOIN listings l ON l.source = ? AND l.list_id = json_extract(j.value, '$[0]') "
+                "AND l.content = json_extract(j.value, '$[1]')",
+                (json.dumps(pairs), source),
+            )
+        }
+
+    def next_listing_id(self) -> int:
+        return self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM listings").fetchone()[0]
+
+    def snapshot_rowid(self, snapshot_id: str) -> int:
+        return self.conn.execute("SELECT rowid FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()[0]
 
 
-def _decoded(cur: sqlite3.Cursor) -> Iterable[dict]:
-    columns = [d[0] for d in cur.description]
-    for row in cur:
-        yield decode(dict(zip(columns, row)))
+# -- the migration from schema 6 -----------------------------------------------------------------
+
+
+def rebuild_from_copies(conn: sqlite3.Connection) -> None:
+    """Schema 6 -> 7: turn every snapshot's copies of its listings into versions and spans, as
+    importing the snapshots one by one in publication order would have stored them. Each span a
+    later snapshot ended is logged as an update of the change that imported that snapshot, so
+    undoing the latest import still reopens what it ended; updates of a copy's entity link
+    (entity merges) are logged again as updates of its version."""
+    from ..importers.base import row_digests
+    from .schema import LISTINGS, execute_script, full_text
+
+    for name in ("listings_ai", "listings_ad", "listings_au", "listings_immutable"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    conn.execute("DROP TABLE IF EXISTS listings_fts")
+    for name in ("listings_entity", "listings_list_id"):
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+    conn.execute("ALTER TABLE listings RENAME TO listings_v6")
+    execute_script(conn, LISTINGS)
+
+    fields = list(LISTING_FIELDS)
+    insert_version = (
+        f"INSERT INTO listings (id, source, {', '.join(fields)}, digest, content, entity_id, change_id) "
+        f"VALUES ({', '.join('?' for _ in range(len(fields) + 6))})"
+    )
+    seq = dict(conn.execute("SELECT change_id, max(seq) FROM change_rows GROUP BY change_id").fetchall())
+    next_id = 1
+    versions: dict[tuple[str, str, str], int] = {}  # (source, list_id, content) -> id
+    copy_version: dict[tuple[str, str], int] = {}  # (snapshot_id, list_id) -> version id
+    snapshots = conn.execute(
+        f"SELECT s.id, s.source, {SNAPSHOT_KEY_SQL}, s.change_id FROM snapshots s "
+        "ORDER BY s.source, s.published, s.rowid"
+    ).fetchall()
+    held: dict[str, dict[str, tuple[int, str]]] = {}  # source -> list_id -> (version, since)
+
+    def end(source: str, version: int, since: str, key: str, change_id: int) -> None:
+        conn.execute(
+            "UPDATE listing_spans SET until = ? WHERE listing = ? AND since = ?", (key, version, since)
+        )
+        old = {"listing": version, "source": source, "since": since, "until": None}
+        row_change = conn.execute(
+            "SELECT change_id FROM listing_spans WHERE listing = ? AND since = ?", (version, since)
+        ).fetchone()[0]
+        old["change_id"] = row_change
+        seq[change_id] = seq.get(change_id, 0) + 1
+        conn.execute(
+            "INSERT INTO change_rows (change_id, seq, tbl, op, key, old, new) VALUES (?,?,?,?,?,?,?)",
+            (change_id, seq[change_id], "listing_spans", "update",
+             json.dumps({"listing": version, "since": since}), json.dumps(old),
+             json.dumps(dict(old, until=key))),
+        )  # fmt: skip
+
+    for snapshot_id, source, key, change_id in snapshots:
+        current = held.setdefault(source, {})
+        seen: set[str] = set()
+        cur = conn.execute(
+            f"SELECT {', '.join(fields)}, entity_id, change_id FROM listings_v6 "
+            "WHERE snapshot_id = ? ORDER BY rowid",
+            (snapshot_id,),
+        )
+        for values in cur.fetchall():
+            row = dict(zip([*fields, "entity_id", "change_id"], values))
+            list_id = row["list_id"]
+            seen.add(list_id)
+            digest, content = row_digests(decode(dict(row)))
+            version = versions.get((source, list_id, content))
+            if version is None:
+                version = versions[(source, list_id, content)] = next_id
+                next_id += 1
+                conn.execute(
+                    insert_version,
+                    (version, source, *values[: len(fields)], digest, content, row["entity_id"],
+                     row["change_id"]),
+                )  # fmt: skip
+            copy_version[(snapshot_id, list_id)] = version
+            was = current.get(list_id)
+            if was is not None and was[0] == version:
+                continue
+            if was is not None:
+                end(source, was[0], was[1], key, change_id)
+            conn.execute(
+                "INSERT INTO listing_spans (listing, source, since, until, change_id) VALUES (?, ?, ?, NULL, ?)",
+                (version, source, key, change_id),
+            )
+            current[list_id] = (version, key)
+        for list_id in [i for i in current if i not in seen]:
+            version, since = current.pop(list_id)
+            end(source, version, since, key, change_id)
+
+    # Entity links changed by a merge were logged per copy: log them per version instead.
+    for change_id, seq_no, key_json, old_json, new_json in conn.execute(
+        "SELECT change_id, seq, key, old, new FROM change_rows WHERE tbl = 'listings' AND op = 'update'"
+    ).fetchall():
+        key = json.loads(key_json)
+        version = copy_version.get((key.get("snapshot_id"), key.get("list_id")))
+        if version is None:
+            continue
+        row = dict(zip(
+            ["id", "source", *fields, "digest", "content", "entity_id", "change_id"],
+            conn.execute(
+                f"SELECT id, source, {', '.join(fields)}, digest, content, entity_id, change_id "
+                "FROM listings WHERE id = ?", (version,)
+            ).fetchone(),
+        ))  # fmt: skip
+        old, new = json.loads(old_json), json.loads(new_json or "null") or {}
+        conn.execute(
+            "UPDATE change_rows SET key = ?, old = ?, new = ? WHERE change_id = ? AND seq = ?",
+            (json.dumps({"id": version}),
+             json.dumps(dict(row, entity_id=old.get("entity_id"), change_id=old.get("change_id"))),
+             json.dumps(dict(row, entity_id=new.get("entity_id", row["entity_id"]))),
+             change_id, seq_no),
+        )  # fmt: skip
+    conn.execute("DROP TABLE listings_v6")
+    execute_script(conn, full_text("listings"))
+    conn.execute(
+        "INSERT INTO listings_fts (rowid, name, aliases, programs) SELECT id, name, aliases, programs FROM listings"
+    )

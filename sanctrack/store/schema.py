@@ -18,7 +18,7 @@ from .periods import refresh_sanction_periods
 
 # 'SNCT': marks the file as sanctrack's so another program's database is never written to.
 APPLICATION_ID = 0x534E4354
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # The log of changes (store/changes.py): one row per write, and the rows it replaced or removed.
 CHANGE_LOG = """
@@ -116,8 +116,9 @@ CREATE INDEX responses_counter_event ON responses (counter_event_id)
     WHERE counter_event_id IS NOT NULL;
 """
 
-# Official lists: immutable snapshots and their listings (only entity links may change).
-LISTS = """
+# Official lists as schema 2 to 6 stored them: every snapshot held a copy of each of its listings.
+# Kept for the migrations that lead to schema 7 (`_to_v2`, `_to_v7`).
+LISTS_V2 = """
 CREATE TABLE snapshots (
     id TEXT PRIMARY KEY,
     source TEXT NOT NULL,
@@ -158,6 +159,70 @@ CREATE TRIGGER listings_immutable BEFORE UPDATE OF snapshot_id, list_id, name, a
     ON listings
 BEGIN SELECT RAISE(ABORT, 'a listing of a snapshot is never rewritten'); END;
 """
+
+# Official lists: immutable snapshots, the versions of their entries, and which snapshots hold
+# which version. A version's content is stored once (`listings`, unique by source, list id and
+# `content`, the hash of every stored value); `listing_spans` says from which snapshot of its
+# source a version is held up to (not including) the first later snapshot that no longer holds
+# it, so a day that changes a few entries costs a few rows. Snapshots are ordered by their `key`
+# (store/lists.py: publication day, then import order), the order `snapshot_before` uses.
+SNAPSHOTS = """
+CREATE TABLE snapshots (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    published TEXT NOT NULL,
+    format TEXT NOT NULL,
+    file_hash TEXT NOT NULL,
+    listings INTEGER NOT NULL,
+    imported_at TEXT NOT NULL,
+    change_id INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX snapshots_content ON snapshots (source, file_hash);
+CREATE INDEX snapshots_source ON snapshots (source, published);
+CREATE TRIGGER snapshots_immutable BEFORE UPDATE ON snapshots
+BEGIN SELECT RAISE(ABORT, 'a snapshot is never rewritten'); END;
+"""
+LISTINGS = """
+CREATE TABLE listings (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    list_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    kind TEXT,
+    programs TEXT NOT NULL DEFAULT '[]',
+    countries TEXT NOT NULL DEFAULT '[]',
+    listed_on TEXT,
+    birth_dates TEXT NOT NULL DEFAULT '[]',
+    identifiers TEXT NOT NULL DEFAULT '[]',
+    addresses TEXT NOT NULL DEFAULT '[]',
+    remarks TEXT,
+    raw TEXT NOT NULL DEFAULT '{}',
+    digest TEXT NOT NULL,
+    content TEXT NOT NULL,
+    entity_id TEXT NOT NULL REFERENCES entities(id),
+    change_id INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX listings_version ON listings (source, list_id, content);
+CREATE INDEX listings_entity ON listings (entity_id);
+CREATE TABLE listing_spans (
+    listing INTEGER NOT NULL REFERENCES listings(id),
+    source TEXT NOT NULL,
+    since TEXT NOT NULL,
+    until TEXT,
+    change_id INTEGER NOT NULL,
+    PRIMARY KEY (listing, since)
+) WITHOUT ROWID;
+CREATE INDEX listing_spans_held ON listing_spans (source, until, since, listing);
+CREATE INDEX listing_spans_since ON listing_spans (source, since);
+CREATE TRIGGER listings_immutable BEFORE UPDATE OF id, source, list_id, name, aliases, kind,
+    programs, countries, listed_on, birth_dates, identifiers, addresses, remarks, raw, digest,
+    content ON listings
+BEGIN SELECT RAISE(ABORT, 'a listing of a snapshot is never rewritten'); END;
+CREATE TRIGGER listing_spans_fixed BEFORE UPDATE OF listing, source, since ON listing_spans
+BEGIN SELECT RAISE(ABORT, 'a span of a listing only ever ends'); END;
+"""
+LISTS = SNAPSHOTS + LISTINGS
 
 # Readable views for Datasette and sqlite-utils: events with their targets, responses with their
 # lag (the rule of `rules.lag_days`).
@@ -303,7 +368,7 @@ def create(conn: sqlite3.Connection) -> None:
 
 
 def _to_v2(conn: sqlite3.Connection) -> None:
-    execute_script(conn, LISTS + full_text("listings"))
+    execute_script(conn, LISTS_V2 + full_text("listings"))
 
 
 def _to_v3(conn: sqlite3.Connection) -> None:
@@ -357,6 +422,14 @@ def _to_v6(conn: sqlite3.Connection) -> None:
     )
 
 
+def _to_v7(conn: sqlite3.Connection) -> None:
+    """Listings stored by their changes: each snapshot's copies become versions (one per distinct
+    content of a list id) and spans of snapshots holding them (store/lists.py `rebuild_spans`)."""
+    from .lists import rebuild_from_copies
+
+    rebuild_from_copies(conn)
+
+
 def _statement(script: str, start: str) -> str:
     """The statement of `script` that begins with `start`."""
     begin = script.index(start)
@@ -366,6 +439,6 @@ def _statement(script: str, start: str) -> str:
 # Forward migrations: MIGRATIONS[n] takes a store at user_version n to n + 1. (A store at 0 is a
 # new file: `create` sets it up at SCHEMA_VERSION at once.)
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _to_v5, 5: _to_v6,
+    1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _to_v5, 5: _to_v6, 6: _to_v7,
 }  # fmt: skip
 assert max(MIGRATIONS) + 1 == SCHEMA_VERSION

@@ -118,14 +118,17 @@ class SearchQueries:
 
     def listings(self, match: str, limit: int) -> list[dict]:
         """Listings of the latest snapshot of each source whose names or programs match."""
+        # The versions the latest snapshot of their source holds: their spans are still open.
         return decoded_rows(
             self.conn,
-            "SELECT l.snapshot_id, l.list_id, l.name, l.aliases, l.kind, l.programs, l.listed_on, "
-            "l.entity_id, s.source, s.published, bm25(listings_fts) AS rank FROM listings_fts "
-            "JOIN listings l ON l.rowid = listings_fts.rowid JOIN snapshots s ON s.id = l.snapshot_id "
-            "WHERE listings_fts MATCH ? AND s.rowid IN (SELECT rowid FROM snapshots x WHERE "
-            "x.published = (SELECT max(published) FROM snapshots y WHERE y.source = x.source)) "
-            "ORDER BY rank LIMIT ?",
+            "SELECT (SELECT id FROM snapshots x WHERE x.source = l.source "
+            "ORDER BY x.published DESC, x.rowid DESC LIMIT 1) AS snapshot_id, l.list_id, l.name, "
+            "l.aliases, l.kind, l.programs, l.listed_on, l.entity_id, l.source, "
+            "(SELECT max(published) FROM snapshots y WHERE y.source = l.source) AS published, "
+            "bm25(listings_fts) AS rank FROM listings_fts "
+            "JOIN listings l ON l.rowid = listings_fts.rowid "
+            "WHERE listings_fts MATCH ? AND EXISTS (SELECT 1 FROM listing_spans sp "
+            "WHERE sp.listing = l.id AND sp.until IS NULL) ORDER BY rank LIMIT ?",
             (match, limit),
         )
 
