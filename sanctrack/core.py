@@ -352,8 +352,9 @@ def show_event(store: Store, event_id: str) -> dict:
 
 
 def _event_listings(store: Store, row: dict, targets: list[dict]) -> list[dict]:
-    """The listings that carry out a designation, with their lag (listing_history.link_event)."""
-    if row.get("action") != "designation" or not store.lists.snapshots():
+    """The listings that carry out a designation or a delisting, with their lag
+    (listing_history.link_event)."""
+    if row.get("action") not in ("designation", "delisting") or not store.lists.snapshots():
         return []
     from .listing_history import links_for_events
 

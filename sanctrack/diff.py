@@ -680,7 +680,9 @@ def _jurisdictions_diff(left: Side, right: Side) -> dict[str, list]:
         else:
             first, lag = _first_and_lag(left_starts[entity_id], right_starts[entity_id])
         item = {"name": b["name"], "entity_id": entity_id, "left_since": a["since"],
-                "right_since": b["since"], "first": first, "lag_days": lag}  # fmt: skip
+                "right_since": b["since"], "first": first, "lag_days": lag,
+                "left_from": _origin(a, left_undated), "left_act": a.get("event_id") or a.get("listing"),
+                "right_from": _origin(b, right_undated), "right_act": b.get("event_id") or b.get("listing")}  # fmt: skip
         for side, found in (("left", a), ("right", b)):
             if "first_seen_in" in found:
                 item[f"{side}_first_seen"] = found["first_seen"]
@@ -694,6 +696,14 @@ def _jurisdictions_diff(left: Side, right: Side) -> dict[str, list]:
                 changed.append(dict(item, changes=changes))
     only_right = _by_start([b for b in right.items if b["entity_id"] not in left_starts], right_starts)
     return {"only_left": only_left, "only_right": only_right, "both": both, "changed": changed}
+
+
+def _origin(item: dict, undated: set[str]) -> str:
+    """Where a jurisdiction view's `since` comes from: a recorded `event`, a `list`'s own listing
+    date, or a `snapshot` (first seen in it: no date, so no lag)."""
+    if item.get("event_id"):
+        return "event"
+    return "snapshot" if item["entity_id"] in undated else "list"
 
 
 def _by_start(items: list[dict], starts: dict[str, str]) -> list[dict]:

@@ -23,6 +23,7 @@ import statistics
 from typing import Iterable, Iterator
 
 from .rules import lag_days, listing_since
+from .vocabulary import ENDING_ACTION
 
 # Beyond this many changes between two snapshots of a source (in a jurisdiction's, a program's or
 # everything's timeline), they are shown as one summary item; an entity's timeline shows each.
@@ -227,6 +228,8 @@ def link_event(event: dict, entity_ids: list[str], history: dict[str, list[dict]
 
     `history`: entity id -> its list history (`entity_history`); `snapshots`: source -> its
     snapshots, oldest first."""
+    if event.get("action") == ENDING_ACTION:
+        return delisting_links(event, entity_ids, history, snapshots)
     if event.get("action") != "designation":
         return []
     start = event["date_start"]
@@ -277,6 +280,73 @@ def link_event(event: dict, entity_ids: list[str], history: dict[str, list[dict]
     return [link for link in links if link["status"] != "not_listed" or link["entity_id"] not in listed]
 
 
+def delisting_links(event: dict, entity_ids: list[str], history: dict[str, list[dict]],
+                    snapshots: dict[str, list[dict]]) -> list[dict]:  # fmt: skip
+    """The delistings seen on the lists that carry out a recorded delisting `event` (arguments as
+    `link_event`'s): for each source of its jurisdiction that held the entity, the first delisting
+    on or after the event (the list's own date where it gives one; else the first snapshot
+    without the entry, which bounds the lag: `lag_at_most_days`, and `lag_at_least_days` when the
+    last snapshot still holding it is on or after the event too; `lag_days` stays None), else
+    where the entity stands: "still on LIST as of SNAPSHOT", gone before the event, or never on
+    any list of the jurisdiction ("not on LIST as of SNAPSHOT")."""
+    start = event["date_start"]
+    sources = sorted(s for s in snapshots if jurisdiction_of(s) == event["jurisdiction"])
+    links: list[dict] = []
+    for entity_id in dict.fromkeys(entity_ids):
+        items = history.get(entity_id, [])
+        for source in sources:
+            mine = [i for i in items if i["source"] == source]
+            latest = snapshots[source][-1]
+            base = {"event_id": event["id"], "entity_id": entity_id, "source": source, "listing": None,
+                    "list_id": None, "name": None, "listed_on": None, "first_seen_in": None,
+                    "first_seen": None, "gone_in": None, "gone": None, "last_seen_in": None,
+                    "date_from": None, "lag_days": None, "lag_at_least_days": None,
+                    "lag_at_most_days": None}  # fmt: skip
+            if not mine:
+                base.update(status="not_listed", as_of=latest["id"], text=f"not on {source} as of {latest['id']}")
+                links.append(base)
+                continue
+            gone = [i for i in mine if i["change"] == "delisting" and i["date"] >= start]
+            held = [i for i in mine if i["change"] == "designation" and not _ended(mine, i)]
+            past = [i for i in mine if i["change"] == "delisting" and i["date"] < start]
+            if gone:
+                first = gone[0]
+                last_seen = _published(snapshots[source], first["previous_snapshot"])
+                base.update(status="delisted", listing=first["id"], list_id=first["list_id"],
+                            name=first["name"], gone_in=first["snapshot"], gone=first["date"],
+                            last_seen_in=first["previous_snapshot"], date_from=first["date_from"])  # fmt: skip
+                if first["date_from"] == "list":
+                    lag = base["lag_days"] = lag_days(start, first["date"], first["date"])
+                    base["text"] = (f"off {source} from {first['date']} (the list's date), {lag} "
+                                    f"day{'s' if lag != 1 else ''} after the announcement")  # fmt: skip
+                else:
+                    most = base["lag_at_most_days"] = lag_days(start, first["date"], first["date"])
+                    least = None
+                    if last_seen is not None and last_seen >= start:
+                        least = base["lag_at_least_days"] = lag_days(start, last_seen, last_seen)
+                    bound = f"{least} to {most}" if least is not None else f"at most {most}"
+                    base["text"] = (f"gone from {first['snapshot']} (still in {first['previous_snapshot']}): "
+                                    f"off the list {bound} day{'s' if most != 1 else ''} after the announcement; "
+                                    "the list gives no delisting date: lag unknown")  # fmt: skip
+            elif held:
+                listing = held[-1]
+                base.update(status="still_listed", listing=listing["id"], list_id=listing["list_id"],
+                            name=listing["name"], first_seen_in=listing["snapshot"],
+                            listed_on=listing["date"] if listing["date_from"] == "list" else None,
+                            date_from=listing["date_from"], as_of=latest["id"],
+                            text=f"still on {source} as of {latest['id']}")  # fmt: skip
+            else:
+                last = past[-1] if past else mine[-1]
+                base.update(status="delisted_before", listing=last["id"], list_id=last["list_id"],
+                            name=last["name"], gone_in=last["snapshot"], gone=last["date"],
+                            last_seen_in=last["previous_snapshot"], date_from=last["date_from"],
+                            text=f"already gone from {source} in {last['snapshot']}, before the announcement")  # fmt: skip
+            links.append(base)
+    # A source that never held the entity is named only when no list of the jurisdiction did.
+    known = {link["entity_id"] for link in links if link["status"] != "not_listed"}
+    return [link for link in links if link["status"] != "not_listed" or link["entity_id"] not in known]
+
+
 def _ended(mine: list[dict], designation: dict) -> bool:
     return any(
         i["change"] == "delisting" and i["list_id"] == designation["list_id"]
@@ -296,11 +366,11 @@ def snapshots_by_source(store) -> dict[str, list[dict]]:
 def links_for_events(store, events: list[dict], targets: dict[str, list[dict]],
                      snapshots: dict[str, list[dict]] | None = None,
                      history: dict[str, list[dict]] | None = None) -> dict[str, list[dict]]:  # fmt: skip
-    """event id -> `link_event` of each designation among `events` (rows), whose targets
+    """event id -> `link_event` of each designation or delisting among `events` (rows), whose targets
     (`{entity_id, …}`) are in `targets`. Reads the history of the entities concerned."""
     snapshots = snapshots if snapshots is not None else snapshots_by_source(store)
     codes = {jurisdiction_of(s) for s in snapshots}
-    wanted = [e for e in events if e.get("action") == "designation" and e.get("jurisdiction") in codes]
+    wanted = [e for e in events if e.get("action") in ("designation", ENDING_ACTION) and e.get("jurisdiction") in codes]
     if not wanted:
         return {}
     history = dict(history or {})

@@ -124,6 +124,11 @@ def resolve_subject(store: Store, text: str | None, force: str | None = None) ->
         spellings = store.timeline.tag_spellings(text)
         if spellings:
             found.append(Subject("tag", tuple(spellings), spellings[0], text))
+    if (force == "program" or (force is None and not found)) and not any(s.kind == "program" for s in found):
+        # A program only lists carry (no recorded event names it): asked last, as it reads listings.
+        spellings = store.lists.program_spellings(text) if store.lists.snapshots() else []
+        if spellings:
+            found.append(Subject("program", tuple(spellings), spellings[0], text))
     note = None
     if not found and force in (None, "entity") and not _looks_like_id(text):
         entities = _entities_by_prefix(store, text)
@@ -304,8 +309,13 @@ def build_timeline(
     reverse: bool = False,
     encoded: bool = False,
     kinds: tuple[str, ...] = KINDS,
+    action: str | None = None,
+    stance: str | None = None,
 ) -> Timeline:
-    """The timeline of `subject`; `since`/`until` are inclusive ISO days. Its items are dicts, or
+    """The timeline of `subject`; `since`/`until` are inclusive ISO days. `action` keeps the
+    events of that action; `stance` the events that drew a response of that stance, with those
+    responses only (the chains of the events kept are kept; an event left out is not shown,
+    nor are its responses). The timeline's own list history (kind `listing`) is not filtered. Its items are dicts, or
     with `encoded` the same as JSON text (compact), for JSON output: then the store writes each
     record's JSON itself, which spares building and encoding thousands of dicts. Raises NotFound
     when nothing is left to show."""
@@ -316,6 +326,12 @@ def build_timeline(
     nodes, read_responses = _chain_nodes(store, subject, encoded) if recorded else ({}, None)
     for node in nodes.values():
         node.shown = window.holds(node.start, node.end)
+    left_out: set[str] = set()  # events the filters leave out (not the window)
+    if action is not None or stance is not None:
+        kept = store.timeline.matching_events(list(nodes), action, stance)
+        left_out = {event_id for event_id in nodes if event_id not in kept}
+        for event_id in left_out:
+            nodes[event_id].shown = False
     top = _nest(nodes)
     # A unit: (start of period, 0 for an event or 1 for a response, id, node or event id, date);
     # for the history of a list, (date, 2, id and change, item, date).
@@ -326,14 +342,14 @@ def build_timeline(
                   if window.holds(i["date"], i["date"])]  # fmt: skip
     if not window.open and recorded:
         # Responses in the window to events that are not: each stands alone, at its own date.
-        hidden = [n.id for n in nodes.values() if not n.shown]
+        hidden = [n.id for n in nodes.values() if not n.shown and n.id not in left_out]
         if hidden:
             asked = hidden if len(hidden) <= MANY else None  # else: every response in the window
             for rid, event_id, date, start, _end in store.timeline.responses_in_window(
-                asked, since, until
+                asked, since, until, stance
             ):
                 event = nodes.get(event_id)
-                if event is not None and not event.shown:
+                if event is not None and not event.shown and event_id not in left_out:
                     units.append((start, 1, rid, event_id, date))
     units.sort(key=lambda u: u[:3])
     if reverse:
@@ -341,6 +357,10 @@ def build_timeline(
     if limit is not None:
         units = units[:limit]
     if not units:
+        if left_out:
+            asked = " and ".join(f"--{name} {value}" for name, value in (("action", action), ("stance", stance)) if value)
+            what = "" if subject.kind == "all" else f" of {subject.describe()}"
+            raise NotFound(f"no event{what} matches {asked}", hint="drop or change the filter")
         raise NotFound(_nothing_message(subject, window), hint=_nothing_hint(subject, window))
     shown_events = sum(_count(u[3]) for u in units if u[1] == 0) if "event" in kinds else 0
     listings = [u[3] for u in units if u[1] == 2]
@@ -352,7 +372,7 @@ def build_timeline(
         units=len(units),
         first=min(units, key=lambda u: u[:3])[4],
         last=max(units, key=lambda u: u[:3])[4],
-        items=_items(store, subject, window, units, nodes, read_responses, encoded, kinds, entity_history),
+        items=_items(store, subject, window, units, nodes, read_responses, encoded, kinds, entity_history, stance),
         listings=len(listings),
         kinds=kinds,
         summarised=sum(1 for i in listings if i["change"] == "summary"),
@@ -517,6 +537,7 @@ def _items(
     encoded: bool,
     kinds: tuple[str, ...] = KINDS,
     entity_history: list[dict] | None = None,
+    stance: str | None = None,
 ) -> Iterator[dict | str]:
     from . import listing_history as lh
 
@@ -565,6 +586,9 @@ def _items(
         if not window.open:
             for e, rows in responses.items():
                 responses[e] = [r for r in rows if window.holds(r["date_start"], r["date_end"])]
+        if stance is not None:
+            for e, rows in responses.items():
+                responses[e] = [r for r in rows if r["stance"] == stance]
         orphans = store.timeline.responses([unit[2] for unit in chunk if unit[1] == 1], encoded)
         links: dict[str, list[dict]] = {}
         if snapshots and show_events:

@@ -7,8 +7,10 @@ flipped byte in the index of names: `check` then answers "nothing recorded"), so
 `<store>-verify` (JSON, written whole): while it says the store failed, `check` says so with its
 answer and no command writes to the store. A verify that passes removes it.
 
-The cheap part (`quick_check`, links, schema: no index is compared with its table) also runs
-inside every import, before it commits (see `check_before_commit`).
+Writes check what they touch, not the whole file: every page a change reads or writes has its cells
+checked as SQLite loads it (`PRAGMA cell_size_check`), and an import checks the schema and the links
+of the rows it inserted before it commits (`check_before_commit`). A change that meets a damaged page
+is rolled back and recorded as a failed verify. Damage the write does not touch is verify's to find.
 """
 
 from __future__ import annotations
@@ -60,10 +62,15 @@ def verify(store, full: bool = True) -> Verdict:
     return verdict
 
 
-def check_before_commit(store) -> None:
-    """The cheap part of verify, on the store as the current (uncommitted) change leaves it: a
-    problem stops the change (StoreError, rolled back) and is recorded as a failed verify."""
-    verdict = verify(store, full=False)
+def check_before_commit(store, after: dict, change_id: int) -> None:
+    """Before an import commits: the schema, and the links of the rows it inserted (rowids past
+    `after`, `store.last_rowids()` taken when the change began), so the cost is that of the import,
+    not of the store; the pages it wrote were checked as SQLite loaded them (`cell_size_check`, see
+    `Store.change`). A problem stops the change (StoreError, rolled back) and is recorded as a
+    failed verify."""
+    verdict = Verdict()
+    verdict.problems += [f"schema: {text}" for text in store.schema_problems()]
+    verdict.problems += [f"links: {text}" for text in store.link_problems(LIMIT, after=after, change_id=change_id)]
     if verdict.ok:
         return
     record(store.path, verdict)
@@ -71,6 +78,17 @@ def check_before_commit(store) -> None:
         f"the store {store.path} is damaged: {verdict.problems[0]}"
         + (f" (and {len(verdict.problems) - 1} more problems)" if len(verdict.problems) > 1 else "")
         + "; nothing was written",
+        hint="run 'sanctrack verify' for every problem; restore the store from a backup",
+    )
+
+
+def damaged_while_writing(store_path: Path, err) -> StoreError:
+    """A change that met a damaged page (SQLite's SQLITE_CORRUPT) was rolled back: it is recorded
+    as a failed verify (so no later command writes onto the damage) and said in one line."""
+    problem = f"pages: {err}"
+    record(store_path, Verdict(problems=[problem]))
+    return StoreError(
+        f"the store {store_path} is damaged: {problem}; nothing was written",
         hint="run 'sanctrack verify' for every problem; restore the store from a backup",
     )
 

@@ -363,6 +363,33 @@ def test_import_into_a_store_with_a_corrupted_page_is_refused_and_writes_nothing
     assert seeded_store.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [["add", "event", "--date", "2024-05-01", "--authority", "Test authority", "--jurisdiction", "US",
+      "--target", "Brand New Target Co"],
+     ["add", "response", "--to", "ev-ed50c1d3506c", "--date", "2024-05-02", "--actor", "Someone"],
+     ["edit", "ev-ed50c1d3506c", "--program", "CHANGED"],
+     ["delete", "rs-17235e5ed9b0"],
+     ["undo"]],
+    ids=["add-event", "add-response", "edit", "delete", "undo"],
+)
+def test_a_write_onto_a_damaged_page_it_touches_is_refused_and_writes_nothing(cli, seeded_store, argv):
+    # Every change writes a row of `changes`: with that page's count of cells wrong (4 said to
+    # be 9 or so), add, edit, delete and undo used to commit onto it (exit 0), and only a full
+    # quick_check (~1 s on a 200,000-event store) would have seen it.
+    _flip(seeded_store, _page_of(seeded_store, "changes"), at=4, xor=0x0D)
+    before = seeded_store.read_bytes()
+    result = run_process(*argv)
+    err = result.stderr.decode()
+    assert result.returncode == 3, err
+    assert err.startswith(f"Error: the store {seeded_store} is damaged: pages: ") and "nothing was written" in err
+    assert len(err.splitlines()) == 2 and "backup" in err.splitlines()[1]
+    assert seeded_store.read_bytes() == before
+    # Recorded as a failed verify: lookups say so, and no later write lands on the damage.
+    assert "failed its last verify" in run_process("check", "Integrity Technology Group").stderr.decode()
+    assert "failed its last verify" in run_process(*argv).stderr.decode()
+
+
 # -- errors that say what happened -----------------------------------------------------------------
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -402,19 +401,16 @@ def test_un_sample():
 
 
 @pytest.mark.skipif(not FULL_UN_FILE.exists(), reason="no shared data folder beside the clone")
-def test_un_full_list_streams_fast():
-    started = time.perf_counter()
+def test_un_full_list_streams():
     read = UnXmlImporter().read(FULL_UN_FILE)
-    read_seconds = time.perf_counter() - started
+    assert iter(read.listings) is read.listings  # parsed while iterating, not up front
     listings = list(read.listings)
-    seconds = time.perf_counter() - started
     assert read.published == "2026-02-27"
     assert len(listings) == 1003
     assert sum(listing.kind == "person" for listing in listings) == 730
     assert len({listing.list_id for listing in listings}) == 1003
     assert all(listing.name and listing.listed_on for listing in listings)
     assert {listing.listed_on for listing in listings} >= {"2015-04-07"}  # "2015-04-07-04:00"
-    assert read_seconds < 0.5 and seconds < 2, (read_seconds, seconds)
 
 
 # -- US Consolidated Screening List ----------------------------------------------------------------
@@ -552,15 +548,13 @@ def test_ftm_delta_index_is_refused(index):
 
 @pytest.mark.parametrize("fmt", XML_IMPORTERS)
 @pytest.mark.parametrize("attack", ["laughs", "xxe"])
-def test_xml_entity_attacks_are_refused_fast(fmt, attack, tmp_path):
+def test_xml_entity_attacks_are_refused(fmt, attack, tmp_path):
     importer, root, attributes = XML_IMPORTERS[fmt]
     path = tmp_path / "attack.xml"
     path.write_text(hostile_xml(attack, f"<{root}{attributes}>", f"</{root}>"))
     assert importer.detect(path, path.read_bytes()[:4096])  # recognised, then refused
-    started = time.perf_counter()
     with pytest.raises(BadDataError, match="refused: the XML declares a DTD or entities"):
         consume(importer, path)
-    assert time.perf_counter() - started < 0.5
 
 
 @pytest.mark.parametrize("fmt,sample", [("uk-xml", UK_XML), ("eu-xml", EU_XML), ("un-xml", UN_XML)])

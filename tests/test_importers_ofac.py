@@ -6,7 +6,6 @@ Expected values below were read off the sample files by hand."""
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -211,14 +210,12 @@ def test_diff_pair_shows_exactly_the_real_changes():
 
 @pytest.mark.slow
 @pytest.mark.skipif(not FULL_2021.is_dir(), reason="the shared data folder is not beside the clone")
-def test_full_2021_sdn_csv_set_reads_all_8976_entries_fast():
-    started = time.perf_counter()
+def test_full_2021_sdn_csv_set_reads_all_8976_entries_streaming():
+    # Speed is measured in bench/, not here; this checks that read() only finds the files and
+    # parsing happens while iterating (a lazy iterator, not a list built up front).
     result = OfacCsvImporter().read(FULL_2021)
-    returned = time.perf_counter() - started
+    assert iter(result.listings) is result.listings
     listings = list(result.listings)
-    elapsed = time.perf_counter() - started
-    assert returned < 0.1  # read() only finds the files: parsing happens while iterating
-    assert elapsed < 5
     assert len(listings) == 8976 == len({listing.list_id for listing in listings})
     kinds = {}
     for listing in listings:
@@ -552,10 +549,8 @@ def test_entity_declarations_are_refused_at_once(tmp_path, fmt, attack):
     path = tmp_path / "list.xml"
     path.write_text(hostile_xml(attack, f'<{root} xmlns="{namespace}"><{first}>', f"</{first}></{root}>"))
     assert importer.detect(path, path.read_bytes()[:4096])  # recognised, so refused by name
-    started = time.perf_counter()
     with pytest.raises(BadDataError, match="refused: the XML declares a DTD") as caught:
         read_all(importer, path)
-    assert time.perf_counter() - started < 0.5
     assert str(path) in caught.value.message and "root:" not in caught.value.message
 
 

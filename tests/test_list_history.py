@@ -175,3 +175,137 @@ def test_a_list_without_dates_never_leads(cli):
     gb = add_event(cli, "2024-04-20", "GB", "ABU SHANAB, William")
     item = [i for i in timeline(cli, "ABU SHANAB, William") if i["id"] == gb][0]
     assert item["follows"] == []
+
+
+# -- who moved first in `diff`, by the earliest dated act ------------------------------------------
+
+
+def both_of(cli, left: str, right: str) -> tuple[list[dict], dict]:
+    result = cli.json("diff", left, right)
+    return result["both"], result["summary"]
+
+
+def test_diff_names_the_first_mover_by_a_lists_own_date(cli):
+    cli("import", str(UN))
+    listed = UN_LISTED["AQSA MAHMOOD"]
+    gb = add_event(cli, "2016-01-01", "GB", "AQSA MAHMOOD")
+    [item], summary = both_of(cli, "UN", "GB")
+    expected = (datetime.date(2016, 1, 1) - datetime.date.fromisoformat(listed)).days
+    assert (item["first"], item["lag_days"], item["left_since"]) == ("left", expected, listed)
+    assert (item["left_from"], item["right_from"], item["right_act"]) == ("list", "event", gb)
+    assert item["left_act"].startswith("un/") and summary["leader"] == "left"
+    assert summary["text"].startswith(f"GB followed UN after a median of {expected} days")
+    # An act recorded before the list's date moves first, whichever side it is on.
+    us = add_event(cli, days_before(listed, 30), "US", "AQSA MAHMOOD")
+    [item], summary = both_of(cli, "UN", "US")
+    assert (item["first"], item["lag_days"], item["right_from"], item["right_act"]) == ("right", 30, "event", us)
+    assert summary["leader"] == "right"
+
+
+def test_diff_takes_the_earliest_of_a_jurisdictions_event_and_list_date(cli):
+    cli("import", str(UN))
+    listed = UN_LISTED["ABDERRAHMANE OULD EL AMAR"]
+    add_event(cli, days_before(listed, -20), "GB", "ABDERRAHMANE OULD EL AMAR")  # 20 days after
+    un_later = add_event(cli, days_before(listed, -5), "UN", "ABDERRAHMANE OULD EL AMAR")
+    [item], _ = both_of(cli, "UN", "GB")
+    assert (item["left_since"], item["left_from"], item["lag_days"]) == (listed, "list", 20)
+    assert item["left_act"] != un_later
+    un_earlier = add_event(cli, days_before(listed, 7), "UN", "ABDERRAHMANE OULD EL AMAR")
+    [item], _ = both_of(cli, "UN", "GB")
+    assert (item["left_since"], item["left_from"], item["left_act"], item["lag_days"]) == (
+        days_before(listed, 7), "event", un_earlier, 27)
+
+
+def test_diff_claims_no_lag_from_a_list_without_dates(cli):
+    import_pair(cli)  # the SDN CSV gives no listing dates: first seen in a snapshot only
+    add_event(cli, "2024-04-20", "GB", "ABU SHANAB, William")
+    [item], summary = both_of(cli, "US", "GB")
+    assert (item["first"], item["lag_days"], item["left_since"]) == (None, None, None)
+    assert (item["left_from"], item["left_first_seen_in"]) == ("snapshot", "ofac-sdn/2024-04-12")
+    assert (summary["leader"], summary["median_lag_days"], summary["lag_unknown"]) == (None, None, 1)
+    assert "who moved first is unknown" in summary["text"]
+    plain = cli("diff", "US", "GB", "--format", "plain").stdout.splitlines()
+    [row] = [line.split("\t") for line in plain if line.startswith("both\t")]
+    assert row[5:7] == ["", ""]  # first, lag_days: nothing claimed
+    # A recorded US act gives the US side a date: then a lag is claimed, from it.
+    us = add_event(cli, "2024-04-01", "US", "ABU SHANAB, William")
+    [item], summary = both_of(cli, "US", "GB")
+    assert (item["first"], item["lag_days"], item["left_from"], item["left_act"]) == ("left", 19, "event", us)
+
+
+# -- recorded delistings -> the delisting seen on the list -------------------------------------------
+
+
+def add_delisting(cli, date: str, jurisdiction: str, name: str) -> str:
+    return cli.json("add", "event", "--date", date, "--jurisdiction", jurisdiction, "--action", "delisting",
+                    "--authority", f"{jurisdiction} test authority", "--target", name,
+                    "--target-kind", "person")["id"]  # fmt: skip
+
+
+def test_a_recorded_delisting_is_linked_to_the_first_snapshot_without_the_entry(cli):
+    import_pair(cli)  # STANKOVIC is in 2024-04-04, gone from 2024-04-12; the list gives no dates
+    between = add_delisting(cli, "2024-04-08", "US", "STANKOVIC, Slobodan")
+    [link] = cli.json("show", between)["list_links"]
+    assert (link["status"], link["gone_in"], link["last_seen_in"], link["date_from"]) == (
+        "delisted", "ofac-sdn/2024-04-12", "ofac-sdn/2024-04-04", "snapshot")
+    # No list date: no lag claimed, only its bounds (the list still held it 4 days before).
+    assert (link["lag_days"], link["lag_at_least_days"], link["lag_at_most_days"]) == (None, None, 4)
+    assert "at most 4 days" in link["text"] and "lag unknown" in link["text"]
+    earlier = add_delisting(cli, "2024-04-02", "US", "STANKOVIC, Slobodan")
+    [link] = cli.json("show", earlier)["list_links"]
+    assert (link["lag_at_least_days"], link["lag_at_most_days"]) == (2, 10)
+    later = add_delisting(cli, "2024-04-20", "US", "STANKOVIC, Slobodan")
+    [link] = cli.json("show", later)["list_links"]
+    assert link["status"] == "delisted_before" and link["gone_in"] == "ofac-sdn/2024-04-12"
+    items = {i["id"]: i for i in timeline(cli, "STANKOVIC, Slobodan") if i["type"] == "event"}
+    assert items[between]["list_links"] == cli.json("show", between)["list_links"]
+    assert {i["list_links"][0]["status"] for i in timeline(cli, "US", "--kind", "event")} == {
+        "delisted", "delisted_before"}
+
+
+def test_a_recorded_delisting_of_a_party_still_listed_or_never_listed(cli):
+    import_pair(cli)
+    still = add_delisting(cli, "2024-04-06", "US", "PERETYATKO, Ruslan Aleksandrovich")
+    [link] = cli.json("show", still)["list_links"]
+    assert (link["status"], link["text"]) == ("still_listed", "still on ofac-sdn as of ofac-sdn/2024-04-12")
+    assert link["listing"].endswith("/46788") and link["lag_days"] is None
+    never = add_delisting(cli, "2024-04-06", "US", "Nobody Listed Anywhere")
+    [link] = cli.json("show", never)["list_links"]
+    assert (link["status"], link["text"]) == ("not_listed", "not on ofac-sdn as of ofac-sdn/2024-04-12")
+    other = add_delisting(cli, "2024-04-06", "GB", "STANKOVIC, Slobodan")  # no GB list in the store
+    assert cli.json("show", other)["list_links"] == []
+    plain = cli("show", still, "--format", "plain").stdout
+    assert "list_link\tofac-sdn\tstill_listed" in plain
+
+
+def test_a_program_only_lists_carry_is_a_timeline_subject(cli):
+    import_pair(cli)  # CYBER2: KORINETS and PERETYATKO (amended in 2024-04-12); no event names it
+    forced = timeline(cli, "--program", "cyber2")
+    assert [(i["change"], i["list_id"], i["date"]) for i in forced] == [
+        ("designation", "46787", "2024-04-04"), ("designation", "46788", "2024-04-04"),
+        ("amendment", "46788", "2024-04-12"),
+    ]
+    assert all("CYBER2" in i["programs"] for i in forced)
+    assert timeline(cli, "CYBER2") == forced
+    heading = cli("timeline", "--program", "Cyber2", "--format", "markdown").stdout.splitlines()[0]
+    assert heading == "# Timeline: CYBER2"
+    assert "nothing recorded for the program 'CYBER3'" in timeline(cli, "--program", "CYBER3", code=1).stderr
+
+
+def test_every_formats_summary_counts_the_list_items_alike(cli):
+    import_pair(cli)
+    event = add_event(cli, "2024-04-10", "US", "ABU SHANAB, William")
+    cli("add", "response", "--to", event, "--date", "2024-04-11", "--actor", "Test responder")
+    items = timeline(cli, "US")
+    listings = sum(1 for i in items if i["type"] == "listing")
+    events = sum(1 for i in items if i["type"] == "event")
+    assert (events, listings) == (1, 39)  # 32 first seen, then 4 added, 2 gone, 1 changed
+    counts = f"1 event, {listings} list changes"
+    table = cli("timeline", "US", "--format", "table").stdout.splitlines()[0]
+    assert table.startswith(f"Timeline of the jurisdiction US: {counts}, 2024-04-04 to 2024-04-12")
+    markdown = cli("timeline", "US", "--format", "markdown").stdout.splitlines()[2]
+    assert markdown.startswith(f"Jurisdiction US. {counts}, 2024-04-04 to 2024-04-12;")
+    svg = cli("timeline", "US", "--format", "svg").stdout
+    assert f">1 event, 1 response, {listings} list changes · 4 Apr 2024 to 12 Apr 2024" in svg
+    window = cli("timeline", "US", "--format", "markdown", "--since", "2024-04-05").stdout
+    assert "1 event, 7 list changes, 2024-04-10 to 2024-04-12;" in window.splitlines()[2]

@@ -98,7 +98,7 @@ def _label_span(mark: layout.Mark) -> tuple[float, float]:
 
 def test_event_labels_give_the_number_and_the_first_name():
     chart = chart_of([event(1, "2025-01-03", "US", "Acme", "Beta", "Gamma")])
-    assert chart.marks[0].label == "1 Acme +2"
+    assert chart.marks[0].label == "1 Acme and 2 more"
 
 
 def test_links_the_legend_and_the_follow_labels():
@@ -146,3 +146,83 @@ def test_texts_are_cut_to_their_room():
     chart = chart_of([event(1, "2025-01-03", "US")])
     assert chart.heading == chart.title == "Timeline: everything recorded"
     assert layout.fit(name, 17, layout.WIDTH - 48, bold=True) != name
+
+
+# -- readable in other renderers (issue 17) -------------------------------------------------------
+
+
+def test_lane_names_get_the_room_they_need():
+    us = event(1, "2025-01-03", "US", "Acme")
+    long_actor = "PRC Ministry of Foreign Affairs"
+    chart = chart_of([us, response(2, us, "2025-01-05", long_actor, 2, country="CN"),
+                      response(3, us, "2025-01-06", "China National Cyber Security Information Center", 3)])
+    labels = [lane.label for section in chart.sections for lane in section.lanes]
+    assert long_actor in labels and "China National Cyber Security Information Center" in labels
+    widest = max(layout.text_width(label, 9.5) for label in labels)
+    assert chart.plot_left >= layout.LANE_LABEL_X + widest  # the plot starts right of every name
+    assert all(m.x > chart.plot_left for m in chart.marks)
+    assert all(chart.plot_left - 1 <= t.x for t in chart.ticks)
+    short = chart_of([us])
+    assert short.plot_left == layout.PLOT_LEFT  # no more room than needed
+    huge = chart_of([us, response(2, us, "2025-01-05", "Ministry " * 40, 2)])
+    assert huge.plot_left == layout.MAX_PLOT_LEFT  # the plot keeps its room: such a name is cut
+    [lane] = huge.sections[1].lanes
+    assert lane.label.endswith("…") and layout.text_width(lane.label, 9.5) <= huge.plot_left - layout.LANE_LABEL_X
+
+
+def test_a_large_subject_is_drawn_as_counts_per_period_and_says_how_to_narrow():
+    items = []
+    for n in range(1, 181):  # 180 events over three years, two jurisdictions
+        year, month = 2020 + n % 3, 1 + n % 12
+        items.append(event(n, f"{year}-{month:02d}-{1 + n % 27:02d}", "US" if n % 4 else "GB", f"P{n}"))
+    replies = [response(1000 + n, items[n], items[n]["date"], "Ministry", 0) for n in range(0, 180, 9)]
+    chart = chart_of(items + replies)
+    assert chart.per == "month" and chart.links == [] and chart.follow_labels == []
+    counts = [m for m in chart.marks if m.item["type"] == "count"]
+    assert len(counts) == len(chart.marks)  # nothing drawn one by one
+    by_lane: dict[str, int] = {}
+    for mark in counts:
+        by_lane[mark.lane.label] = by_lane.get(mark.lane.label, 0) + mark.item["count"]
+    assert by_lane == {"US": 135, "GB": 45, "Ministry": 20}
+    # Radii by area: the largest count the largest mark, none wider than its month.
+    most = max(counts, key=lambda m: m.item["count"])
+    assert most.size == max(m.size for m in counts) <= 11
+    assert all(m.label == f"{m.item['count']:,}" for m in counts if m.label)
+    assert "180 events and 20 responses are drawn as counts per month" in chart.key.more
+    assert "--since/--until" in chart.key.more and "counted per month" in chart.about
+    assert chart.legend[0].symbol == "count"
+    # Few enough: every mark drawn as it is.
+    few = chart_of(items[:100])
+    assert few.per is None and all(m.item["type"] == "event" for m in few.marks)
+
+
+def test_counts_over_a_long_span_are_per_year():
+    items = [event(n, f"{1990 + n % 30}-06-01", "US", f"P{n}") for n in range(1, 200)]
+    chart = chart_of(items)
+    assert chart.per == "year"
+    assert sum(m.item["count"] for m in chart.marks) == 199
+    assert {m.item["period"] for m in chart.marks} == {str(1990 + n) for n in range(30)}
+
+
+def test_label_halos_need_no_paint_order():
+    """Each label over the plot has a white, stroked copy drawn just before it (renderers that
+    ignore paint-order, ImageMagick's among them, then still show the label over lines)."""
+    import xml.etree.ElementTree as ET
+
+    from sanctrack.render.svg import draw
+
+    us = event(1, "2025-01-03", "US", "Acme", "Beta")
+    follow = {"followed": "US", "jurisdiction": "GB", "lag_days": 29, "followed_event_id": us["id"],
+              "text": "GB followed US after 29 days", "name": "Acme"}  # fmt: skip
+    gb = event(2, "2025-02-01", "GB", "Acme", follows=[follow])
+    svg = draw(chart_of([us, gb, response(3, us, "2025-01-04", "Ministry", 1)]))
+    assert "paint-order" not in svg
+    texts = [t for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    halos = [n for n, t in enumerate(texts) if t.get("stroke") == "#fff"]
+    shown = {"".join(texts[n + 1].itertext()) for n in halos}
+    assert {"Acme and 1 more", "1", "2", "+1 d", "US → GB +29 d"} <= shown
+    for n in halos:
+        halo, label = texts[n], texts[n + 1]
+        assert "".join(halo.itertext()) == "".join(label.itertext())
+        assert (halo.get("x"), halo.get("y"), halo.get("fill")) == (label.get("x"), label.get("y"), "#fff")
+        assert label.get("stroke") is None and label.get("fill") != "#fff"

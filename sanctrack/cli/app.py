@@ -21,34 +21,44 @@ from ..errors import ExitCode, SanctrackError, StoreError, Terminated
 from .click_api import click_module
 from .common import DbOption, NoColorOption, Settings, TodayOption
 
-# Every command, in the order help lists them (by task), with the module of this package that
-# defines it.
-COMMANDS = {
-    # record and fix
-    "add": "records",
-    "edit": "records",
-    "delete": "records",
-    "undo": "records",
-    "log": "records",
-    # look up
-    "show": "records",
-    "search": "lookup",
-    "recent": "lookup",
-    "check": "lookup",
-    "timeline": "timeline",
-    "lag": "timeline",
-    "diff": "diff",
-    # official lists
-    "sources": "lists",
-    "fetch": "lists",
-    # interchange
-    "import": "interchange",
-    "export": "interchange",
-    "verify": "verify",
-    "browse": "interop",
-    "completion": "interop",
-    "__complete": "interop",
+# Every command by task, in the order help lists them: the module of this package that defines
+# it, and its one-line summary for the root help (read from here, so that `sanctrack --help`
+# builds no command; each kept within the 80 columns of a terminal).
+GROUPS = {
+    "Record and fix": {
+        "add": ("records", "Record a sanctions event or a response to one"),
+        "edit": ("records", "Change fields of an event or a response"),
+        "delete": ("records", "Remove an event (with its targets) or a response"),
+        "undo": ("records", "Revert a change (the latest, or CHANGE_ID)"),
+        "log": ("records", "The change history, newest first"),
+    },
+    "Look up": {
+        "show": ("records", "One record whole: an event, a response or an entity"),
+        "search": ("lookup", "Find records by any word, name or alias, or by filters"),
+        "recent": ("lookup", "The latest events and responses, newest first"),
+        "check": ("lookup", "Is this name under sanctions, by whom, since when?"),
+        "timeline": ("timeline", "A subject's sanctions, responses and counter-measures"),
+        "lag": ("timeline", "How long announcements take to reach the official lists"),
+        "diff": ("diff", "Compare two views: jurisdictions, dates or list snapshots"),
+    },
+    "Official lists": {
+        "sources": ("lists", "The official lists, their addresses and snapshots"),
+        "fetch": ("lists", "Download an official list and import it as a snapshot"),
+    },
+    "Interchange": {
+        "import": ("interchange", "Load records or official lists, each input whole or not at all"),
+        "export": ("interchange", "Write records in sanctrack's own format or as FollowTheMoney"),
+        "browse": ("interop", "Explore the store in Datasette (a web UI)"),
+    },
+    "Store and shell": {
+        "stats": ("stats", "Counts per jurisdiction, year and source; median lag"),
+        "verify": ("verify", "Check the store: pages, indexes, links and schema"),
+        "completion": ("interop", "Print the shell completion script for bash, zsh or fish"),
+    },
 }
+COMMANDS = {name: module for group in GROUPS.values() for name, (module, _summary) in group.items()}
+COMMANDS["__complete"] = "interop"  # the scripts' hidden entry point
+SUMMARIES = {name: summary for group in GROUPS.values() for name, (_module, summary) in group.items()}
 PUBLIC_COMMANDS = [name for name in COMMANDS if not name.startswith("_")]
 
 
@@ -58,15 +68,49 @@ def build_command(name: str):
     if module_name is None:
         return None
     module = importlib.import_module(f"{__package__}.{module_name}")
+    command = None
     for info in module.app.registered_groups:
         if info.name == name:
-            return typer.main.get_command(info.typer_instance)
+            command = typer.main.get_command(info.typer_instance)
     for info in module.app.registered_commands:
-        if (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
-            return typer.main.get_command_from_info(
+        if command is None and (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
+            command = typer.main.get_command_from_info(
                 info, pretty_exceptions_short=True, rich_markup_mode=None
             )
-    raise LookupError(f"{module.__name__} defines no command {name!r}")
+    if command is None:
+        raise LookupError(f"{module.__name__} defines no command {name!r}")
+    if name in SUMMARIES:
+        command.short_help = SUMMARIES[name]
+    _one_naming_style(command)
+    return command
+
+
+# The value an option takes, named alike in every command's help (the name of its value where
+# the option's name says it, else its type's), where the option does not name it itself.
+OPTION_METAVARS = {
+    "date": "DATE", "as_of": "DATE", "published": "DATE", "since": "DATE", "until": "DATE",
+    "jurisdiction": "CODE", "country": "CODE", "target_country": "CODE",
+    "to": "ID", "in_response_to": "ID", "counter_event": "ID",
+}  # fmt: skip
+TYPE_METAVARS = {"integer": "N", "integer range": "N", "float": "NUMBER", "float range": "NUMBER", "path": "PATH"}
+
+
+def _one_naming_style(command) -> None:
+    """Every value in help named in capitals: an option's (`--date DATE`, not `--date <str>`),
+    an argument as usage lines write them (`ID`, `[QUERY]`, `FILE...`, never `{ID}`); the same
+    for the commands of a group (`add event`)."""
+    for param in command.params:
+        if param.param_type_name == "argument":
+            name = (param.metavar or param.name.upper()).strip("[]{}")
+            if param.nargs != 1 and not name.endswith("..."):
+                name += "..."
+            param.metavar = name if param.required else f"[{name}]"
+            # Typer writes a required argument as {ID} in usage lines: as help names it, here.
+            param.get_usage_pieces = lambda ctx, param=param: [param.metavar]
+        elif param.param_type_name == "option" and not param.is_flag and param.metavar is None:
+            param.metavar = OPTION_METAVARS.get(param.name) or TYPE_METAVARS.get(param.type.name, "TEXT")
+    for sub in getattr(command, "commands", {}).values():
+        _one_naming_style(sub)
 
 
 class SanctrackGroup(TyperGroup):
@@ -75,6 +119,12 @@ class SanctrackGroup(TyperGroup):
     def list_commands(self, ctx) -> list[str]:
         # Not the scripts' hidden entry point: Typer before 0.28 lists hidden commands in help.
         return list(PUBLIC_COMMANDS)
+
+    def format_commands(self, ctx, formatter) -> None:
+        # By task, each with its one-line summary, without building any command.
+        for title, group in GROUPS.items():
+            with formatter.section(title):
+                formatter.write_dl([(name, summary) for name, (_module, summary) in group.items()])
 
     def get_command(self, ctx, name: str):
         command = self.commands.get(name)
@@ -266,12 +316,13 @@ def main_options(
 
     Examples:
 
-    
-      sanctrack add event --date 2025-01-03 --authority "US Department of the Treasury, OFAC" \\
-        --jurisdiction US --target "Integrity Technology Group" \\
+    \b
+      sanctrack add event --date 2025-01-03 \\
+        --authority "US Department of the Treasury, OFAC" --jurisdiction US \\
+        --target "Integrity Technology Group" \\
         --alias "Yongxin Zhicheng Technology Group"
 
-    
+    \b
       sanctrack show ev-ed50 --json
     """
     ctx.obj = Settings(db=db, today=today, no_color=no_color)

@@ -7,7 +7,7 @@ Nothing here computes or speaks SQL; heavy modules are imported inside the helpe
 import functools
 import inspect
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields as dataclass_fields
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -48,7 +48,10 @@ def format_option(formats: str, complete):
 
 FormatOption = format_option("table, plain, json, jsonl, csv or tsv", completion.listing_formats)
 RecordFormatOption = format_option("table, plain, json or jsonl", completion.record_formats)
-JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+# --json of a command whose --format is not its output's (import) or that has none (delete, undo,
+# fetch): what it prints, as JSON. Those with output formats take FormatJsonOption.
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON (see docs/JSON.md).")]
+FormatJsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 WideOption = Annotated[
     bool, typer.Option("--wide", "-w", help="Tables show every value whole instead of cutting long text with ….")
 ]
@@ -122,7 +125,7 @@ def output_options(fmt=FormatOption, file=OutputOption):
     signature, so the signature Typer sees is the command's with the options in place of `spec`.
     """
     # (parameter name, as Click names the option's value; OutputSpec field; option; default)
-    declared = [("fmt", "format", fmt, None), ("as_json", "json", JsonOption, False),
+    declared = [("fmt", "format", fmt, None), ("as_json", "json", FormatJsonOption, False),
                 ("no_color", "no_color", NoColorOption, False), ("wide", "wide", WideOption, False)]  # fmt: skip
     if file is not None:
         declared.append(("output", "path", file, None))
@@ -148,6 +151,108 @@ def output_options(fmt=FormatOption, file=OutputOption):
         return run
 
     return decorate
+
+
+# -- the record filters, one bundle ----------------------------------------------------------------
+
+SEARCH_TYPES = ("event", "response", "entity", "listing")
+
+
+def type_filter(types: tuple[str, ...]):
+    """--type, offering `types` (search: every kind of hit; recent: events and responses)."""
+    words = ", ".join(types[:-1]) + " or " + types[-1]
+    return Annotated[
+        Optional[str],
+        typer.Option("--type", metavar="TYPE", help=f"{words}.", show_default=False,
+                     autocompletion=completion.choices(types)),
+    ]  # fmt: skip
+
+
+JurisdictionFilter = Annotated[
+    Optional[str],
+    typer.Option("--jurisdiction", metavar="CODE", help="Only this sender: US, GB (UK), EU…", show_default=False,
+                 autocompletion=completion.jurisdictions),
+]  # fmt: skip
+AuthorityFilter = Annotated[
+    Optional[str], typer.Option("--authority", metavar="TEXT", help="Only authorities containing this text.", show_default=False)
+]
+ProgramFilter = Annotated[Optional[str], typer.Option("--program", metavar="NAME", help="Only this program.", show_default=False)]
+ActionFilter = Annotated[
+    Optional[str],
+    typer.Option("--action", metavar="ACTION", help="Only events of this action: designation, delisting, amendment, "
+                 "renewal or other.", show_default=False, autocompletion=completion.actions),
+]  # fmt: skip
+StanceFilter = Annotated[
+    Optional[str],
+    typer.Option("--stance", metavar="STANCE", help="Only responses of this stance: rejects, denies, condemns, threatens, complies, welcomes or neutral.",
+                 show_default=False, autocompletion=completion.stances),
+]  # fmt: skip
+
+
+@dataclass
+class FilterSpec:
+    """What a command's record filters asked for (None: not given), as typed."""
+
+    record_type: str | None = None
+    jurisdiction: str | None = None
+    authority: str | None = None
+    program: str | None = None
+    action: str | None = None
+    stance: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+def filter_options(*names: str, types: tuple[str, ...] = SEARCH_TYPES):
+    """Declares the record filters `names` of a command (of: type, jurisdiction, authority,
+    program, action, stance, since, until), defined once here for search, recent and timeline.
+
+    The command's keyword-only parameter `filters: FilterSpec` becomes those options, placed
+    after the command's context and arguments (first among its options in help; `@output_options`
+    still finds `spec` last), and the command receives their values as that one `FilterSpec`.
+    """
+    known = {"type": ("record_type", type_filter(types)), "jurisdiction": ("jurisdiction", JurisdictionFilter),
+             "authority": ("authority", AuthorityFilter), "program": ("program", ProgramFilter),
+             "action": ("action", ActionFilter), "stance": ("stance", StanceFilter),
+             "since": ("since", SinceOption), "until": ("until", UntilOption)}  # fmt: skip
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise TypeError(f"no filter {unknown[0]!r}")
+    declared = [known[name] for name in names]
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    options = [inspect.Parameter(field, kind, default=None, annotation=alias) for field, alias in declared]
+
+    def decorate(command):
+        signature = inspect.signature(command, eval_str=True)
+        params = list(signature.parameters.values())
+        target = [p for p in params if p.annotation is FilterSpec and p.kind is inspect.Parameter.KEYWORD_ONLY]
+        if len(target) != 1:
+            raise TypeError(f"{command.__name__}() must have one keyword-only `filters: FilterSpec`")
+        rest = [p for p in params if p is not target[0]]
+        at = next((i for i, p in enumerate(rest) if not _is_argument(p)), len(rest))
+        clash = {p.name for p in rest} & {field for field, _alias in declared}
+        if clash:
+            raise TypeError(f"{command.__name__}() already has a parameter {sorted(clash)[0]!r}")
+
+        @functools.wraps(command)
+        def run(*args, **kwargs):
+            given = {field: kwargs.pop(field) for field, _alias in declared}
+            return command(*args, **kwargs, **{target[0].name: FilterSpec(**given)})
+
+        run.__signature__ = signature.replace(parameters=[*rest[:at], *options, *rest[at:]])
+        run.__annotations__ = {p.name: p.annotation for p in run.__signature__.parameters.values()}
+        return run
+
+    return decorate
+
+
+def _is_argument(param: inspect.Parameter) -> bool:
+    """Whether a command's parameter comes before its options: the context, or an argument."""
+    from typing import get_args
+
+    if param.annotation is typer.Context:
+        return True
+    return any(isinstance(meta, typer.models.ArgumentInfo) for meta in get_args(param.annotation)[1:])
 
 
 @dataclass
@@ -232,14 +337,16 @@ def writing(ctx: typer.Context, spec: OutputSpec, allowed=None):
         yield out
 
 
-def record_filter(ctx: typer.Context, today, types: tuple[str, ...], **given):
-    """The RecordFilter of export's and search's options, each value checked (exit 2 naming the
-    allowed values) and dates read inclusively."""
+def record_filter(ctx: typer.Context, today, types: tuple[str, ...], spec: FilterSpec | None = None, **given):
+    """The RecordFilter of export's and search's options (a FilterSpec, or the values by name),
+    each value checked (exit 2 naming the allowed values) and dates read inclusively."""
     from ..records import clean_choice, clean_code
     from ..vocabulary import EVENT_ACTIONS, STANCES
     from ..rules import since_day, until_day
     from ..store import RecordFilter
 
+    if spec is not None:
+        given = {field.name: getattr(spec, field.name) for field in dataclass_fields(spec)}
     parse = date_parser(ctx, today)
     return RecordFilter(
         type=clean_choice(given["record_type"], types, "--type"),

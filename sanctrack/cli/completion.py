@@ -14,6 +14,7 @@ Loading this module costs nothing: each callback imports what it needs when a Ta
 """
 
 import os
+import re
 from contextlib import contextmanager
 from typing import Callable, Iterable
 
@@ -22,6 +23,7 @@ import typer
 FILES_DIRECTIVE = ":files"  # what the scripts read as: let the shell complete file names
 SHELLS = ("bash", "zsh", "fish")
 STORE_LIMIT = 200  # record ids of one kind read from the store for one Tab
+NAME_LIMIT = 50  # entity names read from the store for one Tab
 WORD_BREAKS = "=:"  # the characters of bash's COMP_WORDBREAKS that occur inside a sanctrack word
 HELP_WIDTH = 80  # a description beside a candidate (zsh, fish) is cut to this width
 
@@ -31,6 +33,9 @@ class Tab:
 
     def __init__(self) -> None:
         self.files = False
+        # Candidates that need not begin with the typed text as typed (names, matched case and
+        # accents aside): Typer would drop them, so they are handed over here.
+        self.unfiltered: list[tuple[str, str]] = []
 
 
 # -- the callbacks parameters declare ----------------------------------------------------------
@@ -177,9 +182,42 @@ def views(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
 
 
 def subjects(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    """What a timeline is of: a jurisdiction, or an entity by its id."""
+    """What a timeline is of: a jurisdiction, or an entity by its id or by a name."""
     with _store(ctx) as conn:
-        return _jurisdictions(conn) + _ids(conn, incomplete, ("en-",))
+        return _jurisdictions(conn) + _ids(conn, incomplete, ("en-",)) + _unfiltered(ctx, _names(conn, incomplete))
+
+
+def entity_names(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """The names and aliases of entities that begin as typed (case, accents and punctuation
+    aside), each described by its entity id and kind."""
+    with _store(ctx) as conn:
+        return _unfiltered(ctx, _names(conn, incomplete))
+
+
+def _unfiltered(ctx: typer.Context, items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`items` handed to the line's walk as they are (Typer keeps only candidates that begin
+    with the typed text, case and all: `integ` would lose "Integrity Technology Group")."""
+    if isinstance(ctx.obj, Tab):
+        ctx.obj.unfiltered.extend(items)
+        return []
+    return items
+
+
+def _names(conn, incomplete: str) -> list[tuple[str, str]]:
+    """Entity names (values) starting with `incomplete`, read by their key's index: nothing for
+    nothing typed or an id being typed."""
+    if conn is None or not incomplete.strip() or incomplete.startswith("en-"):
+        return []
+    from ..names import words
+    from ..store.completion import names_from
+
+    prefix = " ".join(words(incomplete))
+    if not prefix:
+        return []
+    found: dict[str, str] = {}
+    for name, entity_id, kind in names_from(conn, prefix, NAME_LIMIT):
+        found.setdefault(name, f"{entity_id} ({kind})" if kind else entity_id)
+    return list(found.items())
 
 
 @contextmanager
@@ -291,10 +329,20 @@ def _protocol():
             value = incomplete[len(self.prefix) :]
             if not items and not self.tab.files and value != value.upper():
                 # Codes (jurisdictions, countries) are upper case: `g` completes as `G` would.
+                names, self.tab.unfiltered = self.tab.unfiltered, []
                 items = super().get_completions(list(args), self.prefix + value.upper())
+                self.tab.unfiltered = names
             if self.tab.files or any(item.type in ("file", "dir") for item in items):
                 self.tab.files = True
                 return []
+            if self.tab.unfiltered:
+                item_class = click_module("shell_completion").CompletionItem
+                known = {item.value for item in items}
+                items = list(items) + [
+                    item_class(value, help=help_text)
+                    for value, help_text in self.tab.unfiltered
+                    if value not in known
+                ]
             return items
 
         def complete(self) -> str:
@@ -308,6 +356,8 @@ def _protocol():
 
             full = visible(self.prefix + item.value)
             if self.shell == "bash":  # bash replaces only what follows the last word break
+                # and inserts the candidate as it is: a name's spaces and quotes escaped
+                full = _BASH_SPECIAL.sub(r"\\\g<0>", full)
                 typed = self.incomplete
                 cut = max(typed.rfind(c) for c in WORD_BREAKS)
                 return full[cut + 1 :] if cut >= 0 and full.startswith(typed[: cut + 1]) else full
@@ -317,6 +367,9 @@ def _protocol():
             return f"{full}\t{help_text}" if help_text else full
 
     return SanctrackComplete
+
+
+_BASH_SPECIAL = re.compile(r"[\s'\"\\$`!&|;()<>*?\[\]{}~#]")
 
 
 def split_bash_line(line: str) -> tuple[list[str], str]:

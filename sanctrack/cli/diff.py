@@ -90,6 +90,12 @@ def diff(
     who moved first and the lag in days. Tables and plain lines show the differences (and, between
     two jurisdictions, what both sanction); JSON shows every part.
 
+    Output: plain (piped): one line per item, tab-separated, no header, its part first (only_left,
+    only_right, changed, both): between two lists part, source_id, name, entity_id, programs,
+    changes; between jurisdictions or days part, name, entity_id, left_since, right_since, first,
+    lag_days, changes (first: the view that moved first); otherwise part, source_id, name, entity_id,
+    since, changes. --stat: part, count, meaning. The lag sentence goes to stderr.
+
     Examples:
 
       sanctrack diff ofac-sdn/previous ofac-sdn/latest

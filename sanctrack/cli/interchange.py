@@ -30,7 +30,7 @@ def import_command(
     ],
     fmt: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", metavar="FORMAT", help="json, jsonl, csv (sanctrack's own) or a list format (ofac-csv, ofac-xml, ofac-advanced, uk-xml, uk-csv, uk-ofsi-csv, eu-xml, un-xml, us-csl, ftm); detected when absent.", show_default=False, autocompletion=completion.import_formats),
+        typer.Option("--format", "-f", metavar="FORMAT", help="The format of the input (not of the output: see --json): json, jsonl, csv (sanctrack's own) or a list format (ofac-csv, ofac-xml, ofac-advanced, uk-xml, uk-csv, uk-ofsi-csv, eu-xml, un-xml, us-csl, ftm); detected when absent.", show_default=False, autocompletion=completion.import_formats),
     ] = None,
     source: Annotated[
         Optional[str],
@@ -55,11 +55,12 @@ def import_command(
 
     Examples:
 
+    \b
       sanctrack import fixtures/seed.json
-
-      sanctrack import ofac-2024-04-12/ --source ofac-sdn --published 2024-04-12 --json
-
-      sanctrack export --format jsonl | sanctrack --db other.db import - --format jsonl
+      sanctrack import ofac-2024-04-12/ --source ofac-sdn --published 2024-04-12 \\
+        --json
+      sanctrack export --format jsonl | \\
+        sanctrack --db other.db import - --format jsonl
     """
     from .. import core
     from ..render import message

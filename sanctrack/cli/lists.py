@@ -30,10 +30,14 @@ def sources(
 ) -> None:
     """The official lists sanctrack imports, with their download addresses and stored snapshots.
 
+    Output: plain (piped): one line per source, tab-separated, no header: name, title,
+    jurisdiction, format, urls, snapshots, latest, note. json: an array of the same as objects
+    (urls a list); csv/tsv the same columns with a header.
+
     Examples:
 
+    \b
       sanctrack sources
-
       sanctrack sources --json | jq '.[] | select(.jurisdiction == "GB")'
     """
     from ..render import emit_rows
@@ -76,8 +80,8 @@ def fetch(
 
     Examples:
 
+    \b
       sanctrack fetch un
-
       sanctrack fetch eu --url "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=…"
     """
     from pathlib import Path

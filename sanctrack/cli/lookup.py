@@ -7,34 +7,16 @@ import typer
 
 from . import completion
 from .common import (
-    DbOption, OutputSpec, SinceOption, TodayOption, UntilOption, date_parser, output_options,
-    record_filter, open_store, writing,
+    SEARCH_TYPES, DbOption, FilterSpec, OutputSpec, TodayOption, date_parser, filter_options,
+    output_options, record_filter, open_store, writing,
 )  # fmt: skip
 from ..errors import ExitCode
 
 app = typer.Typer()
 
 SEARCH_COLUMNS = ("type", "id", "date", "title", "snippet")
-SEARCH_TYPES = ("event", "response", "entity", "listing")
+RECENT_TYPES = ("event", "response")
 
-
-# The filters of search and recent, defined once.
-TypeFilter = Annotated[
-    Optional[str],
-    typer.Option("--type", help="event, response, entity or listing.", autocompletion=completion.choices(SEARCH_TYPES)),
-]
-JurisdictionFilter = Annotated[
-    Optional[str], typer.Option("--jurisdiction", help="Only this sender: US, GB (UK), EU…", autocompletion=completion.jurisdictions)
-]
-AuthorityFilter = Annotated[Optional[str], typer.Option("--authority", help="Only authorities containing this text.")]
-ProgramFilter = Annotated[Optional[str], typer.Option("--program", help="Only this program.")]
-ActionFilter = Annotated[
-    Optional[str],
-    typer.Option("--action", help="designation, delisting, amendment, renewal or other.", autocompletion=completion.actions),
-]
-StanceFilter = Annotated[
-    Optional[str], typer.Option("--stance", help="Only responses with this stance.", autocompletion=completion.stances)
-]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", metavar="N", help="At most N hits.")]
 
 HITS_OUTPUT = """Output: plain (piped): one line per hit, tab-separated, no header: type (event,
@@ -46,23 +28,17 @@ HITS_OUTPUT = """Output: plain (piped): one line per hit, tab-separated, no head
 
 @app.command()
 @output_options()
+@filter_options("type", "jurisdiction", "authority", "program", "action", "stance", "since", "until")
 def search(
     ctx: typer.Context,
     query: Annotated[
         Optional[str], typer.Argument(metavar="[QUERY]", help="Words, a name, an alias, words of a quote; none: filters alone.", show_default=False)
     ] = None,
-    record_type: TypeFilter = None,
-    jurisdiction: JurisdictionFilter = None,
-    authority: AuthorityFilter = None,
-    program: ProgramFilter = None,
-    action: ActionFilter = None,
-    stance: StanceFilter = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
     limit: LimitOption = 50,
     db: DbOption = None,
     today: TodayOption = None,
     *,
+    filters: FilterSpec,
     spec: OutputSpec,
 ) -> None:
     """Find events, responses and entities by any word, name or alias; exit 1 when nothing matches.
@@ -81,10 +57,7 @@ def search(
       sanctrack search "integrity tech" --jurisdiction UK
       sanctrack search --stance rejects --since 2025
     """
-    filters = record_filter(
-        ctx, today, SEARCH_TYPES, record_type=record_type, jurisdiction=jurisdiction,
-        authority=authority, program=program, action=action, stance=stance, since=since, until=until,
-    )  # fmt: skip
+    filters = record_filter(ctx, today, SEARCH_TYPES, filters)
     if query is None:
         if filters == type(filters)():
             from ..errors import UsageError
@@ -100,20 +73,14 @@ search.__doc__ = search.__doc__.replace("{output}", HITS_OUTPUT)
 
 @app.command()
 @output_options()
+@filter_options("type", "jurisdiction", "authority", "program", "action", "stance", "since", "until", types=RECENT_TYPES)
 def recent(
     ctx: typer.Context,
-    record_type: TypeFilter = None,
-    jurisdiction: JurisdictionFilter = None,
-    authority: AuthorityFilter = None,
-    program: ProgramFilter = None,
-    action: ActionFilter = None,
-    stance: StanceFilter = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
     limit: LimitOption = 20,
     db: DbOption = None,
     today: TodayOption = None,
     *,
+    filters: FilterSpec,
     spec: OutputSpec,
 ) -> None:
     """The latest events and responses, newest first, with the filters of search; exit 1 when
@@ -128,10 +95,7 @@ def recent(
       sanctrack recent --jurisdiction GB --since 2025
       sanctrack recent --type response --stance rejects -n 5 --json
     """
-    filters = record_filter(
-        ctx, today, ("event", "response"), record_type=record_type, jurisdiction=jurisdiction,
-        authority=authority, program=program, action=action, stance=stance, since=since, until=until,
-    )  # fmt: skip
+    filters = record_filter(ctx, today, RECENT_TYPES, filters)
     _list_hits(ctx, None, filters, limit, db, spec)
 
 
@@ -167,7 +131,9 @@ def _list_hits(ctx, query, filters, limit, db, spec: OutputSpec) -> None:
 def check(
     ctx: typer.Context,
     name: Annotated[
-        Optional[str], typer.Argument(help="A person's, company's, vessel's… name or alias (or --file).")
+        Optional[str],
+        typer.Argument(metavar="[NAME]", help="A person's, company's, vessel's… name or alias (or --file).",
+                       show_default=False, autocompletion=completion.entity_names),
     ] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="The day to answer for (default: the reference day).")] = None,
     jurisdiction: Annotated[
@@ -202,14 +168,21 @@ def check(
     its period (--as-of 2020q3 is 2020-09-30), as in diff's CODE@DATE. With --file, one process
     screens every name: one row (or JSON line) per name, exit 0 if any matched.
 
+    Output: plain (piped): one line per sanction in force, tab-separated, no header:
+    jurisdiction, authority, program, since, matched_name, name, source, score, match; then a
+    line per sanction ended, starting "ended": jurisdiction, authority, program, since, until,
+    ended_by; the verdict goes to stderr. With --file, a line per match (or one for a name
+    without): query, sanctioned, score, match, matched_name, name, jurisdiction, authority,
+    program, since, source, error. json: the answer whole (docs/JSON.md, check).
+
     Examples:
 
+    \b
       sanctrack check "Integrity Technology Group"
-
-      sanctrack check "Yongxin Zhicheng Technology Group" --as-of 2024-12-31 --json
-
-      sanctrack check "Dmitriy Yureyvich Khoroshev" --jurisdiction GB --threshold 90
-
+      sanctrack check "Yongxin Zhicheng Technology Group" --as-of 2024-12-31 \\
+        --json
+      sanctrack check "Dmitriy Yureyvich Khoroshev" --jurisdiction GB \\
+        --threshold 90
       sanctrack check --file customers.csv --column full_name --format csv
     """
     from ..dates import reference_day

@@ -128,7 +128,8 @@ def add_event(
         --target-kind company --target-country CN
 
     
-      sanctrack add event --date "9 Dec 2025" --authority "UK FCDO" --jurisdiction UK \\
+      sanctrack add event --date "9 Dec 2025" --authority "UK FCDO" \\
+        --jurisdiction UK \\
         --target "Sichuan Anxun Information Technology" \\
         --target "Integrity Technology Group Incorporated" --json
     """
@@ -223,7 +224,8 @@ def add_response(
 
     
       sanctrack add response --to ev-de2b --date 2025-12-10 \\
-        --actor "PRC Ministry of Foreign Affairs" --speaker "Guo Jiakun" --country CN \\
+        --actor "PRC Ministry of Foreign Affairs" --speaker "Guo Jiakun" \\
+        --country CN \\
         --kind press-conference --stance rejects --json
     """
     from .. import core
@@ -267,6 +269,12 @@ def show(
 ) -> None:
     """Show one record whole: an event with its targets and responses, a response with its
     event, an entity with its names and events.
+
+    Output: plain (piped): one line per field, tab-separated, no header: the field's name, its
+    value (lists joined with "; "); then one line per part, starting with what it is: target
+    (name, kind, country, entity_id, aliases), response (id, date, lag_days, actor, speaker,
+    kind, stance, quote), known_as, event, listing, list_history, list_link, counter_event.
+    json: the record whole (docs/JSON.md).
 
     Examples:
 
@@ -331,7 +339,8 @@ def edit(
     Examples:
 
     
-      sanctrack edit ev-ed50 --program CYBER2 --legal-basis "E.O. 13694, as amended"
+      sanctrack edit ev-ed50 --program CYBER2 \\
+        --legal-basis "E.O. 13694, as amended"
 
     
       sanctrack edit rs-1723 --date 2025-01-06 --stance rejects

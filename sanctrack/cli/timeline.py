@@ -14,8 +14,8 @@ import typer
 
 from . import completion
 from .common import (
-    DbOption, OutputSpec, SinceOption, TodayOption, UntilOption, date_parser, format_option, output,
-    output_options, open_store, write_atomically, writing,
+    DbOption, FilterSpec, OutputSpec, SinceOption, TodayOption, UntilOption, date_parser,
+    filter_options, format_option, output, output_options, open_store, write_atomically, writing,
 )  # fmt: skip
 from ..errors import UsageError
 
@@ -36,6 +36,7 @@ TimelineOutputOption = Annotated[
 
 @app.command(context_settings={"allow_interspersed_args": True})
 @output_options(fmt=TimelineFormatOption, file=TimelineOutputOption)
+@filter_options("action", "stance")
 def timeline(
     ctx: typer.Context,
     subject: Annotated[
@@ -71,6 +72,7 @@ def timeline(
     db: DbOption = None,
     today: TodayOption = None,
     *,
+    filters: FilterSpec,
     spec: OutputSpec,
 ) -> None:
     """The chain of sanctions, responses and counter-measures of an entity, a jurisdiction, a
@@ -84,7 +86,9 @@ def timeline(
     340 days"). A word that could be several subjects is read as a jurisdiction, else an entity,
     else a program, else a tag, and a note on stderr says so; --entity, --jurisdiction, --program
     and --tag choose. Dates in --since/--until may be partial; an item counts when its own date
-    falls in the window (partial dates: when their period overlaps it).
+    falls in the window (partial dates: when their period overlaps it). --action keeps the
+    events of that action; --stance the events that drew a response of that stance, each with
+    those responses only.
 
     Output: plain (piped): one line per item, tab-separated: date, type (event, response,
     follow), id, lag in days, the event it answers, jurisdiction or country, who, what, details.
@@ -118,7 +122,12 @@ def timeline(
         FORMAT_ALIASES, TIMELINE_FORMATS, emit_timeline, format_for_path, message, visible,
     )  # fmt: skip
 
+    from ..records import clean_choice
+    from ..vocabulary import EVENT_ACTIONS, STANCES
+
     kinds = _kinds(kind)
+    action = clean_choice(filters.action, EVENT_ACTIONS, "--action")
+    stance = clean_choice(filters.stance, STANCES, "--stance")
     forced = [name for name, on in (("entity", entity), ("jurisdiction", jurisdiction),
                                     ("program", program), ("tag", tag)) if on]  # fmt: skip
     if len(forced) > 1:
@@ -144,7 +153,9 @@ def timeline(
     gc.set_threshold(100_000, 20, 20)
     try:
         encoded = out.format in ("json", "jsonl")  # the store writes the records' JSON
-        result = core.build_timeline(store, chosen, since_day, until_day, limit, reverse, encoded, kinds)
+        result = core.build_timeline(
+            store, chosen, since_day, until_day, limit, reverse, encoded, kinds, action, stance
+        )
         if output_path in (None, "-"):
             emit_timeline(result, out)
         else:
@@ -208,6 +219,11 @@ def lag(
     (the longest lag and its event), undated, listed_before (already on a list before the
     announcement) and not_listed (the pairs no list carries as of its latest snapshot; in JSON,
     each with its event). --pairs: one row per pair, for counting by hand.
+
+    Output: plain (piped): one line per authority, tab-separated, no header: jurisdiction,
+    authority, pairs, dated, median, q1, q3, worst, worst_event, undated, listed_before,
+    not_listed; with --pairs: jurisdiction, authority, event_id, date, name, status, source,
+    listing, listed_on, lag_days, text. json: the same rows as objects (not_listed: the pairs).
 
     Examples:
 

@@ -14,7 +14,14 @@ app = typer.Typer()
 def verify(
     ctx: typer.Context,
     quick: Annotated[
-        bool, typer.Option("--quick", help="Only the cheap part (no index compared with its table), as every import runs it.")
+        bool, typer.Option("--quick", help="Only the cheap part (no index compared with its table).")
+    ] = False,
+    drop_unreadable_wal: Annotated[
+        bool,
+        typer.Option(
+            "--drop-unreadable-wal",
+            help="Go on without the commits of STORE-wal that cannot be read (a copy of it is kept beside the store).",
+        ),
     ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -36,6 +43,15 @@ def verify(
     from ..errors import ExitCode
     from ..render import message
 
+    if drop_unreadable_wal:
+        from ..render import message
+        from ..store.db import default_path, drop_unreadable_wal as drop
+        from .common import settings
+
+        path = db or settings(ctx).db or default_path()
+        kept = drop(path)
+        if kept is not None:
+            message(f"dropped the commits of {path}-wal that could not be read; the log is kept as {kept}")
     store = open_store(ctx, db, lookup=True)
     verdict = verifying.verify(store, full=not quick)
     if not quick or not verdict.ok:

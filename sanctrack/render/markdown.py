@@ -29,7 +29,7 @@ def md(text: Any) -> str:
 
 def timeline_as_markdown(timeline, out: Output) -> None:
     """A document to paste: a title, what it covers, one table row per item, then the sources."""
-    from .timeline import details, lag_text, period_text, plural, what, where, who
+    from .timeline import counts_text, details, lag_text, period_text, what, where, who
 
     stream = out.stream
     subject = timeline.subject
@@ -41,7 +41,12 @@ def timeline_as_markdown(timeline, out: Output) -> None:
         about.append(f"Entity `{subject.value}`" + (f", also named {', '.join(md(n) for n in others)}" if others else "") + ".")
     elif subject.kind != "all":
         about.append(f"{subject.kind.capitalize()} {md(subject.label)}.")
-    about.append(f"{plural(timeline.events, 'event')} ({period_text(timeline)}) with their responses and counter-measures.")
+    counts = counts_text(timeline.events, None, timeline.listings, timeline.summarised)
+    if timeline.listings:
+        about.append(f"{counts}, {period_text(timeline)}; events with their responses and counter-measures, "
+                     "list changes from the history of official lists.")  # fmt: skip
+    else:
+        about.append(f"{counts} ({period_text(timeline)}) with their responses and counter-measures.")
     if not timeline.window.open:
         about.append(
             "Window: "

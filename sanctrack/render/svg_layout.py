@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from .timeline import target_text, what, who
 
 WIDTH = 800
-PLOT_LEFT = 168
+PLOT_LEFT = 168  # where the plot starts at the least: lane names get the room they need, up to
+MAX_PLOT_LEFT = 340  # beyond which they are cut (the plot keeps 420 px)
 PLOT_RIGHT = WIDTH - 40
 LANE_RIGHT = WIDTH - 24
-LANE_LABEL_WIDTH = 150
+LANE_LABEL_X = 30
 LABEL_SIZE = 9
 MAX_LABEL_ROWS = 3
 MAX_ACTOR_LANES = 8
@@ -31,6 +32,9 @@ MAX_FOLLOW_LINES = 6  # "followed" connectors help while they are few; beyond, t
 MAX_RESPONSE_LABELS = 30  # responses in one lane beyond which their lags are left to the key
 CROWDED_LANE = 60  # marks in a lane beyond which marks of one day are drawn on top of each other
 KEY_LIMIT = 48
+# Beyond this many events and responses, each lane draws how many fall in each month (or year, over
+# a long span) instead of every mark, and the chart says how to narrow it.
+AGGREGATE_ABOVE = 150
 INK = "#1d2733"
 MUTED = "#5b6673"
 
@@ -203,6 +207,8 @@ class Mark:
     number: int | None = None  # an event's number in the key
     tooltip: str = ""
     lane: Lane | None = None
+    size: float = 0.0  # a count's radius (area by how many it stands for)
+    label_dy: float | None = None  # a count's label: centred, this far below the mark
 
     @classmethod
     def of(cls, item: dict) -> Mark:
@@ -296,7 +302,7 @@ class Key:
     heading: str
     y: float
     lines: list[KeyLine]
-    more: str = ""  # "… and N more events", when the key is cut
+    more: str = ""  # "… and N more events", when the key is cut (lines 12 px apart)
     more_y: float = 0.0
 
 
@@ -320,6 +326,8 @@ class Chart:
     key: Key | None
     footer: str
     footer_y: float
+    plot_left: float = PLOT_LEFT  # where the plot starts: the lane names' room
+    per: str | None = None  # "month" or "year" when marks are counts per period (AGGREGATE_ABOVE)
 
 
 # -- wording ----------------------------------------------------------------------------------------
@@ -350,6 +358,8 @@ def tooltip(item: dict) -> str:
 def mark_label(mark: Mark) -> str:
     """A response's lag; an event's number and the first name it gives (and how many more)."""
     item = mark.item
+    if item["type"] == "count":
+        return f"{item['count']:,}"
     if item["type"] == "response":
         lag = item.get("lag_days")
         return "" if lag is None else f"+{lag} d" if lag >= 0 else f"{lag} d"
@@ -357,13 +367,16 @@ def mark_label(mark: Mark) -> str:
     names += [t["name"] for t in item.get("targets", []) if t["name"] not in names]
     if not names:
         return str(mark.number)
-    text = names[0] + (f" +{len(names) - 1}" if len(names) > 1 else "")
-    return f"{mark.number} {fit(text, LABEL_SIZE, 230)}"
+    more = len(names) - 1
+    text = fit(names[0], LABEL_SIZE, 230) + (f" and {more} more" if more else "")
+    return f"{mark.number} {text}"
 
 
-def about(timeline, events: int, responses: int) -> str:
+def about(timeline, events: int, responses: int, listings: int = 0, summarised: int = 0) -> str:
+    from .timeline import counts_text
+
     subject = timeline.subject
-    parts = [f"{events} event{'s' if events != 1 else ''}, {responses} response{'s' if responses != 1 else ''}"]
+    parts = [counts_text(events, responses, listings, summarised)]
     first = shown_date(timeline.first) if timeline.first else ""
     parts.append(first if timeline.first == timeline.last else f"{first} to {shown_date(timeline.last)}")
     if subject.kind == "entity":
@@ -377,7 +390,7 @@ def about(timeline, events: int, responses: int) -> str:
 # -- placing ----------------------------------------------------------------------------------------
 
 
-def place_labels(lane: Lane, size: float, max_rows: int) -> None:
+def place_labels(lane: Lane, size: float, max_rows: int, plot_left: float = PLOT_LEFT) -> None:
     """Give each mark's label a row (and a side) where it overlaps no other label or mark; a label
     that finds none within `max_rows` rows is dropped (the key still names the event)."""
     rows: list[list[tuple[float, float]]] = [[(m.x - 6, max(m.x + 6, m.x_end)) for m in lane.marks]]
@@ -392,7 +405,7 @@ def place_labels(lane: Lane, size: float, max_rows: int) -> None:
             if index == len(rows):
                 rows.append([])
             for low, high, left in sides:
-                if high > WIDTH - 6 or (left and low < PLOT_LEFT - 4):
+                if high > WIDTH - 6 or (left and low < plot_left - 4):
                     continue
                 own = (mark.x - 6, max(mark.x + 6, mark.x_end))
                 if all(high + 5 < a or low - 5 > b for a, b in rows[index] if (a, b) != own):
@@ -450,9 +463,9 @@ def lanes_of(events: list[Mark], responses: list[Mark], listings: list[Mark] = (
 
 
 def place_marks(lane: Lane, scale: Scale) -> None:
-    """x positions of a lane's marks (marks of one day side by side, unless the lane is crowded),
-    then their labels."""
-    crowded = len(lane.marks) > CROWDED_LANE
+    """x positions of a lane's marks (marks of one day side by side, unless the lane is crowded,
+    or counts of a period), then their labels."""
+    crowded = len(lane.marks) > CROWDED_LANE or any(m.item["type"] == "count" for m in lane.marks)
     previous = -1e9
     for mark in sorted(lane.marks, key=lambda m: (m.start, m.item["id"])):
         x = scale(mark.start)
@@ -460,18 +473,53 @@ def place_marks(lane: Lane, scale: Scale) -> None:
             x = previous + 7
         mark.x = previous = x
         mark.x_end = max(scale(mark.end) + 1, x + 3)
+    if any(m.item["type"] == "count" for m in lane.marks):
+        place_count_labels(lane)
+        for mark in lane.list_marks:
+            mark.x = scale(mark.start)
+        return
     quiet = lane.kind == "response" and len(lane.marks) > MAX_RESPONSE_LABELS
     for mark in lane.marks:
         mark.label = "" if quiet else mark_label(mark)
-    place_labels(lane, LABEL_SIZE, MAX_LABEL_ROWS if lane.kind == "event" else 2)
+    place_labels(lane, LABEL_SIZE, MAX_LABEL_ROWS if lane.kind == "event" else 2, scale.left)
     for mark in lane.list_marks:  # no labels: the tooltip and the key tell them
         mark.x = scale(mark.start)
         mark.x_end = mark.x + 3
 
 
-def legend(y: float, events: list[Mark], responses: list[Mark]) -> tuple[list[LegendEntry], float]:
+def place_count_labels(lane: Lane) -> None:
+    """Each count's number centred under it, left to right, where it overlaps no other (the
+    tooltip says the others)."""
+    right = -1e9
+    for mark in sorted(lane.marks, key=lambda m: m.x):
+        mark.label = mark_label(mark)
+        width = text_width(mark.label, 8)
+        if mark.x - width / 2 > right + 3 and mark.x + width / 2 < WIDTH - 6:
+            mark.row, mark.label_dy = 0, mark.size + 9
+            right = mark.x + width / 2
+        else:
+            mark.label = ""
+    lane.rows = 1
+
+
+def size_counts(lanes: list[Lane], scale: Scale, per: str) -> float:
+    """Radii of the counts: area by count, the largest as wide as a period allows (at most 11 px);
+    the largest radius."""
+    counts = [m for lane in lanes for m in (*lane.marks, *lane.list_marks)]
+    most = max([m.item["count"] for m in counts] or [1])
+    room = (scale.right - scale.left) / (scale.high - scale.low) * _UNIT_DAYS[per]
+    largest = max(2.5, min(11.0, room / 2 - 0.5))
+    for mark in counts:
+        mark.size = max(2.0, largest * (mark.item["count"] / most) ** 0.5)
+    return largest
+
+
+def legend(y: float, events: list[Mark], responses: list[Mark], per: str | None = None) -> tuple[list[LegendEntry], float]:
     """Entries for what the chart holds, in rows wrapped to the width; the y below them."""
     wanted: list[tuple[str, str, str]] = []  # (symbol, text, colour)
+    if per is not None:
+        wanted.append(("count", f"N: how many events or responses of a lane in one {per} (sized by it)", INK))
+        events, responses = [], []  # each drawn only as a count
     actions = {m.item["action"] for m in events}
     if "designation" in actions:
         wanted.append(("designation", "designation", INK))
@@ -527,9 +575,14 @@ def links_of(events: list[Mark], responses: list[Mark]) -> tuple[list[Link], lis
     return links, labels
 
 
-def key_of(events: list[Mark], responses: list[Mark], y: float) -> tuple[Key | None, float]:
+NARROW = ("narrow it with --since/--until, --limit or --kind, or take an entity, a jurisdiction or "
+          "a program as subject; the markdown and json formats list every item")
+
+
+def key_of(events: list[Mark], responses: list[Mark], y: float, per: str | None = None) -> tuple[Key | None, float]:
     """The numbered list of events under the chart: each with its "followed" lines and, when the
-    whole list fits in KEY_LIMIT lines, its responses; the y below it."""
+    whole list fits in KEY_LIMIT lines, its responses; the y below it. A chart of counts (`per`)
+    says so, and how to narrow it, under its key."""
     if not events:
         return None, y
     under: dict[str, list[Mark]] = {}
@@ -570,12 +623,59 @@ def key_of(events: list[Mark], responses: list[Mark], y: float) -> tuple[Key | N
                 lag = "" if r.get("lag_days") is None else f"{r['lag_days']:+d} d"
                 text = f"{who(r)}, {what(r)}" + (f": “{r['quote']}”" if r.get("quote") else "")
                 key.lines.append(KeyLine("response", y, fit(text, 8.5, room - 106), reply.color, lag=lag))
-    if listed < len(ordered):
+    if per is not None:
+        y += 13
+        more = len(ordered) - listed
+        shown = f"… and {more:,} more event{'s' if more != 1 else ''}. " if more else ""
+        key.more = fit(f"{shown}{len(ordered):,} events and {len(responses):,} responses are drawn as counts "
+                       f"per {per}, too many to draw each:", 9, WIDTH - 48) + "\n" + fit(NARROW, 9, WIDTH - 48)  # fmt: skip
+        key.more_y = y
+        y += 12
+    elif listed < len(ordered):
         y += 13
         more = len(ordered) - listed
         key.more = f"… and {more} more event{'s' if more != 1 else ''}: the markdown and json formats list them all"
         key.more_y = y
     return key, y + 8
+
+
+def lane_room(lanes: list[Lane]) -> float:
+    """Where the plot starts: right of the widest lane name or note (PLOT_LEFT at the least,
+    MAX_PLOT_LEFT at the most, beyond which names are cut)."""
+    widest = max(
+        [text_width(lane.label, lane.label_size, bold=lane.kind == "event") for lane in lanes]
+        + [text_width(lane.note, 8) for lane in lanes if lane.note] + [0.0]
+    )  # fmt: skip
+    return min(max(PLOT_LEFT, LANE_LABEL_X + widest + 10), MAX_PLOT_LEFT)
+
+
+def _period_of(day: datetime.date, per: str) -> tuple[datetime.date, datetime.date, str]:
+    if per == "year":
+        return datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31), str(day.year)
+    start = day.replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    return start, end, start.strftime("%b %Y")
+
+
+def aggregate(marks: list[Mark], lane: Lane, per: str) -> list[Mark]:
+    """A lane's marks as one mark per month or year holding any: `count` items, drawn at the
+    start of the period and sized by how many they stand for."""
+    groups: dict[datetime.date, list[Mark]] = {}
+    for mark in marks:
+        groups.setdefault(_period_of(mark.start, per)[0], []).append(mark)
+    counted: list[Mark] = []
+    for start, group in sorted(groups.items()):
+        _, end, name = _period_of(start, per)
+        kind = group[0].item["type"]
+        noun = {"event": "event", "response": "response"}.get(kind, "list change")
+        text = f"{len(group):,} {noun}{'s' if len(group) != 1 else ''}"
+        item = {"type": "count", "id": f"{lane.key} {start.isoformat()}", "count": len(group), "of": kind,
+                "date": start.isoformat(), "period": name}  # fmt: skip
+        shape = "count-square" if kind == "listing" else "count"
+        color = lane.color if lane.kind == "event" else MUTED
+        counted.append(Mark(item, start, end, False, shape, color=color, lane=lane,
+                            tooltip=f"{name}: {text} ({lane.label})"))  # fmt: skip
+    return counted
 
 
 def layout(timeline) -> Chart:
@@ -589,15 +689,22 @@ def layout(timeline) -> Chart:
         mark.number = number
     lanes = lanes_of(events, responses, listings)
     everything = events + responses + listings
-    scale = Scale(
-        min(m.start for m in everything), max(m.end if m.partial else m.start for m in everything),
-        PLOT_LEFT, PLOT_RIGHT,
-    )  # fmt: skip
+    low = min(m.start for m in everything)
+    high = max(m.end if m.partial else m.start for m in everything)
+    per = None
+    if len(events) + len(responses) > AGGREGATE_ABOVE:
+        per = "month" if (high - low).days <= 6 * 366 else "year"
+        for lane in lanes:
+            lane.marks = aggregate(lane.marks, lane, per)
+            lane.list_marks = aggregate(lane.list_marks, lane, per)
+    plot_left = lane_room(lanes)
+    scale = Scale(low, high, plot_left, PLOT_RIGHT)
+    largest = size_counts(lanes, scale, per) if per else 0.0
     for lane in lanes:
         place_marks(lane, scale)
 
     title = "Timeline: " + ("everything recorded" if subject.kind == "all" else subject.label)
-    entries, y = legend(66.0, events, responses)
+    entries, y = legend(66.0, events, responses, per)
 
     # Lanes, in two sections, top to bottom.
     y += 8
@@ -611,10 +718,10 @@ def layout(timeline) -> Chart:
         y += 18
         for index, lane in enumerate(section):
             lane.top = y
-            lane.height = 30 + (lane.rows - 1) * 12
+            lane.height = max(30 + (lane.rows - 1) * 12, largest + 26)
             lane.shaded = index % 2 == 0
-            lane.label = fit(lane.label, lane.label_size, LANE_LABEL_WIDTH - 14)
-            lane.note = fit(lane.note, 8, LANE_LABEL_WIDTH - 14) if lane.note else ""
+            lane.label = fit(lane.label, lane.label_size, plot_left - LANE_LABEL_X - 8, bold=lane.kind == "event")
+            lane.note = fit(lane.note, 8, plot_left - LANE_LABEL_X - 8) if lane.note else ""
             for mark in lane.marks:
                 mark.y = lane.mark_y
             if lane.list_marks:  # their own line, under the labels of the events
@@ -625,14 +732,18 @@ def layout(timeline) -> Chart:
         y += 6
     plot_bottom = y
 
-    shown_ticks = [t for t in ticks(scale) if PLOT_LEFT - 1 <= t.x <= PLOT_RIGHT + 1]
-    links, follow_labels = links_of(events, responses)
-    key, y = key_of(events, responses, plot_bottom + 30)
+    shown_ticks = [t for t in ticks(scale) if plot_left - 1 <= t.x <= PLOT_RIGHT + 1]
+    links, follow_labels = links_of(events, responses) if per is None else ([], [])
+    key, y = key_of(events, responses, plot_bottom + 30, per)
     y += 14
     return Chart(
         width=WIDTH, height=y + 14, title=title, heading=fit(title, 17, WIDTH - 48, bold=True),
-        about=fit(about(timeline, len(events), len(responses)), 10.5, WIDTH - 48),
+        about=fit(about(timeline, len(events), len(responses), len(listings),
+                        sum(1 for m in listings if m.item["change"] == "summary"))
+                  + (f" · counted per {per}" if per else ""), 10.5, WIDTH - 48),
         legend=entries, sections=sections, plot_top=plot_top, plot_bottom=plot_bottom,
-        ticks=shown_ticks, links=links, marks=listings + responses + events, follow_labels=follow_labels,
-        key=key, footer=fit(FOOTER, 8, WIDTH - 48), footer_y=y,
+        ticks=shown_ticks, links=links, follow_labels=follow_labels,
+        marks=[m for lane in lanes for m in lane.list_marks]
+        + [m for kind in ("response", "event") for lane in lanes if lane.kind == kind for m in lane.marks],
+        key=key, footer=fit(FOOTER, 8, WIDTH - 48), footer_y=y, plot_left=plot_left, per=per,
     )  # fmt: skip

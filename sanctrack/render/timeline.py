@@ -96,13 +96,21 @@ def heading(timeline) -> str:
         window.append(f"since {timeline.window.since}")
     if timeline.window.until:
         window.append(f"until {timeline.window.until}")
-    counts = [plural(timeline.events, "event")]
-    if getattr(timeline, "listings", 0):
-        counts.append(plural(timeline.listings, "list change"))
-    text = f"{about}: {', '.join(counts)}, {period_text(timeline)}"
-    if getattr(timeline, "summarised", 0):
-        text += f" ({timeline.summarised} summing up many changes of one snapshot)"
+    text = f"{about}: {counts_text(timeline.events, None, timeline.listings, timeline.summarised)}, {period_text(timeline)}"
     return visible(text + (f" ({', '.join(window)})" if window else ""))
+
+
+def counts_text(events: int, responses: int | None, listings: int, summarised: int) -> str:
+    """What a timeline holds, in the words every format's summary uses: '2 events, 1 response,
+    5 list changes (1 summing up many changes of one snapshot)' (responses where the format
+    counts them; list changes where there are some)."""
+    counts = [plural(events, "event")]
+    if responses is not None:
+        counts.append(plural(responses, "response"))
+    if listings:
+        counts.append(plural(listings, "list change") + (
+            f" ({summarised} summing up many changes of one snapshot)" if summarised else ""))  # fmt: skip
+    return ", ".join(counts)
 
 
 def flat_row(item: dict) -> dict:

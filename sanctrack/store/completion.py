@@ -41,6 +41,17 @@ def ids_from(conn: sqlite3.Connection, prefix: str, start: str, limit: int) -> l
     return _rows(conn, ID_QUERIES[prefix], (start, start + "\U0010ffff", limit))
 
 
+def names_from(conn: sqlite3.Connection, key_prefix: str, limit: int) -> list[tuple[str, str, str | None]]:
+    """(name, entity id, entity kind) of entity names whose key starts with `key_prefix` (a name
+    key, see names.normalize_name), by key: a range on the key's index, at most `limit` rows."""
+    return _rows(
+        conn,
+        "SELECT n.name, n.entity_id, e.kind FROM entity_names n JOIN entities e ON e.id = n.entity_id "
+        "WHERE n.key >= ? AND n.key < ? ORDER BY n.key, n.name LIMIT ?",
+        (key_prefix, key_prefix + "\U0010ffff", limit),
+    )
+
+
 def jurisdiction_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(_rows(conn, "SELECT jurisdiction, count(*) FROM events GROUP BY jurisdiction"))
 

@@ -5,7 +5,8 @@ up to date, and holds what reads and writes it:
 - writes, each part of one logged change (`change`, `bulk`, `insert`, `update`, `delete`; the
   history and undo are `Store.log`, store/changes.py);
 - reads of whole records (events, responses, entities) and of records matching a `RecordFilter`;
-- one query object per feature over the same connection: `lists`, `search`, `timeline`, `diff`.
+- one query object per feature over the same connection: `lists`, `search`, `timeline`, `diff`,
+  `stats`.
 
 Reads run on a stdlib `sqlite3` connection, so that a lookup pays for nothing else.
 """
@@ -29,6 +30,7 @@ from .diff import DiffQueries
 from .encoding import decode, decoded_rows, first_row
 from .lists import SNAPSHOT_KEY_SQL, ListQueries
 from .search import SearchQueries
+from .stats import StatsQueries
 from .timeline import TimelineQueries
 
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -96,7 +98,68 @@ def _check_file(path: Path) -> bool:
             f"the store {path} is damaged: it is truncated ({size} of {pages * page_size} bytes)",
             hint="restore it from a backup; sanctrack will not write to it",
         )
+    if in_use:
+        _check_wal(path)
     return True
+
+
+def _check_wal(path: Path) -> None:
+    """Refuse a store whose -wal holds commits SQLite would silently drop (store/wal.py). It is
+    read before any connection exists, so nothing has yet replayed the log or written over it."""
+    import time
+
+    from .wal import lost_commits
+
+    loss = lost_commits(f"{path}-wal")
+    # A frame another process is writing at this moment reads as damaged: read again, for up to
+    # 2 s (a writer descheduled between a frame's header and its page on a loaded machine), a
+    # wait paid only when the log looks damaged.
+    for pause in (0.05, 0.15, 0.3, 0.5, 1.0):
+        if loss is None:
+            return
+        time.sleep(pause)
+        loss = lost_commits(f"{path}-wal")
+    if loss is not None:
+        raise StoreError(
+            loss.describe(path),
+            hint=f"restore the store and its -wal from a backup, keeping {path}-wal as it is until"
+            " then; or go on without "
+            + ("those commits" if loss.proven else "that change (a power loss while sanctrack wrote)")
+            + ": sanctrack verify --drop-unreadable-wal (keeps a copy of the -wal)",
+        )
+
+
+def drop_unreadable_wal(path: Path) -> Path | None:
+    """Go on without the commits of the store's -wal that cannot be read: keep a copy of the -wal
+    beside the store, let SQLite read the log as far as it can and copy that into the store file,
+    emptying the log. The path of the copy, or None when the -wal held nothing unreadable."""
+    import shutil
+
+    from ..dates import utc_timestamp
+    from .wal import lost_commits
+
+    if lost_commits(f"{path}-wal") is None:
+        return None
+    kept = Path(f"{path}-wal.unreadable-{utc_timestamp().replace(':', '')}")
+    try:
+        shutil.copyfile(f"{path}-wal", kept)
+    except OSError as err:
+        raise StoreError(f"cannot keep a copy of {path}-wal: {err.strerror}; nothing was changed") from None
+    conn, read_only = _connect(path)
+    try:
+        if read_only:
+            raise error_of(_readonly_error(), path)
+        busy, _log, _copied = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.Error as err:
+        raise error_of(err, path) from None
+    finally:
+        conn.close()
+    if busy:
+        raise StoreError(
+            f"the store {path} is in use by another process; its -wal was not emptied",
+            hint="run the command again when the other processes have finished",
+        )
+    return kept
 
 
 def _schema_objects() -> set[tuple[str, str]]:
@@ -229,6 +292,7 @@ class Store:
         self.search = SearchQueries(conn)
         self.timeline = TimelineQueries(conn)
         self.diff = DiffQueries(conn)
+        self.stats = StatsQueries(conn)
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -352,22 +416,45 @@ class Store:
     def change(self, command: str, summary: str) -> Iterator[int]:
         """One write transaction, logged as one change; yields the change id. The first write to a
         store not created yet creates it. A store that failed its last `verify` is not written to;
-        an import runs the cheap part of verify before it commits (sanctrack/verify.py)."""
-        from ..verify import check_before_commit, refuse_writes_after_failure
+        the pages a change touches are checked as SQLite loads them, an import's new rows before it
+        commits (sanctrack/verify.py); the commit is then copied into the store file."""
+        from ..verify import check_before_commit, damaged_while_writing, refuse_writes_after_failure
 
         refuse_writes_after_failure(self.path)
         if self.read_only:
             raise error_of(_readonly_error(), self.path)
         if not self.on_disk:
             self._create_on_disk()
+        # Every page the write reads or changes has its cells checked as SQLite loads it (cell
+        # offsets and sizes within the page): a damaged page met on the way is SQLITE_CORRUPT and
+        # the change is rolled back. The cost is that of the pages the write touches.
+        self.conn.execute("PRAGMA cell_size_check = ON")
         try:
             with self.log.change(command, summary) as change_id:
+                before = self.last_rowids() if command == "import" else None
                 yield change_id
-                if command == "import":
-                    check_before_commit(self)
+                if before is not None:
+                    check_before_commit(self, before, change_id)
         except sqlite3.Error as err:
+            if _code(err) == SQLITE_CORRUPT:
+                raise damaged_while_writing(self.path, err) from err
             raise error_of(err, self.path) from err
         self.changes_made.append(change_id)  # committed: `undo CHANGE_ID` names it
+        self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Copy the commit just made from the -wal into the store file and empty the -wal, so that
+        a finished command's change never lives only in the log (where damage to one byte would
+        drop it, store/wal.py). It never waits: while another process reads an older snapshot or
+        writes, SQLite copies what it can and the rest stays safely in the log until later."""
+        try:
+            self.conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        except sqlite3.Error:
+            pass  # the commit is whole in the log; only its copy into the file waits
 
     def bulk(self):
         """Within a change: insert many rows and index their text once, at the end
@@ -575,13 +662,40 @@ class Store:
          "snapshot {0} counts other listings than it holds ({1})"),
     )  # fmt: skip
 
-    def link_problems(self, limit: int = 100) -> list[str]:
-        """Links between records that lead nowhere (each query uses the tables' indexes)."""
+    LINK_ALIASES = {"responses": "r", "events": "e", "targets": "t", "entity_names": "n",
+                    "listing_spans": "sp", "listings": "l", "snapshots": "s"}  # fmt: skip
+
+    def link_problems(self, limit: int = 100, after: dict[str, int | None] | None = None,
+                      change_id: int | None = None) -> list[str]:
+        """Links between records that lead nowhere (each query uses the tables' indexes); with
+        `after` (`last_rowids()` taken when change `change_id` began), only those of the rows the
+        change inserted: a range of rowids, so the cost is that of the new rows, not of the
+        tables (a table without rowids is read for the change's rows)."""
         problems: list[str] = []
-        for _table, query, words in self.LINKS:
-            for row in self.conn.execute(f"{query} LIMIT ?", (limit,)):
+        for table, query, words in self.LINKS:
+            params: tuple = (limit,)
+            if after is not None:
+                # Each query ends in the WHERE of the rows it checks, named by this alias.
+                alias = self.LINK_ALIASES[table]
+                assert f" FROM {table} {alias} " in query, (table, alias)
+                if after.get(table) is None:
+                    query, params = f"{query} AND {alias}.change_id = ?", (change_id, limit)
+                else:
+                    query, params = f"{query} AND {alias}.rowid > ?", (after[table], limit)
+            for row in self.conn.execute(f"{query} LIMIT ?", params):
                 problems.append(words.format(*row))
         return problems[:limit]
+
+    def last_rowids(self) -> dict[str, int | None]:
+        """The largest rowid of each table holding records (new rows are inserted after it);
+        None for a table without rowids."""
+        without = {row[1] for row in self.conn.execute("PRAGMA main.table_list") if row[4]}
+        tables = sorted({table for table, _query, _words in self.LINKS})
+        return {
+            table: None if table in without
+            else self.conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+            for table in tables
+        }  # fmt: skip
 
     def schema_problems(self) -> list[str]:
         """The identity and version of the store, and every table, index, view and trigger of the

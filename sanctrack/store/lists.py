@@ -283,6 +283,22 @@ class ListQueries:
                 found[row.pop("_id")] = {"snapshot_id": snapshot_id, **row}
         return found
 
+    def program_spellings(self, text: str) -> list[str]:
+        """The spellings, in any stored listing, of the program named `text` (case and spacing
+        aside), for a timeline of a program that only lists carry."""
+        import json
+
+        wanted = " ".join(text.casefold().split())
+        pattern = "%" + "".join("\\" + c if c in "%_\\" else c for c in " ".join(text.split())) + "%"
+        found: set[str] = set()
+        for (programs,) in self.conn.execute(
+            "SELECT DISTINCT programs FROM listings WHERE programs LIKE ? ESCAPE '\\'", (pattern,)
+        ):
+            for program in json.loads(programs or "[]"):
+                if isinstance(program, str) and " ".join(program.casefold().split()) == wanted:
+                    found.add(program)
+        return sorted(found)
+
     def _changed_versions(self, old_id: str, new_id: str) -> list[tuple[str, int | None, int | None]]:
         """(kind, new version, old version) of every listing that differs between two snapshots:
         `added` (None, as no old version), `removed` (no new one) and `changed` (digests differ),

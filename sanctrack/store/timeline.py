@@ -49,7 +49,7 @@ EVENT_JSON = (
     "'reason', e.reason, 'summary', e.summary, 'sources', json(coalesce(e.sources, '[]')), "
     "'tags', json(coalesce(e.tags, '[]')), 'in_response_to', e.in_response_to) AS json"
 )
-RESPONSE_KEY_COLUMNS = "r.id, r.event_id, r.date, r.date_start, r.date_end, r.counter_event_id"
+RESPONSE_KEY_COLUMNS = "r.id, r.event_id, r.date, r.date_start, r.date_end, r.stance, r.counter_event_id"
 RESPONSE_JSON = (
     "json_object('type', 'response', 'id', r.id, 'event_id', r.event_id, 'date', r.date, "
     "'actor', r.actor, 'speaker', r.speaker, 'country', r.country, 'kind', r.kind, "
@@ -326,12 +326,38 @@ class TimelineQueries:
                 ).fetchall()
         return list(dict.fromkeys(rows))
 
+    def matching_events(self, ids: Iterable[str], action: str | None, stance: str | None) -> set[str]:
+        """Those of the events `ids` whose action is `action` and which drew a response of
+        `stance` (each condition only when given)."""
+        where, params = [], []
+        if action is not None:
+            where.append("e.action = ?")
+            params.append(action)
+        if stance is not None:
+            where.append("EXISTS (SELECT 1 FROM responses r WHERE r.event_id = e.id AND r.stance = ?)")
+            params.append(stance)
+        condition = " AND ".join(where) or "1"
+        found: set[str] = set()
+        for chunk in _chunks(ids):
+            found.update(
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT e.id FROM events e WHERE e.id IN ({_marks(chunk)}) AND {condition}",
+                    [*chunk, *params],
+                )
+            )
+        return found
+
     def responses_in_window(
-        self, ids: Iterable[str] | None, since: str | None, until: str | None
+        self, ids: Iterable[str] | None, since: str | None, until: str | None, stance: str | None = None
     ) -> list[tuple]:
         """(id, event_id, date, date_start, date_end) of responses dated in the window (inclusive
-        ISO days, partial dates overlapping it) that answer one of `ids` (any event if None)."""
+        ISO days, partial dates overlapping it) that answer one of `ids` (any event if None); of
+        `stance` only, when given."""
         window, window_params = [], []
+        if stance is not None:
+            window.append("r.stance = ?")
+            window_params.append(stance)
         if since:
             window.append("r.date_end >= ?")
             window_params.append(since)
