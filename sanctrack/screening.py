@@ -146,7 +146,14 @@ def index_keys(name: str) -> str:
     full-text index: per word its canonical spelling (`w…`) and consonants (`c…`), the same for
     each pair of adjacent words written as one ("AL AKHRAS" / "ALAKHRAS"), and for long words their
     first and last four letters (`a…`, `z…`: a typo leaves one of them whole)."""
-    whole, stripped = match_tokens(name, False).words, match_tokens(name, True).words
+    from .names import strip_legal_forms
+
+    # The words read once for both forms, and not remembered: on an import every name is new, and
+    # `match_tokens`'s caches would only fill (this halves the cost of a name's keys).
+    tokens = _spelled.__wrapped__(name)[0]
+    whole = tuple(canonical(t) for t in tokens)
+    without_forms = tuple(strip_legal_forms(list(tokens), True))
+    stripped = whole if without_forms == tokens else tuple(canonical(t) for t in without_forms)
     keys = _word_keys(whole) if whole == stripped else _word_keys(whole) + _word_keys(stripped)
     return " ".join(dict.fromkeys(keys))
 
@@ -217,6 +224,25 @@ def edits(a: str, b: str, limit: int) -> int:
     return min(previous[len(b)], limit + 1)
 
 
+# The edit distance the comparisons use: `edits`, or rapidfuzz's once `use_rapidfuzz` is called.
+_distance = edits
+
+
+def use_rapidfuzz() -> None:
+    """Compute edit distances with rapidfuzz (C) from now on, for a batch: the same distance as
+    `edits` (optimal string alignment, capped at limit + 1; a test holds them equal), about thirty
+    times faster, for an import of ~15 ms that a single `check` would not win back."""
+    global _distance
+    from rapidfuzz.distance import OSA
+
+    osa = OSA.distance
+
+    def distance(a: str, b: str, limit: int) -> int:
+        return osa(a, b, score_cutoff=limit)
+
+    _distance = distance
+
+
 def word_similarity(a: str, b: str, abjad: bool = False) -> float:
     """How alike two canonical words are, 0 to 1: 1 the same; 0.95 the same consonants with vowels
     differing in a long word (Mohamed/Muhamad); 0.92 one edit (a typo, Ahmed/Ahmad); 0.88 two edits
@@ -229,12 +255,12 @@ def word_similarity(a: str, b: str, abjad: bool = False) -> float:
         ca, cb = consonants(a), consonants(b)
         if ca == cb and (len(ca) >= 2 or max(len(a), len(b)) <= 3):
             return 0.9
-        if min(len(ca), len(cb)) >= 4 and edits(ca, cb, 1) <= 1:
+        if min(len(ca), len(cb)) >= 4 and _distance(ca, cb, 1) <= 1:
             return 0.86
         return 0.0
     if abs(len(a) - len(b)) > 2 or short < 3:
         return 0.0
-    distance = edits(a, b, 2)
+    distance = _distance(a, b, 2)
     if distance <= 2 and short >= 6 and consonants(a) == consonants(b):
         return 0.95
     if distance == 1 and (short >= 5 or (short == 4 and a[0] == b[0])):
@@ -252,6 +278,9 @@ def _without_particle(word: str) -> str | None:
     return None
 
 
+# How many word pairs each cache below keeps before it starts afresh: ~150 bytes a pair, so the two
+# stay under ~50 MB in a batch of 10,000 names (which meets ~1.5 million pairs).
+_CACHE_SIZE = 150_000
 _SIMILARITY_CACHE: dict[tuple[str, str, bool], float] = {}
 # The similarity of two words in both spellings (canonical, as written), for `_alignment`.
 _PAIR_CACHE: dict[tuple[str, str, str, str, bool], float] = {}
@@ -271,7 +300,7 @@ def _similarity(a: str, b: str, abjad: bool) -> float:
             for u, v in ((x, b), (a, y)):
                 if u and v and _plausible(u, v, abjad) and word_similarity(u, v, abjad) >= 0.92:
                     found = 0.95
-        if len(_SIMILARITY_CACHE) > 500_000:
+        if len(_SIMILARITY_CACHE) > _CACHE_SIZE:
             _SIMILARITY_CACHE.clear()
         _SIMILARITY_CACHE[key] = found
     return found
@@ -331,7 +360,7 @@ def _alignment(query: Name, candidate: Name) -> list[tuple[tuple[int, ...], tupl
             found = _similarity(a, b, abjad)
             if found < 0.92 and (ra != a or rb != b):
                 found = max(found, _similarity(ra, rb, abjad))
-            if len(_PAIR_CACHE) > 500_000:
+            if len(_PAIR_CACHE) > _CACHE_SIZE:
                 _PAIR_CACHE.clear()
             _PAIR_CACHE[key] = found
         return found
@@ -347,28 +376,42 @@ def _alignment(query: Name, candidate: Name) -> list[tuple[tuple[int, ...], tupl
 
     options = []
     particles_c = [b in PARTICLES for b in c]
+    known = _PAIR_CACHE  # looked up here first: most pairs were met before, and a call costs
     for i, a in enumerate(q):
         particle, ra = a in PARTICLES, rq[i]
         for j, b in enumerate(c):
             if particle != particles_c[j]:
                 continue  # "al" pairs with "al", never with "ali": it may belong to the next word
-            s = similar(a, b, ra, rc[j])
+            if a == b:
+                s = 1.0
+            else:
+                s = known.get((a, b, ra, rc[j], abjad))
+                if s is None:
+                    s = similar(a, b, ra, rc[j])
             if s >= _PAIRED:
                 options.append((s, (i,), (j,)))
     pairs, used_q, used_c = _greedy(options, set(), set())
     if len(used_q) < len(q) and len(used_c) < len(c):
         options = []
+        # Two words and one can only be alike when their lengths differ by one at most (in one of
+        # the two spellings); the lengths are compared before anything is joined.
         for i in range(len(q) - 1):
             if i not in used_q and i + 1 not in used_q and _joinable(q[i], q[i + 1]):
+                length, spelled_length = len(q[i]) + len(q[i + 1]), len(rq[i]) + len(rq[i + 1])
                 for j, b in enumerate(c):
                     if j not in used_c:
+                        if not abjad and abs(length - len(b)) > 1 and abs(spelled_length - len(rc[j])) > 1:
+                            continue
                         s = similar_joined(q[i] + q[i + 1], b, rq[i] + rq[i + 1], rc[j])
                         if s >= _PAIRED:
                             options.append((s, (i, i + 1), (j,)))
         for j in range(len(c) - 1):
             if j not in used_c and j + 1 not in used_c and _joinable(c[j], c[j + 1]):
+                length, spelled_length = len(c[j]) + len(c[j + 1]), len(rc[j]) + len(rc[j + 1])
                 for i, a in enumerate(q):
                     if i not in used_q:
+                        if not abjad and abs(length - len(a)) > 1 and abs(spelled_length - len(rq[i])) > 1:
+                            continue
                         s = similar_joined(a, c[j] + c[j + 1], rq[i], rc[j] + rc[j + 1])
                         if s >= _PAIRED:
                             options.append((s, (i,), (j, j + 1)))
@@ -400,7 +443,7 @@ def _one_edit(a: str, b: str) -> bool:
     """At most one edit apart (a cheap test first: one edit keeps the first or the last letter)."""
     if abs(len(a) - len(b)) > 1 or (a[0] != b[0] and a[-1] != b[-1]):
         return False
-    return edits(a, b, 1) <= 1
+    return _distance(a, b, 1) <= 1
 
 
 def _joinable(a: str, b: str) -> bool:

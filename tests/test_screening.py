@@ -257,3 +257,82 @@ def test_a_listing_hit_without_a_list_date_has_no_date_but_first_seen(cli):
     cli("import", str(pair / "2024-04-04"), "--published", "2024-04-04")
     [hit] = [h for h in cli.json("search", "Stankovic", "--type", "listing")]
     assert hit["date"] is None and hit["first_seen"] == "2024-04-04"
+
+
+# -- a batch screens as single checks do -----------------------------------------------------------
+
+# Queries that reach the names of LISTED through different keys, some of them shared by several.
+BATCH_QUERIES = ["Oleg Deripaska", "Alexei Zaitsev", "Oscar Hernandez", "Antonio Hernandez Torres",
+                 "Eyad Alakhras", "Muhammad Ali", "Karoun Petrochem Co", "GPB OAO", "ZTE Corp",
+                 "Hernandez", "Nobody Known Here", "Ahmed Ali", "Oleg Deripaska Vladimir"]  # fmt: skip
+
+
+def test_the_batch_index_ranks_candidates_as_the_fts5_query_does(listed, tmp_path):
+    """`ScreeningIndex` (a batch's index in memory, FTS5's bm25 computed in Python) gives the
+    names the SQL query gives, in the same order, for every key set a query makes."""
+    import os
+
+    from sanctrack.screening import match_tokens, query_keys
+    from sanctrack.store import Store
+
+    store = Store.open(os.environ["SANCTRACK_DB"])
+    index = store.search.screening_index()
+    compared = 0
+    for text in BATCH_QUERIES:
+        keys = list(dict.fromkeys(k for strip in (False, True) for k in query_keys(match_tokens(text, strip))))
+        for chosen in (keys, keys[:3], keys[::2]):
+            for limit in (2, 5, 30):
+                expected = store.search.screening_candidates(chosen, limit)
+                assert index.candidates(chosen, limit) == expected, (text, chosen, limit)
+                compared += bool(expected)
+    assert compared > 50  # most key sets found names: the comparison is not of empty lists
+    assert index.key_counts() == store.search.all_screening_key_counts()
+
+
+def test_a_batch_answers_as_single_checks(listed):
+    """From BATCH_MODE_NAMES names on, `check --file` reads the index whole and computes distances
+    with rapidfuzz: every answer equals the single check's."""
+    from sanctrack import screening
+    from sanctrack.search import BATCH_MODE_NAMES
+
+    queries = (BATCH_QUERIES * (BATCH_MODE_NAMES // len(BATCH_QUERIES) + 1))[:BATCH_MODE_NAMES]
+    try:
+        lines = listed("check", "--file", "-", "--as-of", "2021-08-01", "--json", "--threshold", "60",
+                       input="\n".join(queries) + "\n").stdout.splitlines()  # fmt: skip
+    finally:
+        screening._distance = screening.edits  # the rest of the process computes as a single check
+    batch = {}
+    for line in lines:
+        result = json.loads(line)
+        batch[result["query"]] = {k: v for k, v in result.items() if k not in ("query", "line")}
+    assert len(lines) == len(queries) and set(batch) == set(BATCH_QUERIES)
+    for text in BATCH_QUERIES:
+        single = json.loads(listed("check", text, "--as-of", "2021-08-01", "--threshold", "60", "--json",
+                                   code=None).stdout)
+        assert batch[text] == single, text
+    assert any(r["matches"] for r in batch.values()) and any(r["closest"] for r in batch.values())
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text("abcde", max_size=10), st.text("abcde", max_size=10), st.sampled_from([1, 2]))
+def test_rapidfuzz_distance_of_a_batch_is_edits(a, b, limit):
+    from sanctrack import screening
+
+    screening.use_rapidfuzz()
+    try:
+        assert screening._distance(a, b, limit) == edits(a, b, limit)
+    finally:
+        screening._distance = screening.edits
+
+
+@pytest.mark.parametrize("name", ["DERIPASKA, Oleg Vladimirovich", "KAROUN PETROCHEMICAL COMPANY",
+                                  "GPB, OAO", "ООО Ромашка", "محمد علي", "Acme\u200bCorp S.A. de C.V.",
+                                  "AL-AKHRAS, Eyad", "Integr\u0456ty Technology Group Co., Ltd."])
+def test_index_keys_are_the_keys_of_both_forms_of_a_name(name):
+    """index_keys reads a name's words once, without match_tokens's caches: its keys stay those of
+    the name with and without its legal forms (a store's keys must not change)."""
+    from sanctrack.screening import _word_keys, index_keys
+
+    whole, stripped = match_tokens(name, False).words, match_tokens(name, True).words
+    keys = _word_keys(whole) if whole == stripped else _word_keys(whole) + _word_keys(stripped)
+    assert index_keys(name) == " ".join(dict.fromkeys(keys)) != ""

@@ -229,6 +229,106 @@ class SearchQueries:
             )
         return found
 
+    def screening_index(self) -> "ScreeningIndex":
+        """The screening index read whole into memory, for a batch (`ScreeningIndex`)."""
+        return ScreeningIndex(
+            self.conn.execute(
+                "SELECT n.rowid, n.entity_id, n.name, e.kind, e.id IS NOT NULL, n.match_keys "
+                "FROM entity_names n LEFT JOIN entities e ON e.id = n.entity_id ORDER BY n.rowid"
+            )
+        )
+
+    def all_screening_key_counts(self) -> dict[str, int]:
+        """How many names carry each key of the screening index, every key (for a batch)."""
+        return dict(self.conn.execute("SELECT term, doc FROM entity_names_vocab"))
+
     def name_count(self) -> int:
         """About how many names are on record (the largest rowid: no count of every row)."""
         return self.conn.execute("SELECT coalesce(max(rowid), 0) FROM entity_names").fetchone()[0]
+
+
+class ScreeningIndex:
+    """The screening index (`entity_names_fts`) held in memory by a batch: `candidates` gives what
+    `SearchQueries.screening_candidates` gives, in the same order, without a query per name (the
+    FTS5 query with its bm25 ranking costs ~2.5 ms a name on the SDN list).
+
+    The ranking is FTS5's own bm25 (fts5_aux.c): per key of the query, in the query's order,
+    idf * f * (k1 + 1) / (f + k1 * (1 - b + b * D / avgdl)) with k1 1.2, b 0.75, D a name's number
+    of keys, avgdl their mean over all names, idf log((N - n + 0.5) / (n + 0.5)) (1e-6 when not
+    positive) for n of the N names carrying the key; the same operations in the same order, so the
+    same floating-point ranks. Ties keep the order SQLite gives them: names by rowid (as FTS5
+    visits them), entities by (entity_id, name) (as GROUP BY hands them on)."""
+
+    def __init__(self, rows):
+        # rowids per key; a key a name carries more than once (rare) is in `repeated` too
+        self.postings: dict[str, list[int]] = {}
+        self.repeated: dict[tuple[str, int], int] = {}
+        self.names: dict[int, tuple[str, str, str | None, bool]] = {}
+        self.size: dict[int, int] = {}
+        tokens = 0
+        for rowid, entity_id, name, kind, has_entity, match_keys in rows:
+            keys = match_keys.split()
+            self.names[rowid] = (entity_id, name, kind, bool(has_entity))
+            self.size[rowid] = len(keys)
+            tokens += len(keys)
+            if len(set(keys)) == len(keys):
+                for key in keys:
+                    self.postings.setdefault(key, []).append(rowid)
+                continue
+            counted: dict[str, int] = {}
+            for key in keys:
+                counted[key] = counted.get(key, 0) + 1
+            for key, f in counted.items():
+                self.postings.setdefault(key, []).append(rowid)
+                if f > 1:
+                    self.repeated[key, rowid] = f
+        self.rows = len(self.names)
+        self.avgdl = tokens / self.rows if self.rows else 0.0
+        # the part of bm25 a name carrying a key once adds, but for the key's idf
+        k1, b = 1.2, 0.75
+        self.once = {rowid: (1 * (k1 + 1.0)) / (1 + k1 * (1 - b + b * n / self.avgdl)) for rowid, n in self.size.items()}
+
+    def key_counts(self) -> dict[str, int]:
+        """How many names carry each key (the `doc` of FTS5's vocabulary)."""
+        return {key: len(found) for key, found in self.postings.items()}
+
+    def candidates(self, keys: list[str], limit: int) -> list[tuple[str, str, str | None]]:
+        if not keys or not self.rows:
+            return []
+        import math
+
+        k1, b, n_rows, avgdl, size = 1.2, 0.75, self.rows, self.avgdl, self.size
+        repeated, once = self.repeated, self.once
+        scores: dict[int, float] = {}
+        for key in keys:
+            key = key.lower()
+            found = self.postings.get(key)
+            if not found:
+                continue
+            hits = len(found)
+            idf = math.log((n_rows - hits + 0.5) / (hits + 0.5))
+            if idf <= 0.0:
+                idf = 1e-6
+            if not repeated:
+                for rowid in found:
+                    scores[rowid] = scores.get(rowid, 0.0) + idf * once[rowid]
+                continue
+            for rowid in found:
+                f = repeated.get((key, rowid), 1)
+                scores[rowid] = scores.get(rowid, 0.0) + idf * (
+                    (f * (k1 + 1.0)) / (f + k1 * (1 - b + b * size[rowid] / avgdl))
+                )
+        import heapq
+
+        best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+        grouped: dict[tuple[str, str], tuple[float, str | None]] = {}
+        for rowid, value in best:
+            entity_id, name, kind, has_entity = self.names[rowid]
+            if not has_entity:
+                continue
+            rank = -value
+            if (entity_id, name) not in grouped or rank < grouped[entity_id, name][0]:
+                grouped[entity_id, name] = (rank, kind)
+        # GROUP BY hands the groups to ORDER BY in (entity_id, name) order; ties stay so.
+        ordered = sorted(sorted(grouped.items()), key=lambda item: item[1][0])
+        return [(entity_id, name, kind) for (entity_id, name), (_, kind) in ordered]
