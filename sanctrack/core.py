@@ -910,6 +910,7 @@ def import_records(
                         summary.events += 1
                     elif kind == "response":
                         if isinstance(values.get("event_id"), EventReference):
+                            flush_targets()  # the reference matches on targets: write them first
                             values = dict(values, event_id=_referenced_event(store, values["event_id"]))
                         response = rec.clean_response(values, parse)
                         if not store.insert("responses", response, unless_present=True):
