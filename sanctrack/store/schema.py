@@ -423,11 +423,122 @@ def _to_v6(conn: sqlite3.Connection) -> None:
 
 
 def _to_v7(conn: sqlite3.Connection) -> None:
-    """Listings stored by their changes: each snapshot's copies become versions (one per distinct
-    content of a list id) and spans of snapshots holding them (store/lists.py `rebuild_spans`)."""
-    from .lists import rebuild_from_copies
+    """Schema 6 -> 7: turn every snapshot's copies of its listings into versions and spans, as
+    importing the snapshots one by one in publication order would have stored them. Each span a
+    later snapshot ended is logged as an update of the change that imported that snapshot, so
+    undoing the latest import still reopens what it ended; updates of a copy's entity link
+    (entity merges) are logged again as updates of its version."""
+    import json
 
-    rebuild_from_copies(conn)
+    from ..importers.base import row_digests
+    from .encoding import decode
+    from .lists import LISTING_FIELDS, SNAPSHOT_KEY_SQL
+
+    for name in ("listings_ai", "listings_ad", "listings_au", "listings_immutable"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    conn.execute("DROP TABLE IF EXISTS listings_fts")
+    for name in ("listings_entity", "listings_list_id"):
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+    conn.execute("ALTER TABLE listings RENAME TO listings_v6")
+    execute_script(conn, LISTINGS)
+
+    fields = list(LISTING_FIELDS)
+    insert_version = (
+        f"INSERT INTO listings (id, source, {', '.join(fields)}, digest, content, entity_id, change_id) "
+        f"VALUES ({', '.join('?' for _ in range(len(fields) + 6))})"
+    )
+    seq = dict(conn.execute("SELECT change_id, max(seq) FROM change_rows GROUP BY change_id").fetchall())
+    next_id = 1
+    versions: dict[tuple[str, str, str], int] = {}  # (source, list_id, content) -> id
+    copy_version: dict[tuple[str, str], int] = {}  # (snapshot_id, list_id) -> version id
+    snapshots = conn.execute(
+        f"SELECT s.id, s.source, {SNAPSHOT_KEY_SQL}, s.change_id FROM snapshots s "
+        "ORDER BY s.source, s.published, s.rowid"
+    ).fetchall()
+    held: dict[str, dict[str, tuple[int, str]]] = {}  # source -> list_id -> (version, since)
+
+    def end(source: str, version: int, since: str, key: str, change_id: int) -> None:
+        conn.execute(
+            "UPDATE listing_spans SET until = ? WHERE listing = ? AND since = ?", (key, version, since)
+        )
+        old = {"listing": version, "source": source, "since": since, "until": None}
+        row_change = conn.execute(
+            "SELECT change_id FROM listing_spans WHERE listing = ? AND since = ?", (version, since)
+        ).fetchone()[0]
+        old["change_id"] = row_change
+        seq[change_id] = seq.get(change_id, 0) + 1
+        conn.execute(
+            "INSERT INTO change_rows (change_id, seq, tbl, op, key, old, new) VALUES (?,?,?,?,?,?,?)",
+            (change_id, seq[change_id], "listing_spans", "update",
+             json.dumps({"listing": version, "since": since}), json.dumps(old),
+             json.dumps(dict(old, until=key))),
+        )  # fmt: skip
+
+    for snapshot_id, source, key, change_id in snapshots:
+        current = held.setdefault(source, {})
+        seen: set[str] = set()
+        cur = conn.execute(
+            f"SELECT {', '.join(fields)}, entity_id, change_id FROM listings_v6 "
+            "WHERE snapshot_id = ? ORDER BY rowid",
+            (snapshot_id,),
+        )
+        for values in cur.fetchall():
+            row = dict(zip([*fields, "entity_id", "change_id"], values))
+            list_id = row["list_id"]
+            seen.add(list_id)
+            digest, content = row_digests(decode(dict(row)))
+            version = versions.get((source, list_id, content))
+            if version is None:
+                version = versions[(source, list_id, content)] = next_id
+                next_id += 1
+                conn.execute(
+                    insert_version,
+                    (version, source, *values[: len(fields)], digest, content, row["entity_id"],
+                     row["change_id"]),
+                )  # fmt: skip
+            copy_version[(snapshot_id, list_id)] = version
+            was = current.get(list_id)
+            if was is not None and was[0] == version:
+                continue
+            if was is not None:
+                end(source, was[0], was[1], key, change_id)
+            conn.execute(
+                "INSERT INTO listing_spans (listing, source, since, until, change_id) VALUES (?, ?, ?, NULL, ?)",
+                (version, source, key, change_id),
+            )
+            current[list_id] = (version, key)
+        for list_id in [i for i in current if i not in seen]:
+            version, since = current.pop(list_id)
+            end(source, version, since, key, change_id)
+
+    # Entity links changed by a merge were logged per copy: log them per version instead.
+    for change_id, seq_no, key_json, old_json, new_json in conn.execute(
+        "SELECT change_id, seq, key, old, new FROM change_rows WHERE tbl = 'listings' AND op = 'update'"
+    ).fetchall():
+        key = json.loads(key_json)
+        version = copy_version.get((key.get("snapshot_id"), key.get("list_id")))
+        if version is None:
+            continue
+        row = dict(zip(
+            ["id", "source", *fields, "digest", "content", "entity_id", "change_id"],
+            conn.execute(
+                f"SELECT id, source, {', '.join(fields)}, digest, content, entity_id, change_id "
+                "FROM listings WHERE id = ?", (version,)
+            ).fetchone(),
+        ))  # fmt: skip
+        old, new = json.loads(old_json), json.loads(new_json or "null") or {}
+        conn.execute(
+            "UPDATE change_rows SET key = ?, old = ?, new = ? WHERE change_id = ? AND seq = ?",
+            (json.dumps({"id": version}),
+             json.dumps(dict(row, entity_id=old.get("entity_id"), change_id=old.get("change_id"))),
+             json.dumps(dict(row, entity_id=new.get("entity_id", row["entity_id"]))),
+             change_id, seq_no),
+        )  # fmt: skip
+    conn.execute("DROP TABLE listings_v6")
+    execute_script(conn, full_text("listings"))
+    conn.execute(
+        "INSERT INTO listings_fts (rowid, name, aliases, programs) SELECT id, name, aliases, programs FROM listings"
+    )
 
 
 def _statement(script: str, start: str) -> str:
