@@ -272,7 +272,6 @@ class Screener:
         # A batch reads the screening index whole (0.5 s for the SDN list's 20,000 names and
         # 94,000 keys), where name by name its candidates and key counts cost ~3 ms, and computes
         # edit distances with rapidfuzz.
-        self._all_counts = batch
         self._index = None
         if batch:
             from .screening import use_rapidfuzz
@@ -283,7 +282,7 @@ class Screener:
 
     def _counts(self, keys: list[str]) -> dict[str, int]:
         """How many names carry each screening key, read once per key for the whole batch."""
-        if self._all_counts:
+        if self._index is not None:  # every key's count was read with the index
             counts = self._key_counts
             for key in keys:
                 if key not in counts:
@@ -319,9 +318,11 @@ class Screener:
 
         forms = {False: match_tokens(text, False), True: match_tokens(text, True)}
         keys = list(dict.fromkeys(k for form in forms.values() for k in query_keys(form)))
-        source = self._index or self.store.search
-        rows = source.candidates(self._telling(keys), SCREENING_CANDIDATES) if self._index else \
-            source.screening_candidates(self._telling(keys), SCREENING_CANDIDATES)
+        telling = self._telling(keys)
+        if self._index is not None:
+            rows = self._index.candidates(telling, SCREENING_CANDIDATES)
+        else:
+            rows = self.store.search.screening_candidates(telling, SCREENING_CANDIDATES)
         candidates = []
         for entity_id, name, kind in rows:
             person = kind_class(kind) == "person"
