@@ -553,17 +553,13 @@ def _option(operation: str, field: str) -> str:
     return f"--{operation}-{singular}"  # ("add", "tags") -> --add-tag
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
 def _edit_list(values: list[str], operation: str, given: list[str], option: str, where: str) -> list[str]:
     """`values` with `given` added (those not there yet) or removed (each must be there; compared
     without regard to case and spacing)."""
     values = list(values)
     for value in given:
-        folded = _fold(value)
-        present = [v for v in values if _fold(v) == folded]
+        folded = rec.fold(value)
+        present = [v for v in values if rec.fold(v) == folded]
         if operation == "add":
             if not present and value.strip():
                 values.append(value.strip())
@@ -571,13 +567,13 @@ def _edit_list(values: list[str], operation: str, given: list[str], option: str,
             held = "; ".join(values) or "none"
             raise UsageError(f"{option} {value!r}: {where} has no such value", hint=f"it has: {held}")
         else:
-            values = [v for v in values if _fold(v) != folded]
+            values = [v for v in values if rec.fold(v) != folded]
     return values
 
 
 def _target_named(targets: list[dict], name: str, option: str, event_id: str) -> dict:
     """The one target of an event named `name` (as stored, without regard to case and spacing)."""
-    found = [t for t in targets if _fold(t["name"]) == _fold(name)]
+    found = [t for t in targets if rec.fold(t["name"]) == rec.fold(name)]
     if len(found) == 1:
         return found[0]
     names = "; ".join(t["name"] for t in targets)
@@ -965,11 +961,11 @@ def _referenced_event(store: Store, ref: EventReference) -> str:
 
     def same_name(a: str, b: str) -> bool:
         key = normalize_name(a)
-        return _fold(a) == _fold(b) or bool(key) and key == normalize_name(b)
+        return rec.fold(a) == rec.fold(b) or bool(key) and key == normalize_name(b)
 
     date = PartialDate.from_iso(ref.date)
     events = [e for e in store.events_dated(date.iso, date.start.isoformat())
-              if _fold(e["authority"]) == _fold(ref.authority)]  # fmt: skip
+              if rec.fold(e["authority"]) == rec.fold(ref.authority)]  # fmt: skip
     named = f"{date.iso} by {ref.authority!r}"
     if ref.target is not None:
         targets = store.targets_for_events([e["id"] for e in events])

@@ -192,7 +192,8 @@ def _short_hash(*parts: str) -> str:
     return digest[:ID_HEX_LENGTH]
 
 
-def _fold(text: str | None) -> str:
+def fold(text: str | None) -> str:
+    """`text` compared without regard to case and spacing (record identity, names typed by users)."""
     return " ".join((text or "").casefold().split())
 
 
@@ -200,8 +201,8 @@ def event_id_for(event: dict) -> str:
     """`ev-` + hash of the event's identity: its date, authority and (normalised) target names."""
     from .names import normalize_name
 
-    names = sorted(normalize_name(t["name"]) or _fold(t["name"]) for t in event["targets"])
-    return "ev-" + _short_hash("event", event["date"], _fold(event["authority"]), "\x1e".join(names))
+    names = sorted(normalize_name(t["name"]) or fold(t["name"]) for t in event["targets"])
+    return "ev-" + _short_hash("event", event["date"], fold(event["authority"]), "\x1e".join(names))
 
 
 def response_id_for(response: dict) -> str:
@@ -210,10 +211,10 @@ def response_id_for(response: dict) -> str:
         "response",
         response["event_id"],
         response["date"],
-        _fold(response["actor"]),
-        _fold(response["speaker"]),
+        fold(response["actor"]),
+        fold(response["speaker"]),
         response["kind"],
-        _fold(response["quote"]),
+        fold(response["quote"]),
     )
 
 
