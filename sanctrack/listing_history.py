@@ -241,21 +241,25 @@ def link_event(event: dict, entity_ids: list[str], history: dict[str, list[dict]
             mine = [i for i in items if i["source"] == source]
             after = [i for i in mine if i["change"] == "designation" and i["date"] >= start]
             latest = snapshots[source][-1]
-            base = {"event_id": event["id"], "entity_id": entity_id, "source": source}
+            base = {"event_id": event["id"], "entity_id": entity_id, "source": source,
+                    "lag_at_least_days": None, "lag_at_most_days": None}  # fmt: skip
             if after:
                 first = after[0]
                 dated = first["date_from"] == "list"
                 lag = lag_days(start, first["date"], first["date"]) if dated else None
-                links.append(base | {
+                link = base | {
                     "status": "listed", "listing": first["id"], "list_id": first["list_id"],
                     "name": first["name"], "listed_on": first["date"] if dated else None,
                     "first_seen_in": first["snapshot"],
                     "first_seen": _published(snapshots[source], first["snapshot"]),
                     "date_from": first["date_from"], "lag_days": lag,
-                    "text": (f"on {source} from {first['date']} (the list's date), {lag} "
-                             f"day{'s' if lag != 1 else ''} after the announcement" if dated else
-                             f"first seen in {first['snapshot']}; the list gives no date: lag unknown"),
-                })  # fmt: skip
+                }  # fmt: skip
+                if dated:
+                    link["text"] = (f"on {source} from {first['date']} (the list's date), {lag} "
+                                    f"day{'s' if lag != 1 else ''} after the announcement")  # fmt: skip
+                else:
+                    link["text"] = _first_seen_bounds(link, start, snapshots[source], first)
+                links.append(link)
                 continue
             before = [i for i in mine if i["change"] == "designation"]
             if before and not _ended(mine, before[-1]):
@@ -278,6 +282,24 @@ def link_event(event: dict, entity_ids: list[str], history: dict[str, list[dict]
     # A source that never held the entity is named only when no list of the jurisdiction does.
     listed = {link["entity_id"] for link in links if link["status"] != "not_listed"}
     return [link for link in links if link["status"] != "not_listed" or link["entity_id"] not in listed]
+
+
+def _first_seen_bounds(link: dict, start: str, snapshots: list[dict], first: dict) -> str:
+    """A listing known only from the first snapshot holding it: the list carried it out no later
+    than that snapshot (`lag_at_most_days`) and after the snapshot before it, which did not hold
+    it (`lag_at_least_days`, when that snapshot is on or after the announcement). Sets both on
+    `link`; returns its text. No lag is claimed: the list gives no date."""
+    most = link["lag_at_most_days"] = lag_days(start, first["date"], first["date"])
+    ids = [s["id"] for s in snapshots]
+    at = ids.index(first["snapshot"]) if first["snapshot"] in ids else 0
+    before = snapshots[at - 1] if at > 0 else None
+    least = None
+    if before is not None and before["published"] >= start:
+        least = link["lag_at_least_days"] = lag_days(start, before["published"], before["published"])
+    bound = f"{least} to {most}" if least is not None else f"at most {most}"
+    seen = f"first seen in {first['snapshot']}" + (f" (not in {before['id']})" if before else "")
+    return (f"{seen}: on the list {bound} day{'s' if most != 1 else ''} after the announcement; "
+            "the list gives no date: lag unknown")
 
 
 def delisting_links(event: dict, entity_ids: list[str], history: dict[str, list[dict]],
@@ -428,7 +450,8 @@ def lag_report(store, jurisdiction: str | None = None, authority: str | None = N
                 group["other"].append({
                     "event_id": row["id"], "date": row["date"], "name": target["name"], "status": status,
                     "source": link["source"], "listing": link["listing"], "listed_on": link["listed_on"],
-                    "lag_days": None, "text": link["text"],
+                    "lag_days": None, "lag_at_least_days": link["lag_at_least_days"],
+                    "lag_at_most_days": link["lag_at_most_days"], "text": link["text"],
                 })  # fmt: skip
             else:
                 group["not_listed"].append({

@@ -132,6 +132,24 @@ def test_event_linked_to_listing_first_seen_has_no_lag(cli):
     assert item["list_links"] == links
 
 
+def test_listing_first_seen_in_a_snapshot_bounds_the_lag_without_claiming_one(cli):
+    import_pair(cli)  # 48239 and 48240 are new in 2024-04-12, not in 2024-04-04
+    inside = add_event(cli, "2024-04-09", "US", "ABU SHANAB, William")
+    before = add_event(cli, "2024-04-01", "US", "AL-KAHLUT, Hudhayfa Samir 'Abdallah")
+    oldest = add_event(cli, "2024-03-01", "US", "STANKOVIC, Slobodan")  # in the first snapshot
+    bounds = {}
+    for event in (inside, before, oldest):
+        [link] = cli.json("show", event)["list_links"]
+        assert link["status"] == "listed" and link["lag_days"] is None and "lag unknown" in link["text"]
+        bounds[event] = (link["lag_at_least_days"], link["lag_at_most_days"])
+    # by hand: 2024-04-12 minus the event; 2024-04-04 minus the event where that is not before it
+    assert bounds == {inside: (None, 3), before: (3, 11), oldest: (None, 34)}
+    [link] = cli.json("show", before)["list_links"]
+    assert "on the list 3 to 11 days after the announcement" in link["text"]
+    [group] = cli.json("lag")
+    assert (group["dated"], group["undated"], group["median"]) == (0, 3, None)
+
+
 def test_event_linked_to_dated_listing_with_lag_and_the_report(cli):
     cli("import", str(UN))
     aqsa = add_event(cli, days_before(UN_LISTED["AQSA MAHMOOD"], 10), "UN", "AQSA MAHMOOD")
