@@ -33,6 +33,13 @@ class EntityResolver:
     record names them together (name and alias); weak keys (short acronyms) never join on their
     own, and a person never joins a company. Lookups are cached for the length of one change.
 
+    Two entries of one list are two parties, as the list says: an entity never stands for two
+    list ids of one source. A list entry (a target with `listing`: (source, list id)) does not
+    join an entity holding another entry of its list, and two entities holding different entries
+    of one list are never merged. A name shared by such entities (a kunya as "Abu Muhammad" among
+    the aliases of two UN entries) cannot tell them apart: a record naming it joins none of them
+    (only an entity that holds no conflicting entries, or a new one).
+
     `resolve_many` links many at once (a list's new entries): the keys of every name are computed
     once, looked up in one query, and the new entities and names are written together with
     `executemany`; `resolve` links one and writes at once.
@@ -50,6 +57,8 @@ class EntityResolver:
         self._pending_names: list[tuple] = []
         self._batch = False
         self._merged: dict[str, str] = {}  # entity folded into another -> that other
+        # entity id -> the (source, list id) entries it stands for, for entities seen this change
+        self._claims: dict[str, set[tuple[str, str]]] = {}
         # The screening keys of the last name written: a name's keys come one after another
         # (`_keyed`), so each name's are computed once, and nothing grows with the import.
         self._last_match_keys: tuple[str, str] = ("", "")
@@ -75,6 +84,74 @@ class EntityResolver:
         found = {entity_id for key in keys for entity_id in self._by_key.get(key, ())}
         return sorted(found, key=lambda e: self._rank.get(e, 0))
 
+    def _load_claims(self, entity_ids: Iterable[str]) -> None:
+        """Fill the list entries of the stored entities not seen yet, with one query."""
+        missing = [e for e in entity_ids if e not in self._claims and e not in self._pending_entities]
+        if not missing:
+            return
+        for entity_id in missing:
+            self._claims[entity_id] = set()
+        if self._all_cached:
+            return  # every entity was created in this change: its claims are all noted
+        for entity_id, source, list_id in self.store.lists.listing_claims(missing):
+            self._claims[entity_id].add((source, list_id))
+
+    def _claims_of(self, entity_id: str) -> set[tuple[str, str]]:
+        self._load_claims([entity_id])
+        return self._claims.setdefault(entity_id, set())
+
+    def _primary_keys(self, entity_id: str) -> set[str]:
+        from .names import name_keys
+
+        row = self._pending_entities.get(entity_id) or self.store.entity(entity_id)
+        return set(name_keys(row["name"], row["kind"])) if row else set()
+
+    @staticmethod
+    def _conflict(one: set[tuple[str, str]], other: set[tuple[str, str]]) -> bool:
+        """Do the two sets of list entries name different entries of one list?"""
+        if not one or not other:
+            return False
+        ids_of: dict[str, set[str]] = {}
+        for source, list_id in one:
+            ids_of.setdefault(source, set()).add(list_id)
+        return any(source in ids_of and ids_of[source] != {list_id} for source, list_id in other)
+
+    def _choose(self, candidates: list[str], own: set[tuple[str, str]], known: str | None,
+                keys: set[str]) -> list[str]:  # fmt: skip
+        """Of the entities a target's names (strong `keys`) found (oldest first; `known` first when
+        given), those it joins: the first is its entity, the others fold into it. None that holds
+        another entry of the target's own list (`own`); and where two found entities hold
+        different entries of one list, the names cannot tell them apart: only those without list
+        entries are joined, or the one whose own name the target gives (not one of its aliases)."""
+        if not candidates:
+            return []
+        self._load_claims(candidates)
+        fixed = [known] if known is not None and known in candidates else []
+        claims = set(own)
+        for entity_id in fixed:
+            claims |= self._claims_of(entity_id)
+        rest = [e for e in candidates if e not in fixed and not self._conflict(claims, self._claims_of(e))]
+        listed = [e for e in rest if self._claims_of(e)]
+        ambiguous = any(
+            self._conflict(self._claims_of(a), self._claims_of(b))
+            for i, a in enumerate(listed) for b in listed[i + 1:]
+        )  # fmt: skip
+        if ambiguous:
+            # Only an entity whose own name (not an alias) the target's names give may stand out.
+            named = [e for e in listed if self._primary_keys(e) & keys]
+            clear = not any(
+                self._conflict(self._claims_of(a), self._claims_of(b))
+                for i, a in enumerate(named) for b in named[i + 1:]
+            )  # fmt: skip
+            rest = [e for e in rest if not self._claims_of(e) or (clear and e in named)]
+        chosen = list(fixed)
+        for entity_id in rest:
+            mine = self._claims_of(entity_id)
+            if not self._conflict(claims, mine):
+                chosen.append(entity_id)
+                claims |= mine
+        return chosen
+
     @staticmethod
     def _keyed(target: dict) -> list[tuple[str, str]]:
         from .names import name_keys
@@ -95,7 +172,9 @@ class EntityResolver:
         from .names import is_weak_key
 
         keyed = [self._keyed(target) for target in targets]
-        self._load({key for pairs in keyed for _, key in pairs if not is_weak_key(key)})
+        keys = {key for pairs in keyed for _, key in pairs if not is_weak_key(key)}
+        self._load(keys)
+        self._load_claims({entity_id for key in keys for entity_id in self._by_key.get(key, ())})
         self._batch = True
         try:
             found = [self._resolve(t, pairs, k) for t, pairs, k in zip(targets, keyed, known)]
@@ -111,6 +190,7 @@ class EntityResolver:
 
         kind = target.get("kind")
         known = self._current(known) if known is not None else None
+        own = {tuple(target["listing"])} if target.get("listing") else set()
         strong = {key for _, key in keyed if not is_weak_key(key)}
         candidates = self._candidates(strong)
         compatible = [e for e in candidates if kinds_compatible(self._kinds.get(e), kind)]
@@ -119,12 +199,15 @@ class EntityResolver:
         elif known in compatible:
             compatible.remove(known)
             compatible.insert(0, known)
+        compatible = self._choose(compatible, own, known, strong)
         if not compatible:
             entity_id = self._create(target, keyed)
         else:
             entity_id = compatible[0]
             for other in compatible[1:]:
                 self._merge(other, into=entity_id)
+        if own:
+            self._claims_of(entity_id).update(own)
             if self._kinds.get(entity_id) is None and kind is not None:
                 if entity_id in self._pending_entities:
                     self._pending_entities[entity_id]["kind"] = kind
@@ -166,6 +249,10 @@ class EntityResolver:
         if base is None:
             base = normalize_name(target["name"]) or target["name"]
         seed = f"{base}\x1f{cls or ''}"
+        if target.get("listing"):
+            # A list entry's entity is named by the entry too: two entries of one list with the
+            # same name are two parties, and their ids must not depend on which came first.
+            seed += "\x1f" + "\x1f".join(target["listing"])
         entity_id = "en-" + hashlib.sha256(seed.encode()).hexdigest()[: rec.ID_HEX_LENGTH]
         attempt = 0
         while self._taken(entity_id):  # same name, conflicting kind
@@ -180,6 +267,7 @@ class EntityResolver:
             self.store.insert("entities", row)
         self._see(entity_id, target.get("kind"))
         self._kinds[entity_id] = target.get("kind")
+        self._claims[entity_id] = set()
         return entity_id
 
     def _add_name(self, entity_id: str, key: str, name: str) -> None:
@@ -239,6 +327,7 @@ class EntityResolver:
         self.store.delete("entities", {"id": other})
         self._merged[other] = into
         self._kinds.pop(other, None)
+        self._claims_of(into).update(self._claims.pop(other, set()))
         for holders in self._by_key.values():
             if other in holders:
                 holders.remove(other)

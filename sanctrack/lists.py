@@ -280,7 +280,8 @@ def _store_changes(store: Store, source: str, snapshot_id: str, date: str, follo
     stored = store.lists.versions_with_content(source, [(l.list_id, c) for l, _, c in new])
     fresh = [(l, d, c) for l, d, c in new if (l.list_id, c) not in stored]
     entities = EntityResolver(store).resolve_many(
-        [{"name": l.name, "aliases": l.aliases, "kind": known_target_kind(l.kind)} for l, _, _ in fresh],
+        [{"name": l.name, "aliases": l.aliases, "kind": known_target_kind(l.kind), "listing": (source, l.list_id)}
+         for l, _, _ in fresh],
         [held[l.list_id].entity_id if l.list_id in held else None for l, _, _ in fresh],
     )
     version_of = {pair: version for pair, (version, _) in stored.items()}

@@ -145,26 +145,56 @@ def test_a_schema_6_store_migrates_to_the_same_answers(cli, tmp_path, days):
     assert summary["previous"] == f"ofac-sdn/{days[-2][0]}"
 
 
-def test_an_entry_whose_entity_a_later_entry_folds_away_links_to_the_survivor(cli, db, tmp_path):
-    """GAMMA names ALPHA and BETA as its aliases: the entities found for ALPHA and BETA become
-    one, and each listing links to that one, though their rows are written after the three are
-    resolved together."""
-    folder = tmp_path / "sdn-set"
+def _write_sdn(folder: Path, rows, aliases: str = "") -> Path:
     folder.mkdir()
     null = "-0- "
-    rows = [(1, "ALPHA TRADING"), (2, "BETA SHIPPING"), (3, "GAMMA HOLDINGS")]
     (folder / "sdn.csv").write_text(
         "".join(f'{n},"{name}",{null},"SDGT"' + f",{null}" * 8 + "\r\n" for n, name in rows), newline=""
     )
-    (folder / "alt.csv").write_text(
-        '3,101,"aka","ALPHA TRADING",-0- \r\n3,102,"aka","BETA SHIPPING",-0- \r\n', newline=""
-    )
+    (folder / "alt.csv").write_text(aliases, newline="")
+    return folder
+
+
+def test_entries_of_one_list_are_never_one_entity(cli, db, tmp_path):
+    """GAMMA gives ALPHA's and BETA's names as its aliases (as UN entries share kunyas such as
+    "Abu Muhammad"): the list says they are three parties, so they stay three entities. A recorded
+    event naming ALPHA TRADING joins the entry whose own name it is, not GAMMA; a name that is
+    only an alias of two entries joins neither."""
+    aliases = '3,101,"aka","ALPHA TRADING",-0- \r\n3,102,"aka","BETA SHIPPING",-0- \r\n1,103,"aka","OMEGA FRONT",-0- \r\n2,104,"aka","OMEGA FRONT",-0- \r\n'
+    folder = _write_sdn(tmp_path / "sdn-set", [(1, "ALPHA TRADING"), (2, "BETA SHIPPING"), (3, "GAMMA HOLDINGS")], aliases)
     cli("import", str(folder), "--published", "2024-05-01")
     conn = sqlite3.connect(db)
-    linked = conn.execute("SELECT DISTINCT entity_id FROM listings").fetchall()
-    assert len(linked) == 1
-    assert conn.execute("SELECT count(*) FROM entities WHERE id = ?", linked[0]).fetchone() == (1,)
+    entity_of = dict(conn.execute("SELECT list_id, entity_id FROM listings").fetchall())
+    assert len(set(entity_of.values())) == 3
+    assert conn.execute("SELECT count(*) FROM entities").fetchone() == (3,)
+
+    def entity_of_event(name: str) -> str:
+        event = cli.json("add", "event", "--date", "2024-06-01", "--jurisdiction", "US", "--authority", "OFAC",
+                         "--target", name, "--target-kind", "company")["id"]  # fmt: skip
+        return cli.json("show", event)["targets"][0]["entity_id"]
+
+    assert entity_of_event("Alpha Trading") == entity_of["1"]
+    assert entity_of_event("Gamma Holdings") == entity_of["3"]
+    omega = entity_of_event("Omega Front")
+    assert omega not in entity_of.values()
+    assert conn.execute("SELECT count(*) FROM listings WHERE entity_id = ?", (omega,)).fetchone() == (0,)
+
+
+def test_an_entry_whose_names_join_recorded_entities_folds_them_into_one(cli, db, tmp_path):
+    """Two recorded parties, then one list entry giving both names: the entities become one, and
+    the listing and both events' targets link to the survivor."""
+    ids = [
+        cli.json("add", "event", "--date", "2024-04-01", "--jurisdiction", "US", "--authority", "OFAC",
+                 "--target", name, "--target-kind", "company")["id"]
+        for name in ("Alpha Trading", "Beta Shipping")
+    ]  # fmt: skip
+    aliases = '3,101,"aka","ALPHA TRADING",-0- \r\n3,102,"aka","BETA SHIPPING",-0- \r\n'
+    folder = _write_sdn(tmp_path / "sdn-set", [(3, "GAMMA HOLDINGS")], aliases)
+    cli("import", str(folder), "--published", "2024-05-01")
+    conn = sqlite3.connect(db)
+    [(survivor,)] = conn.execute("SELECT DISTINCT entity_id FROM listings").fetchall()
     assert conn.execute("SELECT count(*) FROM entities").fetchone() == (1,)
+    assert {cli.json("show", event)["targets"][0]["entity_id"] for event in ids} == {survivor}
 
 
 def test_list_history_read_from_spans_matches_the_files(cli, tmp_path, days):
@@ -237,3 +267,24 @@ def test_verify_reads_the_spans(cli, tmp_path, days):
     assert len(problems) == 2, problems
     assert any(f"snapshot ofac-sdn/{days[2][0]} counts other listings" in p for p in problems), problems
     assert any(f"holds listing version {version}, which does not exist" in p for p in problems), problems
+
+
+FULL_UN = REPO.parent / "shared" / "data" / "un_consolidated_xml" / "UN_consolidated.xml"
+
+
+@pytest.mark.skipif(not FULL_UN.exists(), reason="no shared data folder beside the clone")
+def test_the_real_un_list_keeps_each_entry_its_own_party(cli, db):
+    """In the real UN list, kunyas such as "Abu Muhammad" are aliases of several entries; joining
+    entries by them made 975 entities of 1,003 entries (two different people shown as one)."""
+    cli("import", str(FULL_UN))
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*), count(DISTINCT entity_id) FROM listings").fetchone() == (1003, 1003)
+    holders = conn.execute(
+        "SELECT DISTINCT l.list_id FROM entity_names n JOIN listings l ON l.entity_id = n.entity_id "
+        "WHERE n.name = 'Abu Muhammad'"
+    ).fetchall()
+    assert len(holders) >= 2  # the premise: the alias is shared by different entries
+    event = cli.json("add", "event", "--date", "2026-03-01", "--jurisdiction", "UN", "--authority", "UN SC",
+                     "--target", "Abu Muhammad", "--target-kind", "person")["id"]  # fmt: skip
+    entity = cli.json("show", event)["targets"][0]["entity_id"]
+    assert conn.execute("SELECT count(*) FROM listings WHERE entity_id = ?", (entity,)).fetchone() == (0,)

@@ -372,6 +372,17 @@ class ListQueries:
             counts[kind] += 1
         return counts
 
+    def listing_claims(self, entity_ids: list[str]) -> list[tuple[str, str, str]]:
+        """(entity id, source, list id) of every listing version linked to one of the entities
+        (passed as one JSON array): which entries of which lists each entity stands for."""
+        if not entity_ids:
+            return []
+        return self.conn.execute(
+            "SELECT DISTINCT entity_id, source, list_id FROM listings "
+            "WHERE entity_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(entity_ids),),
+        ).fetchall()
+
     def entity_versions(self, entity_id: str) -> list[int]:
         """The ids of the listing versions linked to an entity."""
         return [
