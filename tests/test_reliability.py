@@ -226,3 +226,35 @@ def test_undo_restores_across_processes_repeatedly(tmp_path):
     deleted = log[2]["rows"]
     assert any(r["table"] == "events" and r["op"] == "delete" and r["old"]["summary"] == "changed" for r in deleted)
     assert log[0]["user"] and log[0]["at"]
+
+
+def test_a_store_created_by_another_process_while_this_one_opens_it_is_not_called_foreign(tmp_path):
+    # Issue 16's flaky test_parallel_writers_wait_and_all_land: one of 8 processes making the
+    # same new store failed with "… is an SQLite database of another program". Its identity was
+    # read in three statements; another process committed the schema between the first (no
+    # application id yet) and the last (tables). Here that commit is made, by sanctrack's own
+    # creation, exactly between them.
+    from sanctrack.store import Store
+
+    path = tmp_path / "new.db"
+    first = sqlite3.connect(path, isolation_level=None)
+    first.execute("PRAGMA journal_mode=WAL")  # what a creating process has done before its schema
+    first.close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    created = []
+
+    def create_meanwhile(sql: str) -> None:
+        if "user_version" in sql and not created:
+            other = Store.open(path)  # an empty file: Store.open creates the schema and commits it
+            created.append(other.count("events"))
+            other.close()
+
+    conn.set_trace_callback(create_meanwhile)
+    store = Store(conn, path)
+    try:
+        store._check_identity()  # raised StoreError "… of another program"
+    finally:
+        conn.set_trace_callback(None)
+        store.close()
+    assert created == [0]
+    assert run_process("--db", str(path), "verify").stdout == b"ok\n"

@@ -338,12 +338,20 @@ class Store:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def _check_identity(self) -> None:
+        # One read transaction, so the three reads see one state of the file: read one by one,
+        # another process creating the store could commit its schema between them, and its tables
+        # without its application id read as another program's database (a parallel first write
+        # failed so, once in many runs of test_parallel_writers_wait_and_all_land under load).
         try:
-            app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
-            version = self._version()
-            tables = self.conn.execute(
-                "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
-            ).fetchone()[0]
+            self.conn.execute("BEGIN")
+            try:
+                app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+                version = self._version()
+                tables = self.conn.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+                ).fetchone()[0]
+            finally:
+                self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as err:
             self.conn.close()
             raise StoreError(
