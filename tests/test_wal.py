@@ -12,6 +12,8 @@ import shutil
 import sqlite3
 import struct
 
+import pytest
+
 from conftest import SEED, run_process, store_digest
 
 ADD = ["add", "event", "--date", "2024-05-01", "--authority", "Test authority", "--jurisdiction", "US",
@@ -181,3 +183,94 @@ def test_verify_drop_unreadable_wal_goes_on_without_the_lost_change_and_keeps_th
     assert again.returncode == 0 and json.loads(again.stdout)["id"] == added
     # With nothing unreadable in the -wal, the option changes nothing.
     assert run_process("--db", str(crashed), "verify", "--drop-unreadable-wal").stderr == b""
+
+
+# -- a long log: every frame up to the last commit is checked ---------------------------------------
+
+
+def _long_crashed_copy(cli, db, tmp_path, events: int = 1500):
+    """(a crashed copy whose -wal holds an import of `events` events, committed in its last
+    frame, more than 256 frames long; the id of an event of that import)."""
+    cli("import", str(SEED))
+    big = tmp_path / "many.jsonl"
+    big.write_text("".join(
+        json.dumps({"type": "event", "date": "2024-05-01", "authority": "Test authority",
+                    "jurisdiction": "US", "targets": [{"name": f"Many Company {i}"}]}) + "\n"
+        for i in range(events)
+    ))
+    reader = sqlite3.connect(db, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM events").fetchone()
+    try:
+        cli("import", str(big))
+        crashed = tmp_path / "crashed.db"
+        shutil.copyfile(db, crashed)
+        shutil.copyfile(f"{db}-wal", f"{crashed}-wal")
+    finally:
+        reader.execute("ROLLBACK")
+        reader.close()
+    found = sqlite3.connect(db).execute(
+        "SELECT event_id FROM targets WHERE name = 'Many Company 7'").fetchone()[0]
+    return crashed, found
+
+
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+def test_a_flipped_byte_anywhere_in_a_long_wal_is_refused(cli, db, tmp_path, where):
+    # Of a -wal longer than 256 frames only the last 16 used to be checked: a byte flipped in
+    # its first or a middle frame made SQLite drop the whole import silently.
+    crashed, found = _long_crashed_copy(cli, db, tmp_path)
+    wal = tmp_path / "crashed.db-wal"
+    frames = _frames(wal)[1]
+    assert frames > 256
+    whole = tmp_path / "whole.db"  # the premise: a copy of the log as it is gives the import back
+    shutil.copyfile(crashed, whole)
+    shutil.copyfile(wal, f"{whole}-wal")
+    shown = run_process("--db", str(whole), "show", found, "--format", "json")
+    assert shown.returncode == 0 and json.loads(shown.stdout)["id"] == found
+    frame = {"first": 1, "middle": frames // 2, "last": frames}[where]
+    _flip_frame(wal, frame)
+    before = (crashed.read_bytes(), wal.read_bytes())
+    for argv in (["show", found], ["search", "Many Company"], ADD):
+        result = run_process("--db", str(crashed), *argv)
+        lines = _error(result)
+        assert result.returncode == 3 and len(lines) == 2, (argv, lines)
+        if where == "last":  # the commit frame itself: damage or a torn commit, not told apart
+            assert "may be missing its last change" in lines[0], lines[0]
+        else:
+            assert lines[0].endswith(
+                f"holds 1 committed change that cannot be read (frame {frame} of {frames} fails its"
+                " checksum); sanctrack will not use the store without them"
+            ), lines[0]
+        assert lines[1].startswith("Hint: restore the store and its -wal from a backup")
+        assert (crashed.read_bytes(), wal.read_bytes()) == before
+
+
+def test_a_long_wal_without_a_commit_is_an_unfinished_write(cli, db, tmp_path):
+    # An import under way (or killed) leaves frames and no commit: nothing is lost, the store opens.
+    crashed, found = _long_crashed_copy(cli, db, tmp_path)
+    wal = tmp_path / "crashed.db-wal"
+    page_size, frames = _frames(wal)
+    with wal.open("r+b") as f:
+        f.truncate(32 + (frames - 1) * (24 + page_size))  # every frame but the commit
+    _flip_frame(wal, frames // 2)  # damage among uncommitted frames loses nothing committed
+    assert run_process("--db", str(crashed), "show", found).returncode == 2
+    assert run_process("--db", str(crashed), "verify").stdout == b"ok\n"
+
+
+@pytest.mark.parametrize("page_size", [512, 4096, 65536])
+@pytest.mark.parametrize("big_endian", [False, True])
+def test_checksums_of_a_block_of_frames_are_sqlites_frame_by_frame(page_size, big_endian):
+    import random
+
+    from sanctrack.store.wal import FRAME_HEADER, checksum, frame_checksums
+
+    rng = random.Random(page_size + big_endian)
+    count = 37
+    size = FRAME_HEADER + page_size
+    block = bytes(rng.getrandbits(8) for _ in range(count * size))
+    seeds = [(rng.getrandbits(32), rng.getrandbits(32)) for _ in range(count)]
+    seeds[0] = (0xFFFFFFFF, 0xFFFFFFFF)
+    expected = [checksum(block[i * size:i * size + 8] + block[i * size + FRAME_HEADER:(i + 1) * size],
+                         *seeds[i], big_endian) for i in range(count)]
+    assert frame_checksums(block, count, page_size, big_endian, seeds) == expected
+    assert frame_checksums(block, 1, page_size, big_endian, seeds) == expected[:1]

@@ -110,7 +110,8 @@ def _check_wal(path: Path) -> None:
 
     from .wal import lost_commits
 
-    loss = lost_commits(f"{path}-wal")
+    checked: dict = {}  # how far the log chains: read again, only the frames after that
+    loss = lost_commits(f"{path}-wal", checked)
     # A frame another process is writing at this moment reads as damaged: read again, for up to
     # 2 s (a writer descheduled between a frame's header and its page on a loaded machine), a
     # wait paid only when the log looks damaged.
@@ -118,7 +119,7 @@ def _check_wal(path: Path) -> None:
         if loss is None:
             return
         time.sleep(pause)
-        loss = lost_commits(f"{path}-wal")
+        loss = lost_commits(f"{path}-wal", checked)
     if loss is not None:
         raise StoreError(
             loss.describe(path),
