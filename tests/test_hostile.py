@@ -12,6 +12,7 @@ import http.server
 import io
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import stat
@@ -75,6 +76,18 @@ def test_every_csv_and_tsv_is_inert_in_a_terminal_and_a_spreadsheet(cli, hostile
     assert not [cell for cell in cells if _is_formula(cell)], argv
     if argv[0] in ("timeline", "export", "search"):
         assert any(cell.startswith("'=HYPERLINK(") for cell in cells)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_diff_csv_and_tsv_are_inert_in_a_terminal_and_a_spreadsheet(cli, hostile, fmt):
+    # The issue names diff among the CSV/TSV writers; the test above has no second jurisdiction.
+    cli("add", "event", "--date", "2025-01-04", "--authority", "UK", "--jurisdiction", "GB",
+        "--target", "-cmd GB only", "--target", ESCAPES)
+    out = cli("diff", "US", "GB", "--format", fmt).stdout
+    assert not [c for c in _invisible(out) if c not in "\n\t"]
+    cells = _cells(out, fmt == "tsv")
+    assert not [cell for cell in cells if _invisible(cell) or _is_formula(cell)]
+    assert "'-cmd GB only" in cells and "'=cmd|'/C calc'!A0" in cells
 
 
 def test_the_csv_export_imports_back_to_the_exact_text(cli, hostile, tmp_path):
@@ -167,6 +180,40 @@ def test_completion_descriptions_and_values_are_escaped(cli, tmp_path):
         assert not [c for c in _invisible(out) if c not in "\n\t"], (shell, out)
         if shell != "bash":
             assert "\\x1b]8;;" in out
+
+
+# Every sequence the hostile fixture stores, as it would reach a terminal raw.
+RAW_ON_A_TERMINAL = ("\x1b[31mRed", "\x1b]52;", "\x1b]8;;http", "\x1b]0;title", "\x07", "\x08", "\x7f",
+                     "\x85", "\x9b", "\x9c", "\x9d", "\u202e", "\u2028", "\u2029")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1) for a real terminal")
+@pytest.mark.parametrize(
+    "argv",
+    [["timeline", "--format", "csv"], ["export", "--format", "csv"], ["export"], ["search", "evil"],
+     ["search", "evil", "--json"], ["search", "evil", "--format", "tsv"], ["show", "EVENT"],
+     ["show", "EVENT", "--json"], ["show", "RESPONSE"], ["timeline"], ["check", "Evil Red"]],
+)
+def test_on_a_real_terminal_no_stored_control_character_is_written(cli, hostile, tmp_path, argv):
+    # The issue's checks ran on a terminal: every output above, through script(1)'s pseudo-terminal,
+    # as a user sees it (colours on), never carries a stored escape sequence raw.
+    import shlex
+    import subprocess
+    import sys
+
+    argv = [hostile[0]["id"] if a == "EVENT" else hostile[1]["id"] if a == "RESPONSE" else a for a in argv]
+    typescript = tmp_path / "typescript"
+    env = dict(os.environ, TERM="xterm-256color")
+    env.pop("SANCTRACK_DEBUG", None)
+    env.pop("COLUMNS", None)
+    command = shlex.join([sys.executable, "-m", "sanctrack", *argv])
+    done = subprocess.run(["script", "-q", "-e", "-c", command, str(typescript)], env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
+    assert done.returncode in (0, 1), done
+    seen = typescript.read_bytes().decode("utf-8", "replace")
+    assert "Evil" in seen or "evil" in seen, seen[-500:]  # the hostile record was printed
+    assert [raw for raw in RAW_ON_A_TERMINAL if raw in seen] == [], argv
 
 
 # -- files and the store ----------------------------------------------------------------------------
@@ -635,6 +682,37 @@ def test_sigterm_and_sighup_during_fetch_clean_up_and_say_so(hostile_server, tmp
     assert process.returncode == 128 + signum
     assert err.decode() == f"Terminated ({signal.Signals(signum).name}): nothing was written by the unfinished command.\n"
     assert _no_partial_files(tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_during_import_roll_back_and_say_so(cli, seeded_store, tmp_path, signum):
+    # The issue: SIGTERM or SIGHUP during `fetch` or `import` exited 143/129 with no message.
+    import subprocess
+    import sys
+
+    big = tmp_path / "big.jsonl"
+    with big.open("w") as f:
+        for n in range(60000):
+            f.write(json.dumps({"type": "event", "date": "2024-01-02", "authority": "Authority",
+                                "jurisdiction": "US", "targets": [f"Signal target {n}"]}) + "\n")
+    digest = store_digest(seeded_store)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    env = dict(os.environ)
+    env.pop("SANCTRACK_DEBUG", None)
+    process = subprocess.Popen([sys.executable, "-m", "sanctrack", "import", str(big)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    for _ in range(600):  # until the import writes (its -wal grows), at most a minute
+        wal = tmp_path / "store.db-wal"
+        if wal.exists() and wal.stat().st_size > 1_000_000:
+            break
+        time.sleep(0.1)
+    process.send_signal(signum)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 128 + signum, err
+    assert err.decode() == f"Terminated ({signal.Signals(signum).name}): nothing was written by the unfinished command.\n"
+    assert store_digest(seeded_store) == digest
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
 # -- exit 70 no more, and what import and diff leave ----------------------------------------------
