@@ -399,10 +399,55 @@ def links_for_events(store, events: list[dict], targets: dict[str, list[dict]],
     entity_ids = sorted({t["entity_id"] for e in wanted for t in targets.get(e["id"], [])} - history.keys())
     for item in entity_history(store, entity_ids) if entity_ids else []:
         history.setdefault(item["entity_id"], []).append(item)
-    return {
+    links = {
         e["id"]: link_event(e, [t["entity_id"] for t in targets.get(e["id"], [])], history, snapshots)
         for e in wanted
     }
+    _name_matches(store, wanted, targets, links)
+    return links
+
+
+def _name_matches(store, events: list[dict], targets: dict[str, list[dict]], links: dict[str, list[dict]]) -> None:
+    """A designation linked to no entry of a list (no entity in common) is not called "not on
+    LIST" when `check` would match its target's name to an entry that list holds (a press release
+    names "Ruslan Peretyatko", the list "PERETYATKO, Ruslan Aleksandrovich", score 88): its
+    status becomes `name_match`, with that entry, its score and how to link them. No lag is
+    claimed for it: only a link by entity counts."""
+    from .search import DEFAULT_THRESHOLD, Screener
+
+    screener = None
+    for event in events:
+        if event.get("action") != "designation":
+            continue
+        names = {t["entity_id"]: t["name"] for t in targets.get(event["id"], [])}
+        for link in links.get(event["id"], []):
+            if link["status"] != "not_listed" or link["entity_id"] not in names:
+                continue
+            screener = screener or Screener(store)
+            name = names[link["entity_id"]]
+            for entity_id, matched, found in screener.scores(name):
+                if found < DEFAULT_THRESHOLD:
+                    break
+                items = [i for i in entity_history(store, [entity_id]) if i["source"] == link["source"]]
+                held = [i for i in items if i["change"] == "designation" and not _ended(items, i)]
+                if not held:
+                    continue
+                entry = held[-1]
+                link.update(
+                    status="name_match", listing=entry["id"], list_id=entry["list_id"], name=entry["name"],
+                    score=found,
+                    text=(f"no entry of {link['source']} is linked to this party, but its name matches "
+                          f"{entry['name']} ({entry['id']}, score {found:g}); if it is the same party, "
+                          f"add the list's name as an alias: sanctrack edit {event['id']} "
+                          f"--add-alias {_quoted(name + '=' + entry['name'])}"),
+                )  # fmt: skip
+                break
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 # -- the lag report ----------------------------------------------------------------------------------
@@ -428,7 +473,8 @@ def lag_report(store, jurisdiction: str | None = None, authority: str | None = N
         key = (row["jurisdiction"], row["authority"])
         group = groups.setdefault(key, {
             "jurisdiction": row["jurisdiction"], "authority": row["authority"], "pairs": 0,
-            "dated": 0, "undated": 0, "listed_before": 0, "not_listed": [], "lags": [], "other": [],
+            "dated": 0, "undated": 0, "listed_before": 0, "name_match": 0, "not_listed": [], "lags": [],
+            "other": [],
         })  # fmt: skip
         by_entity: dict[str, list[dict]] = {}
         for link in links.get(row["id"], []):
@@ -443,9 +489,9 @@ def lag_report(store, jurisdiction: str | None = None, authority: str | None = N
                                       "entity_id": target["entity_id"], "source": dated[0]["source"],
                                       "listing": dated[0]["listing"], "listed_on": dated[0]["listed_on"],
                                       "lag_days": dated[0]["lag_days"]})  # fmt: skip
-            elif any(l["status"] in ("listed", "listed_before") for l in mine):
-                link = next(l for l in mine if l["status"] in ("listed", "listed_before"))
-                status = "undated" if link["status"] == "listed" else "listed_before"
+            elif any(l["status"] in ("listed", "listed_before", "name_match") for l in mine):
+                link = next(l for l in mine if l["status"] in ("listed", "listed_before", "name_match"))
+                status = {"listed": "undated"}.get(link["status"], link["status"])
                 group[status] += 1
                 group["other"].append({
                     "event_id": row["id"], "date": row["date"], "name": target["name"], "status": status,

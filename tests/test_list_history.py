@@ -150,6 +150,26 @@ def test_listing_first_seen_in_a_snapshot_bounds_the_lag_without_claiming_one(cl
     assert (group["dated"], group["undated"], group["median"]) == (0, 3, None)
 
 
+def test_a_name_check_matches_is_never_called_not_on_the_list(cli):
+    """The press release's "Ruslan Peretyatko" is the list's "PERETYATKO, Ruslan Aleksandrovich" to
+    `check` (a dropped patronymic) but not one entity: the link says so, with the edit that joins
+    them, and claims no lag; after that edit the event is linked to the entry."""
+    import_pair(cli)
+    event = add_event(cli, "2024-04-10", "US", "Ruslan Peretyatko")
+    nobody = add_event(cli, "2024-04-10", "US", "Nobody Listed Anywhere")
+    [link] = cli.json("show", event)["list_links"]
+    assert (link["status"], link["list_id"], link["name"], link["lag_days"]) == (
+        "name_match", "46788", "PERETYATKO, Ruslan Aleksandrovich", None)
+    assert link["score"] >= 85 and "not on" not in link["text"]
+    assert "--add-alias 'Ruslan Peretyatko=PERETYATKO, Ruslan Aleksandrovich'" in link["text"]
+    assert cli.json("show", nobody)["list_links"][0]["status"] == "not_listed"
+    [group] = cli.json("lag")
+    assert (group["pairs"], group["name_match"], [p["event_id"] for p in group["not_listed"]]) == (2, 1, [nobody])
+    cli("edit", event, "--add-alias", "Ruslan Peretyatko=PERETYATKO, Ruslan Aleksandrovich")
+    [link] = cli.json("show", event)["list_links"]
+    assert (link["status"], link["list_id"]) == ("listed_before", "46788")  # on the list since 2024-04-04
+
+
 def test_event_linked_to_dated_listing_with_lag_and_the_report(cli):
     cli("import", str(UN))
     aqsa = add_event(cli, days_before(UN_LISTED["AQSA MAHMOOD"], 10), "UN", "AQSA MAHMOOD")

@@ -182,7 +182,7 @@ def _kinds(text: Optional[str]) -> tuple:
 
 
 LAG_COLUMNS = ("jurisdiction", "authority", "pairs", "dated", "median", "q1", "q3", "worst",
-               "worst_event", "undated", "listed_before", "not_listed")  # fmt: skip
+               "worst_event", "undated", "listed_before", "name_match", "not_listed")  # fmt: skip
 LAG_PAIR_COLUMNS = ("jurisdiction", "authority", "event_id", "date", "name", "status", "source",
                     "listing", "listed_on", "lag_days", "text")  # fmt: skip
 
@@ -217,12 +217,14 @@ def lag(
     no date, so its lag is unknown ("undated") and never counted. Per authority: pairs, dated
     (lags counted), median, q1 and q3 (quartiles, statistics.quantiles inclusive method), worst
     (the longest lag and its event), undated, listed_before (already on a list before the
-    announcement) and not_listed (the pairs no list carries as of its latest snapshot; in JSON,
-    each with its event). --pairs: one row per pair, for counting by hand.
+    announcement), name_match (no entry linked, but `check` matches the target's name to an entry
+    of the list: link them with edit --add-alias; no lag claimed) and not_listed (the pairs no
+    list carries as of its latest snapshot; in JSON, each with its event). --pairs: one row per
+    pair, for counting by hand.
 
     Output: plain (piped): one line per authority, tab-separated, no header: jurisdiction,
     authority, pairs, dated, median, q1, q3, worst, worst_event, undated, listed_before,
-    not_listed; with --pairs: jurisdiction, authority, event_id, date, name, status, source,
+    name_match, not_listed; with --pairs: jurisdiction, authority, event_id, date, name, status, source,
     listing, listed_on, lag_days, text. json: the same rows as objects (not_listed: the pairs).
 
     Examples:
