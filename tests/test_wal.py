@@ -20,21 +20,27 @@ ADD = ["add", "event", "--date", "2024-05-01", "--authority", "Test authority", 
        "--target", "Brand New Target Co"]
 
 
-def _crashed_copy(cli, db, tmp_path):
-    """(the store left by a crash right after `add` committed, the id of the event added)."""
-    cli("import", str(SEED))
+def _copy_after_crash(db, tmp_path, write):
+    """(the store and its -wal as a crash leaves them right after `write()` committed, what
+    `write()` returned): a reader holds a snapshot from before the write meanwhile."""
     reader = sqlite3.connect(db, isolation_level=None)
     reader.execute("BEGIN")
-    reader.execute("SELECT count(*) FROM events").fetchone()  # a snapshot from before the add
+    reader.execute("SELECT count(*) FROM events").fetchone()  # a snapshot from before the write
     try:
-        added = cli.json(*ADD)["id"]
+        written = write()
         crashed = tmp_path / "crashed.db"
         shutil.copyfile(db, crashed)
         shutil.copyfile(f"{db}-wal", f"{crashed}-wal")
     finally:
         reader.execute("ROLLBACK")
         reader.close()
-    return crashed, added
+    return crashed, written
+
+
+def _crashed_copy(cli, db, tmp_path):
+    """(the store left by a crash right after `add` committed, the id of the event added)."""
+    cli("import", str(SEED))
+    return _copy_after_crash(db, tmp_path, lambda: cli.json(*ADD)["id"])
 
 
 def _frames(wal) -> tuple[int, int]:
@@ -121,12 +127,16 @@ def test_a_write_torn_by_a_crash_is_rolled_back_and_the_store_goes_on(cli, db, t
     assert json.loads(again.stdout)["id"] == added
 
 
-def test_whole_frames_without_their_commit_are_an_unfinished_write(cli, db, tmp_path):
-    crashed, added = _crashed_copy(cli, db, tmp_path)
+@pytest.mark.parametrize("long", [False, True], ids=["one-add", "long-import"])
+def test_whole_frames_without_their_commit_are_an_unfinished_write(cli, db, tmp_path, long):
+    # A write under way (or killed) leaves frames and no commit: nothing is lost, the store opens.
+    crashed, added = (_long_crashed_copy if long else _crashed_copy)(cli, db, tmp_path)
     wal = tmp_path / "crashed.db-wal"
     page_size, frames = _frames(wal)
     with wal.open("r+b") as f:
         f.truncate(32 + (frames - 1) * (24 + page_size))  # every frame but the commit
+    if long:
+        _flip_frame(wal, frames // 2)  # damage among uncommitted frames loses nothing committed
     assert run_process("--db", str(crashed), "show", added).returncode == 2
     assert run_process("--db", str(crashed), "verify").stdout == b"ok\n"
 
@@ -198,17 +208,7 @@ def _long_crashed_copy(cli, db, tmp_path, events: int = 1500):
                     "jurisdiction": "US", "targets": [{"name": f"Many Company {i}"}]}) + "\n"
         for i in range(events)
     ))
-    reader = sqlite3.connect(db, isolation_level=None)
-    reader.execute("BEGIN")
-    reader.execute("SELECT count(*) FROM events").fetchone()
-    try:
-        cli("import", str(big))
-        crashed = tmp_path / "crashed.db"
-        shutil.copyfile(db, crashed)
-        shutil.copyfile(f"{db}-wal", f"{crashed}-wal")
-    finally:
-        reader.execute("ROLLBACK")
-        reader.close()
+    crashed, _ = _copy_after_crash(db, tmp_path, lambda: cli("import", str(big)))
     found = sqlite3.connect(db).execute(
         "SELECT event_id FROM targets WHERE name = 'Many Company 7'").fetchone()[0]
     return crashed, found
@@ -243,18 +243,6 @@ def test_a_flipped_byte_anywhere_in_a_long_wal_is_refused(cli, db, tmp_path, whe
             ), lines[0]
         assert lines[1].startswith("Hint: restore the store and its -wal from a backup")
         assert (crashed.read_bytes(), wal.read_bytes()) == before
-
-
-def test_a_long_wal_without_a_commit_is_an_unfinished_write(cli, db, tmp_path):
-    # An import under way (or killed) leaves frames and no commit: nothing is lost, the store opens.
-    crashed, found = _long_crashed_copy(cli, db, tmp_path)
-    wal = tmp_path / "crashed.db-wal"
-    page_size, frames = _frames(wal)
-    with wal.open("r+b") as f:
-        f.truncate(32 + (frames - 1) * (24 + page_size))  # every frame but the commit
-    _flip_frame(wal, frames // 2)  # damage among uncommitted frames loses nothing committed
-    assert run_process("--db", str(crashed), "show", found).returncode == 2
-    assert run_process("--db", str(crashed), "verify").stdout == b"ok\n"
 
 
 @pytest.mark.parametrize("page_size", [512, 4096, 65536])
