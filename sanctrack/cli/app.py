@@ -10,7 +10,6 @@ import importlib
 import os
 import sqlite3
 import sys
-from difflib import get_close_matches
 from typing import Annotated
 
 import typer
@@ -141,6 +140,8 @@ class SanctrackGroup(TyperGroup):
         except _click_exception_class() as err:
             typed = args[0] if args else ""
             if typed not in COMMANDS and "Did you mean" not in err.message:
+                from difflib import get_close_matches
+
                 matches = get_close_matches(typed, PUBLIC_COMMANDS)
                 if matches:
                     suggestions = ", ".join(repr(name) for name in matches)

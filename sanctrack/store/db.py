@@ -26,12 +26,9 @@ from ..errors import StoreError, UnknownIdError
 from ..paths import file_kind
 from . import schema
 from .changes import ChangeLog, rollback
-from .diff import DiffQueries
 from .encoding import decode, decoded_rows, first_row
 from .lists import SNAPSHOT_KEY_SQL, ListQueries
 from .search import SearchQueries
-from .stats import StatsQueries
-from .timeline import TimelineQueries
 
 BUSY_TIMEOUT_SECONDS = 30.0
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -276,6 +273,14 @@ def error_of(err: sqlite3.Error, path) -> StoreError:
     return StoreError(f"the store{path} cannot be used: {err}")
 
 
+# Query families imported on first use: attribute -> (module of this package, class).
+_LAZY_FAMILIES = {
+    "timeline": ("timeline", "TimelineQueries"),
+    "diff": ("diff", "DiffQueries"),
+    "stats": ("stats", "StatsQueries"),
+}
+
+
 class Store:
     """An open sanctrack store. Use `Store.open(path)`."""
 
@@ -291,9 +296,31 @@ class Store:
         self.log = ChangeLog(conn)
         self.lists = ListQueries(conn)
         self.search = SearchQueries(conn)
-        self.timeline = TimelineQueries(conn)
-        self.diff = DiffQueries(conn)
-        self.stats = StatsQueries(conn)
+        self._queries: dict[str, object] = {}
+
+    # The query families a lookup does not use are imported when first asked for: `check` and
+    # `search` do not pay for the modules of `timeline`, `diff` and `stats` (start-up, issue 14).
+    def _family(self, name: str):
+        found = self._queries.get(name)
+        if found is None:
+            import importlib
+
+            module_name, class_name = _LAZY_FAMILIES[name]
+            module = importlib.import_module(f".{module_name}", __package__)
+            found = self._queries[name] = getattr(module, class_name)(self.conn)
+        return found
+
+    @property
+    def timeline(self):
+        return self._family("timeline")
+
+    @property
+    def diff(self):
+        return self._family("diff")
+
+    @property
+    def stats(self):
+        return self._family("stats")
 
     # -- opening -----------------------------------------------------------------------------
 
