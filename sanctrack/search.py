@@ -428,9 +428,9 @@ def _matched_name(entity: dict, keys: list[str]) -> str:
 def _sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction: str | None) -> list[dict]:
     """One line per (jurisdiction, authority, program) that acted on the entity up to `as_of`:
     in force when its latest action is not a delisting; `since` is the start of that run."""
-    from .rules import as_of as on_day, periods
+    from .rules import as_of as on_day
 
-    lines = on_day(periods(store.search.sanction_events([entity_id])), as_of)
+    lines = on_day(store.search.sanction_periods([entity_id]), as_of)
     for line in lines:
         del line["entity_id"]  # the match that shows a line names its entity first
     return [line for line in lines if not jurisdiction or line["jurisdiction"] == jurisdiction]

@@ -249,3 +249,27 @@ def test_check_ends_a_sanction_at_its_first_delisting(cli):
     assert (ended["since"], ended["until"], ended["ended_by"]) == ("2022-04-05", "2023-01-10", first["id"])
     view = cli.json("diff", "US@2022-12-31", "US@2023-01-10")
     assert [item["name"] for item in view["only_left"]] == ["Garantex Europe OU"] and not view["both"]
+
+
+def test_check_reads_the_periods_it_would_recompute_with_their_names(cli, db):
+    """`check` reads each entity's sanctions from sanction_periods (issue 14's start-up: a hundred
+    rows where an entity named in a thousand events made it read them all): the same periods,
+    and the same name each imposing event gave the entity, as recomputing them from the events."""
+    from sanctrack.store import Store
+
+    cli("import", str(SEED))
+    cli("add", "event", *OFAC, "--date", "2024-03-01", "--program", "CYBER2",
+        "--target", "Aeza Group, LLC", "--alias", "Aeza Group", "--target-kind", "company")
+    cli("add", "event", *OFAC, "--date", "2025-02-01", "--action", "delisting", "--program", "CYBER2",
+        "--target", "AEZA GROUP LLC", "--target-kind", "company")
+    conn = sqlite3.connect(db)
+    entity_ids = [row[0] for row in conn.execute("SELECT id FROM entities ORDER BY id")]
+    recomputed = sorted(periods(sanction_event_rows(conn, "1")))
+    conn.close()
+    store = Store.open(db)
+    try:
+        assert sorted(store.search.sanction_periods(entity_ids)) == recomputed
+    finally:
+        store.close()
+    assert len(recomputed) >= 4 and any(p[8] is not None for p in recomputed)  # one has ended
+    assert all(p[7] for p in recomputed)  # every period has the name its event gave
