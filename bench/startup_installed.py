@@ -31,10 +31,14 @@ from common import REPO
 
 
 def install(venv: str) -> None:
+    """This checkout installed into `venv` as the README does; a venv made by an earlier run keeps
+    its dependencies and gets this checkout's sanctrack again (never a stale copy)."""
+    pip = os.path.join(venv, "bin", "pip")
     if os.path.exists(os.path.join(venv, "bin", "sanctrack")):
+        subprocess.run([pip, "install", "-q", "--no-deps", "--force-reinstall", REPO], check=True)
         return
     subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-    subprocess.run([os.path.join(venv, "bin", "pip"), "install", "-q", REPO], check=True)
+    subprocess.run([pip, "install", "-q", REPO], check=True)
 
 
 def measure(argvs: dict[str, list[str]], runs: int) -> dict[str, tuple[float, float]]:
