@@ -70,6 +70,10 @@ def json_safe(text: str) -> str:
     result is valid JSON with the same values, and shows nothing but text on a terminal."""
     if text.isprintable():  # the common case of a line, decided in C
         return text
+    # A whole document has newlines, which are not "printable": every character of the class is,
+    # so a document printable but for its newlines holds none (15 MB: 0.08 s, the search 0.27 s).
+    if text.replace("\n", "").isprintable():
+        return text
     return _RAW_IN_JSON.sub(lambda m: _json_escape(m.group()), text)
 
 
