@@ -120,6 +120,10 @@ def add_event(
 
     Each --alias, --target-kind and --target-country applies to the --target before it.
 
+    Output: plain (--format plain): the record as `show` prints it (one line per field,
+    tab-separated, no header: the field's name, its value; then one line per part). json: the
+    record whole (docs/JSON.md). Without --format or --json: the new record's id alone on stdout.
+
     Examples:
 
     
@@ -216,6 +220,10 @@ def add_response(
     spec: OutputSpec,
 ) -> None:
     """Record an official response to an event; prints its id.
+
+    Output: plain (--format plain): the record as `show` prints it (one line per field,
+    tab-separated, no header: the field's name, its value; then one line per part). json: the
+    record whole (docs/JSON.md). Without --format or --json: the new record's id alone on stdout.
 
     Examples:
 
@@ -345,6 +353,10 @@ def edit(
     An empty value clears an optional field; --source, --tag and --target replace the whole list;
     --add-… and --remove-… change one item. Prints the id, and on stderr each change as
     'field: old → new' (or that nothing changed).
+
+    Output: plain (--format plain): the record as `show` prints it (one line per field,
+    tab-separated, no header: the field's name, its value; then one line per part). json: the
+    record whole with `changes` ({field, old, new}) and `change` (docs/JSON.md). Without --format or --json: the record's id alone on stdout.
 
     Examples:
 
@@ -523,6 +535,11 @@ def log_command(
     spec: OutputSpec,
 ) -> None:
     """The change history: every add, edit, delete, import and undo, newest first.
+
+    Output: plain (piped): one line per change, tab-separated, no header: id, at (UTC), user,
+    command, summary, undoes, undone_by; with -v one line per field changed: change, command,
+    record, what ('field: old → new'). json: the changes as objects (with -v, their old and new
+    rows).
 
     Examples:
 
