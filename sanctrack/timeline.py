@@ -315,7 +315,8 @@ def build_timeline(
     """The timeline of `subject`; `since`/`until` are inclusive ISO days. `action` keeps the
     events of that action; `stance` the events that drew a response of that stance, with those
     responses only (the chains of the events kept are kept; an event left out is not shown,
-    nor are its responses). The timeline's own list history (kind `listing`) is not filtered. Its items are dicts, or
+    nor are its responses). Of the list history (kind `listing`), `action` keeps the lists' acts
+    of that change (designation, amendment, delisting; no summary), `stance` none. Its items are dicts, or
     with `encoded` the same as JSON text (compact), for JSON output: then the store writes each
     record's JSON itself, which spares building and encoding thousands of dicts. Raises NotFound
     when nothing is left to show."""
@@ -337,9 +338,9 @@ def build_timeline(
     # for the history of a list, (date, 2, id and change, item, date).
     units: list[tuple] = [(n.start, 0, n.id, n, n.date) for n in top]
     history = _list_history(store, subject) if store.lists.snapshots() else []
-    if "listing" in kinds:
+    if "listing" in kinds and stance is None:  # a list's act draws no response: no stance
         units += [(i["date"], 2, i["id"] + " " + i["change"], i, i["date"]) for i in history
-                  if window.holds(i["date"], i["date"])]  # fmt: skip
+                  if window.holds(i["date"], i["date"]) and action in (None, i["change"])]  # fmt: skip
     if not window.open and recorded:
         # Responses in the window to events that are not: each stands alone, at its own date.
         hidden = [n.id for n in nodes.values() if not n.shown and n.id not in left_out]

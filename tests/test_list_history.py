@@ -347,3 +347,19 @@ def test_every_formats_summary_counts_the_list_items_alike(cli):
     assert f">1 event, 1 response, {listings} list changes · 4 Apr 2024 to 12 Apr 2024" in svg
     window = cli("timeline", "US", "--format", "markdown", "--since", "2024-04-05").stdout
     assert "1 event, 7 list changes, 2024-04-10 to 2024-04-12;" in window.splitlines()[2]
+
+
+def test_action_keeps_the_lists_acts_of_that_change_and_stance_keeps_none(cli):
+    import_pair(cli)
+    designated = add_event(cli, "2024-03-01", "US", "STANKOVIC, Slobodan")
+    cli("add", "response", "--to", designated, "--date", "2024-03-02", "--actor", "Slobodan Stankovic",
+        "--kind", "statement", "--stance", "rejects")
+    everything = timeline(cli, "STANKOVIC, Slobodan")
+    assert {i["change"] for i in everything if i["type"] == "listing"} == {"designation", "delisting"}
+    delistings = timeline(cli, "STANKOVIC, Slobodan", "--action", "delisting")
+    assert [(i["type"], i["change"]) for i in delistings] == [("listing", "delisting")]
+    designations = timeline(cli, "STANKOVIC, Slobodan", "--action", "designation")
+    assert [(i["type"], i.get("change")) for i in designations if i["type"] != "response"] == [
+        ("event", None), ("listing", "designation")]
+    rejecting = timeline(cli, "STANKOVIC, Slobodan", "--stance", "rejects")
+    assert [i["type"] for i in rejecting] == ["event", "response"]

@@ -87,8 +87,9 @@ def timeline(
     else a program, else a tag, and a note on stderr says so; --entity, --jurisdiction, --program
     and --tag choose. Dates in --since/--until may be partial; an item counts when its own date
     falls in the window (partial dates: when their period overlaps it). --action keeps the
-    events of that action; --stance the events that drew a response of that stance, each with
-    those responses only.
+    events of that action (and the lists' designations, amendments or delistings); --stance the
+    events that drew a response of that stance, each with those responses only (no list item:
+    a list's act draws no response).
 
     Output: plain (piped): one line per item, tab-separated: date, type (event, response,
     follow), id, lag in days, the event it answers, jurisdiction or country, who, what, details.
