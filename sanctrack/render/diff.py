@@ -179,7 +179,12 @@ def summary_line(report: DiffReport, on_stdout: bool, out: Output | None = None)
     text = report.result["summary"].get("text")
     if not text:
         return
-    if on_stdout:
+    if on_stdout and out.format == "table":
+        from .table import console
+
+        # Under a table, wrapped at words to the terminal's width as the table is.
+        console(out).print(visible(text), markup=False, highlight=False, emoji=False)
+    elif on_stdout:
         out.stream.write(visible(text) + "\n")
     else:
         message(visible(text))
