@@ -179,11 +179,13 @@ def summary_line(report: DiffReport, on_stdout: bool, out: Output | None = None)
     text = report.result["summary"].get("text")
     if not text:
         return
-    if on_stdout and out.format == "table":
-        from .table import console
+    if on_stdout and out.format == "table" and not out.wide:
+        import shutil
+        import textwrap
 
-        # Under a table, wrapped at words to the terminal's width as the table is.
-        console(out).print(visible(text), markup=False, highlight=False, emoji=False)
+        # Under a table, wrapped at words to the terminal's width, as the table is.
+        width = shutil.get_terminal_size().columns
+        out.stream.write(textwrap.fill(visible(text), width=width, break_long_words=False) + "\n")
     elif on_stdout:
         out.stream.write(visible(text) + "\n")
     else:
