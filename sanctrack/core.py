@@ -206,14 +206,14 @@ class EntityResolver:
             entity_id = compatible[0]
             for other in compatible[1:]:
                 self._merge(other, into=entity_id)
-        if own:
-            self._claims_of(entity_id).update(own)
             if self._kinds.get(entity_id) is None and kind is not None:
                 if entity_id in self._pending_entities:
                     self._pending_entities[entity_id]["kind"] = kind
                 else:
                     self.store.update("entities", {"id": entity_id}, {"kind": kind})
                 self._kinds[entity_id] = kind
+        if own:
+            self._claims_of(entity_id).update(own)
         for name, key in keyed:
             self._add_name(entity_id, key, name)
         return entity_id

@@ -288,3 +288,15 @@ def test_the_real_un_list_keeps_each_entry_its_own_party(cli, db):
                      "--target", "Abu Muhammad", "--target-kind", "person")["id"]  # fmt: skip
     entity = cli.json("show", event)["targets"][0]["entity_id"]
     assert conn.execute("SELECT count(*) FROM listings WHERE entity_id = ?", (entity,)).fetchone() == (0,)
+
+
+def test_a_recorded_target_gives_its_kind_to_an_entity_of_unknown_kind(cli, db):
+    """The kind a later record gives is kept for an entity first recorded without one (the list
+    rule of issue 18 must not change what an event's target does to its entity)."""
+    first = cli.json("add", "event", "--date", "2024-04-01", "--jurisdiction", "US", "--authority", "OFAC",
+                     "--target", "Delta Kinds Trading")["id"]  # fmt: skip
+    cli("add", "event", "--date", "2024-05-01", "--jurisdiction", "US", "--authority", "OFAC",
+        "--target", "Delta Kinds Trading", "--target-kind", "company")
+    entity = cli.json("show", first)["targets"][0]["entity_id"]
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT kind FROM entities WHERE id = ?", (entity,)).fetchone() == ("company",)
