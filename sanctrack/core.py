@@ -938,6 +938,7 @@ class ImportSummary:
 
 
 TARGET_BATCH = 2000  # targets an own-format import links to entities at once
+EVENT_BATCH = 1000  # events (and responses) an own-format import inserts at once
 
 
 def import_records(
@@ -961,6 +962,8 @@ def import_records(
     with store.change("import", "import") as change_id, store.bulk():
         resolver = EntityResolver(store)
         pending: list[tuple[str, int, dict]] = []  # targets of inserted events, resolved in bulk
+        events: list[dict] = []  # cleaned events not inserted yet (written with executemany)
+        responses: list[dict] = []  # cleaned responses not inserted yet
 
         def flush_targets() -> None:
             """Link the pending targets to entities in one `resolve_many` (one lookup of their
@@ -976,32 +979,65 @@ def import_records(
                 store.insert_many("targets", columns, rows)
             pending.clear()
 
+        def flush_events() -> None:
+            """Insert the gathered events with executemany, in file order: an event whose id is
+            stored, or came earlier in the file, is left as it is (already present); the targets
+            of the others wait for `flush_targets`."""
+            if not events:
+                return
+            taken = store.existing_ids("events", [e["id"] for e in events])
+            by_columns: dict[tuple, list[tuple]] = {}
+            for event in events:
+                if event["id"] in taken:
+                    summary.already_present += 1
+                    continue
+                taken.add(event["id"])
+                row = _event_row(event)
+                by_columns.setdefault(tuple(row), []).append(tuple(row.values()))
+                pending.extend((event["id"], n, t) for n, t in enumerate(event["targets"], start=1))
+                summary.events += 1
+            for columns, rows in by_columns.items():
+                store.insert_many("events", columns, rows)
+            events.clear()
+            if len(pending) >= TARGET_BATCH:
+                flush_targets()
+
+        def flush_responses() -> None:
+            """Insert the gathered responses with executemany; one whose id is taken (stored, or
+            earlier in the file) is left as it is."""
+            if not responses:
+                return
+            by_columns: dict[tuple, list[tuple]] = {}
+            for response in responses:
+                by_columns.setdefault(tuple(response), []).append(tuple(response.values()))
+            added = sum(store.insert_many("responses", columns, rows, unless_present=True)
+                        for columns, rows in by_columns.items())  # fmt: skip
+            summary.responses += added
+            summary.already_present += len(responses) - added
+            responses.clear()
+
+        done = 0  # records read
         for source, records in batches:
             summary.sources.append(source)
             for location, values in records:
-                done = summary.events + summary.responses + summary.already_present
                 if progress is not None and done % 1000 == 0:
                     progress(done)
+                done += 1
                 try:
                     kind = values.get("type") if isinstance(values, dict) else None
                     if kind == "event":
-                        event = rec.clean_event(values, parse)
-                        if not store.insert("events", _event_row(event), unless_present=True):
-                            summary.already_present += 1
-                            continue
-                        pending += [(event["id"], n, t) for n, t in enumerate(event["targets"], start=1)]
-                        if len(pending) >= TARGET_BATCH:
-                            flush_targets()
-                        summary.events += 1
+                        events.append(rec.clean_event(values, parse))
+                        if len(events) >= EVENT_BATCH:
+                            flush_events()
                     elif kind == "response":
                         if isinstance(values.get("event_id"), EventReference):
-                            flush_targets()  # the reference matches on targets: write them first
+                            # The reference matches on events and targets: write them first.
+                            flush_events()
+                            flush_targets()
                             values = dict(values, event_id=_referenced_event(store, values["event_id"]))
-                        response = rec.clean_response(values, parse)
-                        if not store.insert("responses", response, unless_present=True):
-                            summary.already_present += 1
-                            continue
-                        summary.responses += 1
+                        responses.append(rec.clean_response(values, parse))
+                        if len(responses) >= EVENT_BATCH:
+                            flush_responses()
                     else:
                         raise rec.InvalidRecord(
                             "a record needs \"type\": \"event\" or \"response\""
@@ -1010,6 +1046,8 @@ def import_records(
                         )
                 except UsageError as err:
                     raise BadDataError(f"{source}: {location}: {err.message}", hint=err.hint) from None
+        flush_events()
+        flush_responses()
         flush_targets()
         for response_id, event_id in store.responses_without_event(change_id):
             raise BadDataError(

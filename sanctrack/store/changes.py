@@ -180,13 +180,13 @@ class ChangeLog:
 
     def insert_many(
         self, table: str, columns: tuple[str, ...], rows: Iterable[tuple], *, unless_present: bool = False
-    ) -> None:
+    ) -> int:
         """Insert many new rows (values in the order of `columns`) marked with the current change,
         in one statement (`executemany`); with `unless_present`, rows whose key is taken are
-        left alone."""
+        left alone. Returns how many rows were inserted."""
         change_id = self._change_id
         sql = _insert_sql(table, (*columns, "change_id"), unless_present)
-        self.conn.executemany(sql, [(*encode_sequence(row), change_id) for row in rows])
+        return self.conn.executemany(sql, [(*encode_sequence(row), change_id) for row in rows]).rowcount
 
     def _where_key(self, table: str, key: dict) -> tuple[str, list]:
         columns = PRIMARY_KEYS[table]

@@ -508,9 +508,18 @@ class Store:
         taken is left alone. Returns whether it was new."""
         return self.log.insert(table, row, unless_present=unless_present)
 
-    def insert_many(self, table: str, columns: tuple[str, ...], rows, *, unless_present: bool = False) -> None:
-        """Insert many new rows (tuples in the order of `columns`) as part of the current change."""
-        self.log.insert_many(table, columns, rows, unless_present=unless_present)
+    def insert_many(self, table: str, columns: tuple[str, ...], rows, *, unless_present: bool = False) -> int:
+        """Insert many new rows (tuples in the order of `columns`) as part of the current change;
+        returns how many were inserted (with `unless_present`, rows whose key is taken are not)."""
+        return self.log.insert_many(table, columns, rows, unless_present=unless_present)
+
+    def existing_ids(self, table: str, ids: list[str]) -> set[str]:
+        """Those of `ids` that are the id of a row of `table` (events, responses, entities), in
+        one query (the ids passed as one JSON array)."""
+        assert table in ("events", "responses", "entities"), table
+        return {row[0] for row in self.conn.execute(
+            f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+        )}  # fmt: skip
 
     def update(self, table: str, key: dict, values: dict) -> None:
         self.log.update(table, key, values)
