@@ -46,6 +46,13 @@ class EntityResolver:
     """
 
     def __init__(self, store: Store):
+        from . import names, screening
+
+        # The functions of names.py and screening.py the resolver calls for every target and
+        # name, bound once (an import statement in a function runs at each call: ~1 us, and an
+        # import of 200,000 events makes over a million of these calls).
+        self._name_keys, self._is_weak_key = names.name_keys, names.is_weak_key
+        self._kinds_compatible, self._index_keys = names.kinds_compatible, screening.index_keys
         self.store = store
         # In a store that held no entity when the change began, every entity is in the caches.
         self._all_cached = store.count("entities") == 0
@@ -127,6 +134,9 @@ class EntityResolver:
             return []
         self._load_claims(candidates)
         fixed = [known] if known is not None and known in candidates else []
+        if not own and not any(self._claims.get(e) for e in candidates):
+            # No list entry among them: nothing can conflict, every one is joined (as below).
+            return fixed + [e for e in candidates if e not in fixed]
         claims = set(own)
         for entity_id in fixed:
             claims |= self._claims_of(entity_id)
@@ -152,10 +162,8 @@ class EntityResolver:
                 claims |= mine
         return chosen
 
-    @staticmethod
-    def _keyed(target: dict) -> list[tuple[str, str]]:
-        from .names import name_keys
-
+    def _keyed(self, target: dict) -> list[tuple[str, str]]:
+        name_keys = self._name_keys
         kind = target.get("kind")
         names = [target["name"], *target.get("aliases", [])]
         return [(name, key) for name in names for key in sorted(name_keys(name, kind))]
@@ -169,8 +177,7 @@ class EntityResolver:
     def resolve_many(self, targets: list[dict], known: list[str | None]) -> list[str]:
         """`resolve` of each target (with the entity each already is, or None), in order, with
         one lookup of every key and the new rows written in bulk."""
-        from .names import is_weak_key
-
+        is_weak_key = self._is_weak_key
         keyed = [self._keyed(target) for target in targets]
         keys = {key for pairs in keyed for _, key in pairs if not is_weak_key(key)}
         self._load(keys)
@@ -186,8 +193,7 @@ class EntityResolver:
             self.flush()
 
     def _resolve(self, target: dict, keyed: list[tuple[str, str]], known: str | None) -> str:
-        from .names import is_weak_key, kinds_compatible
-
+        is_weak_key, kinds_compatible = self._is_weak_key, self._kinds_compatible
         kind = target.get("kind")
         known = self._current(known) if known is not None else None
         own = {tuple(target["listing"])} if target.get("listing") else set()
@@ -271,9 +277,6 @@ class EntityResolver:
         return entity_id
 
     def _add_name(self, entity_id: str, key: str, name: str) -> None:
-        from .names import is_weak_key
-        from .screening import index_keys
-
         triple = (entity_id, key, name)
         if triple in self._names:
             return
@@ -281,7 +284,7 @@ class EntityResolver:
         if self._last_match_keys[0] == name and name:
             match_keys = self._last_match_keys[1]
         else:
-            match_keys = index_keys(name)
+            match_keys = self._index_keys(name)
             self._last_match_keys = (name, match_keys)
         if self._batch:
             self._pending_names.append((entity_id, key, name, match_keys))
@@ -291,7 +294,7 @@ class EntityResolver:
                 {"entity_id": entity_id, "key": key, "name": name, "match_keys": match_keys},
                 unless_present=True,
             )
-        if not is_weak_key(key):
+        if not self._is_weak_key(key):
             holders = self._by_key.setdefault(key, [])
             if entity_id not in holders:
                 holders.append(entity_id)
@@ -959,7 +962,9 @@ def import_records(
 
     summary = ImportSummary()
     parse = lru_cache(maxsize=65536)(PartialDate.from_iso)  # the same days recur across records
-    with store.change("import", "import") as change_id, store.bulk():
+    from .store.schema import RECORD_INDEXES
+
+    with store.change("import", "import") as change_id, store.bulk(RECORD_INDEXES):
         resolver = EntityResolver(store)
         pending: list[tuple[str, int, dict]] = []  # targets of inserted events, resolved in bulk
         events: list[dict] = []  # cleaned events not inserted yet (written with executemany)

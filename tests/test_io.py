@@ -233,3 +233,36 @@ def test_own_format_import_links_targets_in_batches_as_one_by_one(cli, tmp_path,
     assert one_by_one == batched
     assert batched[0] == batched[1] == [batched[2][0]]  # one party under three names
     assert batched[2][1] != batched[2][0]
+
+
+@pytest.mark.parametrize("bad_line", [
+    '{"type": "rumour"}',  # refused while the rows go in (the record indexes set aside)
+    '{"type": "response", "event_id": "ev-aaaaaaaaaaaa", "date": "2024", "actor": "X"}',  # after
+])  # fmt: skip
+def test_import_into_a_new_store_builds_its_indexes_at_the_end(cli, tmp_path, db, bad_line):
+    """On a new store the import builds the records' secondary indexes once, at the end
+    (schema.RECORD_INDEXES): a refused import leaves every index in place, a whole one too, and
+    the indexes hold every row (integrity_check compares each index with its table)."""
+    import sqlite3
+
+    from sanctrack.store.schema import RECORD_INDEXES
+
+    lines = _jsonl_events(1500)
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(lines[:700] + [bad_line] + lines[700:]) + "\n")
+    cli("import", str(path), code=3)
+    good = tmp_path / "good.jsonl"
+    good.write_text("\n".join(lines) + "\n")
+    for attempt in ("refused", "imported"):
+        conn = sqlite3.connect(db)
+        try:
+            names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+            assert set(RECORD_INDEXES) <= names, attempt
+            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            events = conn.execute("SELECT count(*) FROM events INDEXED BY events_date").fetchone()[0]
+        finally:
+            conn.close()
+        assert events == (0 if attempt == "refused" else 1500)
+        assert run_process("--db", str(db), "verify").stdout == b"ok\n"
+        if attempt == "refused":
+            cli("import", str(good))

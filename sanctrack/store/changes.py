@@ -108,7 +108,7 @@ class ChangeLog:
             self._change_id = None
 
     @contextmanager
-    def bulk(self) -> Iterator[None]:
+    def bulk(self, defer_indexes: tuple[str, ...] = ()) -> Iterator[None]:
         """Within a change: insert many rows and index their text once, at the end.
 
         FTS5 fed row by row through triggers costs ten times one INSERT … SELECT of the same rows
@@ -117,6 +117,10 @@ class ChangeLog:
         triggers marking stale sanction periods on every insert go too: the entities of the new
         targets are marked at once at the end (a target is inserted with its event, so its new
         targets name every entity new events touch). Updates and deletes keep their triggers.
+
+        `defer_indexes` (secondary indexes the bulk's own writes never read through) are dropped
+        too, when their tables are empty, and built once at the end from the sorted rows: an
+        index fed row by row in random key order costs more than one sort of its keys.
         """
         assert self._change_id is not None, "bulk() runs inside a change"
         dropped = [f"{table}_{suffix}" for table in FTS_COLUMNS for suffix in FTS_TRIGGERS]
@@ -128,9 +132,25 @@ class ChangeLog:
         ).fetchall()
         for name, _ in triggers:
             self.conn.execute(f"DROP TRIGGER [{name}]")
+        deferred = self.conn.execute(
+            "SELECT m.name, m.sql FROM sqlite_master m WHERE m.type = 'index' AND m.sql IS NOT NULL "
+            "AND m.name IN (SELECT value FROM json_each(?)) ORDER BY m.name",
+            (json.dumps(list(defer_indexes)),),
+        ).fetchall()
+        tables = {name: table for name, table in self.conn.execute(
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index'")}  # fmt: skip
+        deferred = [
+            (name, sql) for name, sql in deferred
+            if self.conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM [{tables[name]}])").fetchone()[0]
+        ]
+        for name, _ in deferred:
+            self.conn.execute(f"DROP INDEX [{name}]")
         self._bulk = True
         try:
             yield
+            for _, sql in deferred:
+                self.conn.execute(sql)
+            deferred = []
             for table, columns in FTS_COLUMNS.items():
                 listed = ", ".join(f"[{c}]" for c in columns)
                 self.conn.execute(
@@ -149,6 +169,8 @@ class ChangeLog:
             # the drops were rolled back too and the triggers are still there.
             if self.conn.in_transaction:
                 for _, sql in triggers:
+                    self.conn.execute(sql)
+                for _, sql in deferred:  # an error left them dropped: the rollback restores them
                     self.conn.execute(sql)
 
     def set_change_summary(self, summary: str) -> None:

@@ -498,10 +498,11 @@ class Store:
         except sqlite3.Error:
             pass  # the commit is whole in the log; only its copy into the file waits
 
-    def bulk(self):
-        """Within a change: insert many rows and index their text once, at the end
+    def bulk(self, defer_indexes: tuple[str, ...] = ()):
+        """Within a change: insert many rows and index their text once, at the end; the
+        secondary indexes `defer_indexes` of tables still empty are built once, at the end, too
         (`ChangeLog.bulk`)."""
-        return self.log.bulk()
+        return self.log.bulk(defer_indexes)
 
     def insert(self, table: str, row: dict, *, unless_present: bool = False) -> bool:
         """Insert a row as part of the current change; with `unless_present`, a row whose key is

@@ -304,6 +304,12 @@ CREATE TRIGGER stale_periods_on_target_delete AFTER DELETE ON targets BEGIN
     INSERT OR IGNORE INTO sanction_periods_stale VALUES (OLD.entity_id);
 END;
 """
+# Secondary indexes of the records that an own-format import into a new store never reads
+# through while it inserts (on a new store, `bulk()` builds them once at the end; store/changes.py).
+RECORD_INDEXES = (
+    "events_date", "events_jurisdiction", "events_in_response_to", "targets_entity",
+    "responses_event", "responses_counter_event", "entity_names_key",
+)  # fmt: skip
 # The triggers of SANCTION_PERIODS fired by every inserted row, which `bulk()` sets aside.
 STALE_ON_INSERT = ("stale_periods_on_event_insert", "stale_periods_on_target_insert")
 
