@@ -1054,6 +1054,9 @@ def import_records(
         flush_events()
         flush_responses()
         flush_targets()
+        # The resolver's caches (every key and name the import met) are done with: freed before
+        # the full-text indexes, the sanction periods and the checks run (peak memory).
+        resolver = None
         for response_id, event_id in store.responses_without_event(change_id):
             raise BadDataError(
                 f"response {response_id} answers {event_id}, which is neither stored nor imported"
