@@ -304,34 +304,28 @@ def _jurisdiction_side(store, view: View, names: dict) -> Side:
     code = None if view.jurisdiction == "*" else view.jurisdiction
     as_of = view.as_of
     assert as_of is not None
-    rows = store.diff.sanctions_in_force(code, as_of)
-    if len(rows) > 2000 and not names:
-        names.update(store.diff.entity_names(()))  # every name, read once: the other side shares it
     every = view.jurisdiction == "*"
-    # The items are built as they will be shown; `starts` holds each one's first day (ISO). An
-    # entity's rows come together, its earliest sanction first: that one gives `since`.
+    # The items are built as they will be shown; `starts` holds each one's first day (ISO).
     items: dict[str, dict] = {}
     starts: dict[str, str] = {}
     undated: set[str] = set()  # entities whose only `since` is a snapshot's arrival
-    name_of = names.get
-    current = None
-    programs: list = []
-    for entity_id, program, since, since_start, event_id, jurisdiction in rows:
-        if entity_id != current:
-            current = entity_id
-            programs = [program] if program else []
-            item = items[entity_id] = {
-                "name": name_of(entity_id), "entity_id": entity_id, "since": since or since_start,
-                "programs": programs, "event_id": event_id,
+    if every:
+        _every_jurisdiction_items(store, as_of, names, items, starts)
+    else:
+        rows = store.diff.entity_states(code, as_of)  # one row per entity under sanctions
+        if len(rows) > 2000 and not names:
+            names.update(store.diff.entity_names(()))  # every name, read once: the other side shares it
+        name_of = names.get
+        decoded: dict[str, list] = {}  # programs as stored -> list: combinations repeat
+        for entity_id, since, since_start, event_id, programs in rows:
+            found = decoded.get(programs)
+            if found is None:
+                found = decoded[programs] = json.loads(programs)
+            items[entity_id] = {
+                "name": name_of(entity_id), "entity_id": entity_id, "since": since,
+                "programs": found.copy(), "event_id": event_id,
             }  # fmt: skip
-            if every:
-                item["jurisdictions"] = [jurisdiction]
             starts[entity_id] = since_start
-            continue
-        if program and program not in programs:
-            programs.append(program)
-        if every and jurisdiction not in item["jurisdictions"]:
-            item["jurisdictions"].append(jurisdiction)
 
     by_source: dict[str, list[dict]] = {}
     for snapshot in store.lists.snapshots():
@@ -388,6 +382,33 @@ def _jurisdiction_side(store, view: View, names: dict) -> Side:
         for item in items.values():
             item["jurisdictions"].sort()
     return Side(view, list(items.values()), starts=starts, undated=undated)
+
+
+def _every_jurisdiction_items(store, as_of: str, names: dict, items: dict, starts: dict) -> None:
+    """`*@DATE`: the items of every jurisdiction, from the sanction periods in force (one row
+    per sanction: the states are kept per jurisdiction, and the order of an entity's programs
+    across jurisdictions is that of all its periods). An entity's rows come together, its
+    earliest sanction first: that one gives `since`."""
+    rows = store.diff.sanctions_in_force(as_of)
+    if len(rows) > 2000 and not names:
+        names.update(store.diff.entity_names(()))
+    name_of = names.get
+    current = None
+    programs: list = []
+    for entity_id, program, since, since_start, event_id, jurisdiction in rows:
+        if entity_id != current:
+            current = entity_id
+            programs = [program] if program else []
+            item = items[entity_id] = {
+                "name": name_of(entity_id), "entity_id": entity_id, "since": since or since_start,
+                "programs": programs, "event_id": event_id, "jurisdictions": [jurisdiction],
+            }  # fmt: skip
+            starts[entity_id] = since_start
+            continue
+        if program and program not in programs:
+            programs.append(program)
+        if jurisdiction not in item["jurisdictions"]:
+            item["jurisdictions"].append(jurisdiction)
 
 
 def _snapshot_side(store, view: View) -> Side:

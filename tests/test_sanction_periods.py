@@ -177,6 +177,7 @@ def test_a_store_of_schema_4_gains_its_periods(tmp_path, cli):
     conn.execute("DROP TABLE entity_names_fts")
     conn.execute("ALTER TABLE entity_names DROP COLUMN match_keys")
     lists_as_schema_6(conn)  # and schema 7: listings back to a copy per snapshot
+    conn.execute("DROP TABLE sanction_states")  # and schema 8: the states
     conn.execute("PRAGMA user_version = 4")
     conn.close()
     cli("--db", str(old), "search", "Integrity")  # a lookup opens the store: it migrates
