@@ -47,10 +47,12 @@ def sanction_event_rows(
 OPEN = "~"
 # A state row, in the order of the table's columns.
 STATE = ("jurisdiction", "until", "entity_id", "valid_from", "since", "since_start", "event_id", "programs")
-# What the states are computed from: periods in the order `states` wants.
+# What the states are computed from: periods in the order `states` wants. Of every entity, in the
+# order of the covering index `sanction_periods_in_force` (no sort: sorting 270,000 periods by
+# entity first took 0.95 s of CPU); of a few, through the table's key and a small sort.
 _STATE_SOURCE_SQL = (
     "SELECT entity_id, jurisdiction, program, since, since_start, event_id, until_start "
-    "FROM sanction_periods WHERE {scope} ORDER BY entity_id, jurisdiction, since_start, event_id"
+    "FROM sanction_periods WHERE {scope} ORDER BY {order}, since_start, event_id"
 )
 
 
@@ -58,7 +60,7 @@ def states(rows: Iterable[tuple]) -> Iterator[tuple]:
     """The states of the sanctions the periods `rows` state, as rows of STATE.
 
     `rows`: (entity_id, jurisdiction, program, since, since_start, event_id, until_start) per
-    period, sorted by entity_id, jurisdiction, since_start, event_id. A period is in force on day D
+    period, those of an entity in a jurisdiction together, sorted by since_start, event_id. A period is in force on day D
     when since_start <= D < until_start (no until_start: on every day from since_start), as
     `check` and `diff` read it. Between two consecutive days on which a period of the entity in the
     jurisdiction starts or ends, the same periods are in force: one state, from the first of those
@@ -67,12 +69,26 @@ def states(rows: Iterable[tuple]) -> Iterator[tuple]:
     `since_start` and `event_id`; and the programs in force in that order, each once ("" is none),
     as a JSON array. Days on which nothing is in force have no state; two consecutive stretches
     with the same state are one."""
+    encoded: dict[tuple, str] = {}  # programs -> JSON: combinations repeat (17,000 in 270,000)
+
+    def programs_json(programs: Iterable[str]) -> str:
+        key = tuple(dict.fromkeys(p for p in programs if p))
+        found = encoded.get(key)
+        if found is None:
+            found = encoded[key] = json.dumps(list(key), ensure_ascii=False)
+        return found
+
     for (entity_id, jurisdiction), group in groupby(rows, key=itemgetter(0, 1)):
         periods_ = list(group)
         if len(periods_) == 1:  # most sanctions: one period, one state
             _, _, program, since, since_start, event_id, until_start = periods_[0]
+            if until_start is not None and until_start <= since_start:
+                continue  # ended the day it began: in force on no day
+            found = encoded.get(program)
+            if found is None:
+                found = encoded[program] = programs_json([program])
             yield (jurisdiction, until_start or OPEN, entity_id, since_start, since or since_start,
-                   since_start, event_id, _programs_json([program]))  # fmt: skip
+                   since_start, event_id, found)  # fmt: skip
             continue
         days = sorted({p[4] for p in periods_} | {p[6] for p in periods_ if p[6] is not None})
         held: list | None = None  # the state being extended: [valid_from, until, content]
@@ -85,7 +101,7 @@ def states(rows: Iterable[tuple]) -> Iterator[tuple]:
                     held = None
                 continue
             _, _, _, since, since_start, event_id, _ = in_force[0]
-            content = (since or since_start, since_start, event_id, _programs_json(p[2] for p in in_force))
+            content = (since or since_start, since_start, event_id, programs_json(p[2] for p in in_force))
             if held is not None and held[2] == content:
                 held[1] = until
                 continue
@@ -96,15 +112,14 @@ def states(rows: Iterable[tuple]) -> Iterator[tuple]:
             yield (jurisdiction, held[1], entity_id, held[0], *held[2])
 
 
-def _programs_json(programs: Iterable[str]) -> str:
-    """Programs as the JSON array a state stores: in the order given, each once, "" left out."""
-    return json.dumps(list(dict.fromkeys(p for p in programs if p)), ensure_ascii=False)
-
-
-def recomputed_states(conn: sqlite3.Connection, scope: str = "1") -> Iterator[tuple]:
-    """The states of the entities matching `scope` (on sanction_periods) computed from their
-    periods: what `sanction_states` must hold for them."""
-    return states(conn.execute(_STATE_SOURCE_SQL.format(scope=scope)))
+def recomputed_states(conn: sqlite3.Connection, scope: str | None = None) -> Iterator[tuple]:
+    """The states of the entities matching `scope` (on sanction_periods; None: every entity)
+    computed from their periods: what `sanction_states` must hold for them."""
+    if scope is None:
+        sql = _STATE_SOURCE_SQL.format(scope="1", order="jurisdiction, entity_id")
+    else:
+        sql = _STATE_SOURCE_SQL.format(scope=scope, order="entity_id, jurisdiction")
+    return states(conn.execute(sql))
 
 
 def refresh_states(conn: sqlite3.Connection, everything: bool = True) -> None:
@@ -117,8 +132,9 @@ def refresh_states(conn: sqlite3.Connection, everything: bool = True) -> None:
         ).fetchone()
         conn.execute("DROP INDEX sanction_states_entity")
         conn.execute("DELETE FROM sanction_states")
-        # Read whole before the inserts: a cursor over a table being written is SQLite's to avoid.
-        conn.executemany(insert, list(recomputed_states(conn)))
+        # Read whole before the inserts, and in the table's key order: 0.94 s against 1.43 s of
+        # CPU to insert the 266,811 states of the 200,000-event store (sorting them: 0.24 s).
+        conn.executemany(insert, sorted(recomputed_states(conn)))
         conn.execute(index)
         return
     stale = "entity_id IN (SELECT entity_id FROM sanction_periods_stale)"
