@@ -700,15 +700,19 @@ def _jurisdictions_diff(left: Side, right: Side) -> dict[str, list]:
             first, lag = None, None  # a snapshot's arrival is no listing date: lag unknown
         else:
             first, lag = _first_and_lag(left_starts[entity_id], right_starts[entity_id])
+        # (Items of events first: most of tens of thousands.)
+        a_event, b_event = a["event_id"], b["event_id"]
         item = {"name": b["name"], "entity_id": entity_id, "left_since": a["since"],
                 "right_since": b["since"], "first": first, "lag_days": lag,
-                "left_from": _origin(a, left_undated), "left_act": a.get("event_id") or a.get("listing"),
-                "right_from": _origin(b, right_undated), "right_act": b.get("event_id") or b.get("listing")}  # fmt: skip
-        for side, found in (("left", a), ("right", b)):
-            if "first_seen_in" in found:
-                item[f"{side}_first_seen"] = found["first_seen"]
-                item[f"{side}_first_seen_in"] = found["first_seen_in"]
-        if b.get("listing"):
+                "left_from": "event" if a_event else _origin(a, left_undated),
+                "left_act": a_event or a.get("listing"),
+                "right_from": "event" if b_event else _origin(b, right_undated),
+                "right_act": b_event or b.get("listing")}  # fmt: skip
+        if "first_seen_in" in a:
+            item["left_first_seen"], item["left_first_seen_in"] = a["first_seen"], a["first_seen_in"]
+        if "first_seen_in" in b:
+            item["right_first_seen"], item["right_first_seen_in"] = b["first_seen"], b["first_seen_in"]
+        if not b_event and b.get("listing"):
             item["source_id"] = b["source_id"]
         both.append(item)
         if same_jurisdiction:

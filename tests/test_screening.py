@@ -241,6 +241,7 @@ def test_a_store_of_schema_5_gains_screening_keys(tmp_path, cli):
     conn.execute("DROP TABLE entity_names_fts")
     conn.execute("ALTER TABLE entity_names DROP COLUMN match_keys")
     lists_as_schema_6(conn)  # and schema 7: listings back to a copy per snapshot
+    conn.execute("DROP TABLE sanction_states")  # and schema 8's states of the entities
     conn.execute("PRAGMA user_version = 5")
     conn.close()
     result = cli.json("--db", str(db), "check", "Oleg Deripaska", "--as-of", "2021-08-01")
