@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import lru_cache
 
 __all__ = ["Name", "index_keys", "match_tokens", "score", "Weights", "MATCH_KINDS"]
@@ -98,8 +98,7 @@ def consonants(word: str) -> str:
 # -- names as compared -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Name:
+class Name(NamedTuple):
     """A name as screening compares it: canonical words, and whether it came from a script written
     without vowels (then words compare by their consonants)."""
 
@@ -135,10 +134,60 @@ def _spelled(name: str) -> tuple[tuple[str, ...], bool]:
     if name.isascii():
         return tuple(words(name)), False
     text = visible_text(name)
-    from anyascii import anyascii
-
     abjad = any(unicodedata.name(ch, "").startswith(_ABJAD) for ch in text if ch.isalpha())
-    return tuple(words(anyascii(text))), abjad
+    return tuple(words(transliterate(text))), abjad
+
+
+def transliterate(text: str) -> str:
+    """`text` in ASCII by anyascii's tables ("Якубец" -> "Yakubets", "何华威" -> "HeHuaWei"): what
+    `anyascii.anyascii` returns (tests/test_screening.py compares every code point).
+
+    The tables are read here, block by block, from the installed package's `_data` folder, rather
+    than by importing it: `import anyascii` pulls importlib.resources, tempfile and zipfile, ~8 ms of
+    a lookup whose candidates include one name in another script (against ~0.1 ms for a block).
+    The format (raw deflate of the block's tab-separated replacements) is that of anyascii 0.3.x,
+    the range pyproject.toml pins; a package found in no folder is imported as usual."""
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code < 0x80:
+            out.append(ch)
+            continue
+        block = _anyascii_block(code >> 8)
+        if len(block) > code & 0xFF:
+            out.append(block[code & 0xFF])
+    return "".join(out)
+
+
+@lru_cache(maxsize=None)
+def _anyascii_block(number: int) -> tuple[str, ...]:
+    import os
+    import zlib
+
+    folder = _anyascii_data()
+    if folder is None:
+        from anyascii import anyascii
+
+        return tuple(anyascii(chr((number << 8) + low)) for low in range(256))
+    try:
+        with open(os.path.join(folder, f"{number:03x}"), "rb") as data:
+            return tuple(zlib.decompress(data.read(), -zlib.MAX_WBITS).decode("ascii").split("\t"))
+    except FileNotFoundError:
+        return ()  # a block anyascii has no table for: its characters are dropped, as there
+
+
+@lru_cache(maxsize=1)
+def _anyascii_data() -> str | None:
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("anyascii")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        if os.path.isdir(os.path.join(folder, "_data")):
+            return os.path.join(folder, "_data")
+    return None
 
 
 def index_keys(name: str) -> str:
@@ -316,14 +365,14 @@ def _plausible(a: str, b: str, abjad: bool) -> bool:
     return abs(len(a) - len(b)) <= 2
 
 
-@dataclass
 class Weights:
     """What each word weighs: its information among the names on record, from 0.2 (a word most
     names have) to 1 (a word no other name has): log(N / names with it) / log(N)."""
 
-    total: int
-    frequency: dict[str, int] = field(default_factory=dict)
-    _cache: dict[str, float] = field(default_factory=dict, repr=False)
+    def __init__(self, total: int, frequency: dict[str, int] | None = None):
+        self.total = total
+        self.frequency = {} if frequency is None else frequency
+        self._cache: dict[str, float] = {}
 
     def of(self, word: str) -> float:
         found = self._cache.get(word)

@@ -337,3 +337,20 @@ def test_index_keys_are_the_keys_of_both_forms_of_a_name(name):
     whole, stripped = match_tokens(name, False).words, match_tokens(name, True).words
     keys = _word_keys(whole) if whole == stripped else _word_keys(whole) + _word_keys(stripped)
     assert index_keys(name) == " ".join(dict.fromkeys(keys)) != ""
+
+
+def test_transliterate_is_anyascii_for_every_code_point():
+    """screening reads anyascii's tables itself (its import costs a lookup ~8 ms): the result must
+    be anyascii's for every character, in words and alone, or a store's keys and a lookup's part."""
+    from anyascii import anyascii
+
+    from sanctrack.screening import _anyascii_data, transliterate
+
+    assert _anyascii_data() is not None  # the tables are read from the folder, not through the import
+    for start in range(0x80, 0x30000, 4096):
+        text = "".join(chr(code) for code in range(start, start + 4096) if not 0xD800 <= code < 0xE000)
+        assert transliterate(text) == anyascii(text), hex(start)
+    for code in range(0xE0000, 0xE0080):
+        assert transliterate(chr(code)) == anyascii(chr(code))
+    assert transliterate("Якубец") == "Yakubets"
+    assert transliterate("Ab\U0010fffdc") == anyascii("Ab\U0010fffdc")
