@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import lru_cache
 
 __all__ = ["Name", "index_keys", "match_tokens", "score", "Weights", "MATCH_KINDS"]
@@ -98,8 +98,7 @@ def consonants(word: str) -> str:
 # -- names as compared -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Name:
+class Name(NamedTuple):
     """A name as screening compares it: canonical words, and whether it came from a script written
     without vowels (then words compare by their consonants)."""
 
@@ -135,10 +134,29 @@ def _spelled(name: str) -> tuple[tuple[str, ...], bool]:
     if name.isascii():
         return tuple(words(name)), False
     text = visible_text(name)
+    if all(ch.isascii() or _accented_latin_letter(ch) for ch in text):
+        # anyascii reads such a letter as its base letter, as `words` does: the same words without
+        # its import (~5 ms of a lookup whose candidates are written "Hú" or "Müller").
+        return tuple(words(text)), False
     from anyascii import anyascii
 
     abjad = any(unicodedata.name(ch, "").startswith(_ABJAD) for ch in text if ch.isalpha())
     return tuple(words(anyascii(text))), abjad
+
+
+@lru_cache(maxsize=4096)
+def _accented_latin_letter(ch: str) -> bool:
+    """An ASCII letter with accents ("é", "ǎ", "Ş") that stays one letter when casefolded: its
+    words are the same with anyascii and without (tests/test_screening.py checks every one)."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    return (
+        len(decomposed) > 1
+        and decomposed[0].isascii()
+        and decomposed[0].isalpha()
+        and all("\u0300" <= mark <= "\u0333" for mark in decomposed[1:])
+        and len(ch.casefold()) == 1
+        and len(ch.lower()) == 1
+    )
 
 
 def index_keys(name: str) -> str:
@@ -320,14 +338,14 @@ def _plausible(a: str, b: str, abjad: bool) -> bool:
     return abs(len(a) - len(b)) <= 2
 
 
-@dataclass
 class Weights:
     """What each word weighs: its information among the names on record, from 0.2 (a word most
     names have) to 1 (a word no other name has): log(N / names with it) / log(N)."""
 
-    total: int
-    frequency: dict[str, int] = field(default_factory=dict)
-    _cache: dict[str, float] = field(default_factory=dict, repr=False)
+    def __init__(self, total: int, frequency: dict[str, int] | None = None):
+        self.total = total
+        self.frequency = {} if frequency is None else frequency
+        self._cache: dict[str, float] = {}
 
     def of(self, word: str) -> float:
         found = self._cache.get(word)

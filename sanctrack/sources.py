@@ -5,13 +5,12 @@ Download addresses are those the lists' publishers give (see fixtures/lists/SOUR
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 OFAC_EXPORTS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     name: str
     title: str
     jurisdiction: str | None  # the sender whose sanctions the list states; None for aggregators

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import StoreError
@@ -30,11 +29,11 @@ from .errors import StoreError
 LIMIT = 100
 
 
-@dataclass
 class Verdict:
-    problems: list[str] = field(default_factory=list)
-    checked: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    def __init__(self, problems: list[str] | None = None):
+        self.problems: list[str] = [] if problems is None else problems
+        self.checked: list[str] = []
+        self.skipped: list[str] = []
 
     @property
     def ok(self) -> bool:

@@ -137,9 +137,9 @@ def timeline(
     if output_path not in (None, "-") and Path(output_path).is_dir():
         raise UsageError(f"cannot write {output_path}: it is a folder", hint="give a file name")
     if spec.format is None and not spec.json and output_path not in (None, "-"):
-        spec.format = format_for_path(output_path, None, TIMELINE_FORMATS, fallback="plain")
+        spec = spec._replace(format=format_for_path(output_path, None, TIMELINE_FORMATS, fallback="plain"))
     if spec.format is not None:
-        spec.format = FORMAT_ALIASES.get(spec.format.lower(), spec.format.lower())
+        spec = spec._replace(format=FORMAT_ALIASES.get(spec.format.lower(), spec.format.lower()))
     out = output(ctx, spec, TIMELINE_FORMATS)
     parse = date_parser(ctx, today)
     since_day = rules.since_day(parse(since)) if since else None

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from typing import Sequence, TextIO
 
 from ..errors import UsageError
@@ -103,14 +102,16 @@ def format_for_path(path, fmt: str | None, allowed: Sequence[str], fallback: str
     )
 
 
-@dataclass
 class Output:
     """Where and how to write: the resolved format and whether colour is allowed."""
 
-    format: str
-    color: bool
-    stream: TextIO
-    wide: bool = False  # a table shows every value whole (wrapped at words) instead of cut with …
+    __slots__ = ("format", "color", "stream", "wide")
+
+    def __init__(self, format: str, color: bool, stream: TextIO | None, wide: bool = False):
+        self.format = format
+        self.color = color
+        self.stream = stream
+        self.wide = wide  # a table shows every value whole (wrapped at words) instead of cut with …
 
 
 def use_color(no_color_flag: bool) -> bool:

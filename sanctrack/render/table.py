@@ -128,9 +128,9 @@ def record_as_table(record: dict, out: Output) -> None:
     from rich.text import Text
 
     if out.wide:  # the fields are whole already; the nested tables fit the panel
-        from dataclasses import replace
+        from .formats import Output
 
-        out = replace(out, wide=False)
+        out = Output(out.format, out.color, out.stream, wide=False)
     screen = console(out)
     inner = screen.width - 4  # the panel's border and padding
     parts: list[Any] = [_fields_table(record, RECORD_NESTED | {"id"})]

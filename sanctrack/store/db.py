@@ -25,7 +25,6 @@ from typing import Iterable, Iterator
 from ..errors import StoreError, UnknownIdError
 from ..paths import file_kind
 from . import schema
-from .changes import ChangeLog, rollback
 from .encoding import decode, decoded_rows, first_row
 from .lists import SNAPSHOT_KEY_SQL, ListQueries
 from .search import SearchQueries
@@ -275,6 +274,7 @@ def error_of(err: sqlite3.Error, path) -> StoreError:
 
 # Query families imported on first use: attribute -> (module of this package, class).
 _LAZY_FAMILIES = {
+    "log": ("changes", "ChangeLog"),
     "timeline": ("timeline", "TimelineQueries"),
     "diff": ("diff", "DiffQueries"),
     "stats": ("stats", "StatsQueries"),
@@ -293,13 +293,13 @@ class Store:
 
     def _attach(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self.log = ChangeLog(conn)
         self.lists = ListQueries(conn)
         self.search = SearchQueries(conn)
         self._queries: dict[str, object] = {}
 
     # The query families a lookup does not use are imported when first asked for: `check` and
-    # `search` do not pay for the modules of `timeline`, `diff` and `stats` (start-up, issue 14).
+    # `search` do not pay for the modules of `timeline`, `diff` and `stats`, nor for the change
+    # log that only writes use (start-up, issue 14).
     def _family(self, name: str):
         found = self._queries.get(name)
         if found is None:
@@ -309,6 +309,10 @@ class Store:
             module = importlib.import_module(f".{module_name}", __package__)
             found = self._queries[name] = getattr(module, class_name)(self.conn)
         return found
+
+    @property
+    def log(self):
+        return self._family("log")
 
     @property
     def timeline(self):
@@ -425,6 +429,8 @@ class Store:
                 self.conn.execute(f"PRAGMA user_version = {version}")
                 self.conn.execute("COMMIT")
             except BaseException:
+                from .changes import rollback
+
                 rollback(self.conn)
                 raise
 
