@@ -190,9 +190,18 @@ def query_keys(name: Name) -> list[str]:
 
 def _word_keys(words: tuple[str, ...]) -> list[str]:
     keys = []
-    for word in (*words, *(a + b for a, b in zip(words, words[1:]))):
+    for word in words:
         if word.isalnum():
             keys += _keys_of_word(word)
+    # Each pair of adjacent words written as one: its keys made here, not remembered (pairs seldom
+    # repeat, so a cache would only fill); its consonants are those of its two words, which are.
+    for a, b in zip(words, words[1:]):
+        word = a + b
+        if word.isalnum():
+            cons = consonants(a) + consonants(b)
+            keys += ("w" + word, "c" + cons) if cons else ("w" + word,)
+            if len(word) >= 7:
+                keys += ("a" + word[:4], "z" + word[-4:])
     return keys
 
 
