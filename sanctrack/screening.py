@@ -174,8 +174,10 @@ def index_keys(name: str) -> str:
     else:
         tokens = _spelled.__wrapped__(name)[0]
         without_forms = tuple(strip_legal_forms(list(tokens), True))
-    whole = tuple(canonical(t) for t in tokens)
-    stripped = whole if without_forms == tokens else tuple(canonical(t) for t in without_forms)
+    whole = tuple(map(canonical, tokens))
+    if without_forms == tokens:
+        return " ".join(dict.fromkeys(_word_keys(whole)))
+    stripped = tuple(map(canonical, without_forms))
     keys = _word_keys(whole) if whole == stripped else _word_keys(whole) + _word_keys(stripped)
     return " ".join(dict.fromkeys(keys))
 
