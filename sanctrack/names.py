@@ -375,12 +375,24 @@ def strip_legal_forms(tokens: list[str], is_ascii: bool) -> list[str]:
 # --- public API ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
+def ascii_forms(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the words of an ASCII name, the same without legal forms), read once for every key made
+    from it: `normalize_name`, `person_key` and screening's `index_keys` (for an ASCII name its
+    Latin words are these words) all start here, so a list import splits each name once."""
+    tokens = tuple(words(name))
+    return tokens, tuple(strip_legal_forms(list(tokens), True))
+
+
+
 def normalize_name(name: str) -> str:
     """The order-preserving key of a name: "Integrity Technology Group, Incorporated" ->
     "integrity technology group"; "Société Générale S.A." -> "societe generale"; "" -> ""."""
     if not name:
         return ""
-    return " ".join(strip_legal_forms(words(name), name.isascii()))
+    if name.isascii():
+        return " ".join(ascii_forms(name)[1])
+    return " ".join(strip_legal_forms(words(name), False))
 
 
 def person_key(name: str) -> str:
@@ -389,7 +401,7 @@ def person_key(name: str) -> str:
     "Ao", "Sa" or "Co" can be name parts."""
     if not name:
         return ""
-    return " ".join(sorted(words(name)))
+    return " ".join(sorted(ascii_forms(name)[0] if name.isascii() else words(name)))
 
 
 _LOGOGRAPHIC = ("CJK UNIFIED", "CJK COMPATIBILITY", "HIRAGANA", "KATAKANA", "HANGUL")

@@ -195,14 +195,20 @@ def index_keys(name: str) -> str:
     full-text index: per word its canonical spelling (`w…`) and consonants (`c…`), the same for
     each pair of adjacent words written as one ("AL AKHRAS" / "ALAKHRAS"), and for long words their
     first and last four letters (`a…`, `z…`: a typo leaves one of them whole)."""
-    from .names import strip_legal_forms
+    from .names import ascii_forms, strip_legal_forms
 
-    # The words read once for both forms, and not remembered: on an import every name is new, and
-    # `match_tokens`'s caches would only fill (this halves the cost of a name's keys).
-    tokens = _spelled.__wrapped__(name)[0]
-    whole = tuple(canonical(t) for t in tokens)
-    without_forms = tuple(strip_legal_forms(list(tokens), True))
-    stripped = whole if without_forms == tokens else tuple(canonical(t) for t in without_forms)
+    # The words read once for both forms, not through `match_tokens`'s caches (on an import every
+    # name is new: they would only fill). An ASCII name's words and forms are those its name keys
+    # were made from (`names.ascii_forms`): an import reads each name once for both.
+    if name.isascii():
+        tokens, without_forms = ascii_forms(name)
+    else:
+        tokens = _spelled.__wrapped__(name)[0]
+        without_forms = tuple(strip_legal_forms(list(tokens), True))
+    whole = tuple(map(canonical, tokens))
+    if without_forms == tokens:
+        return " ".join(dict.fromkeys(_word_keys(whole)))
+    stripped = tuple(map(canonical, without_forms))
     keys = _word_keys(whole) if whole == stripped else _word_keys(whole) + _word_keys(stripped)
     return " ".join(dict.fromkeys(keys))
 
@@ -217,9 +223,18 @@ def query_keys(name: Name) -> list[str]:
 
 def _word_keys(words: tuple[str, ...]) -> list[str]:
     keys = []
-    for word in (*words, *(a + b for a, b in zip(words, words[1:]))):
+    for word in words:
         if word.isalnum():
             keys += _keys_of_word(word)
+    # Each pair of adjacent words written as one: its keys made here, not remembered (pairs seldom
+    # repeat, so a cache would only fill); its consonants are those of its two words, which are.
+    for a, b in zip(words, words[1:]):
+        word = a + b
+        if word.isalnum():
+            cons = consonants(a) + consonants(b)
+            keys += ("w" + word, "c" + cons) if cons else ("w" + word,)
+            if len(word) >= 7:
+                keys += ("a" + word[:4], "z" + word[-4:])
     return keys
 
 

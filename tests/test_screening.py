@@ -339,6 +339,27 @@ def test_index_keys_are_the_keys_of_both_forms_of_a_name(name):
     assert index_keys(name) == " ".join(dict.fromkeys(keys)) != ""
 
 
+def test_index_keys_of_an_ascii_name_are_those_of_its_words_read_once_for_both_key_families():
+    # names.ascii_forms reads an ASCII name once for normalize_name, person_key and index_keys;
+    # each must still give what its own reading of the name gives.
+    from sanctrack.names import ascii_forms, normalize_name, person_key, strip_legal_forms, words
+    from sanctrack.screening import _spelled, canonical, index_keys
+
+    for name in ("Joint Stock Company Rosneft Oil", "AL-AKHRAS, Abu Muhammad", "O'Neil Smith & Co. Ltd",
+                 "Co.", "S. A. de C. V. Trading", "Banco Nacional de Cuba"):
+        tokens, stripped = ascii_forms(name)
+        assert list(tokens) == words(name) == list(_spelled.__wrapped__(name)[0])
+        assert list(stripped) == strip_legal_forms(words(name), True)
+        assert normalize_name(name) == " ".join(stripped)
+        assert person_key(name) == " ".join(sorted(words(name)))
+        keys = index_keys(name).split()
+        for word in (*tokens, *stripped):
+            assert "w" + canonical(word) in keys
+    # The company's keys hold its name with and without the form.
+    assert "wjoint" in index_keys("Joint Stock Company Rosneft Oil").split()
+    assert normalize_name("Joint Stock Company Rosneft Oil") == "rosneft oil"
+
+
 def test_transliterate_is_anyascii_for_every_code_point():
     """screening reads anyascii's tables itself (its import costs a lookup ~8 ms): the result must
     be anyascii's for every character, in words and alone, or a store's keys and a lookup's part."""
