@@ -276,17 +276,34 @@ def words(text: str) -> list[str]:
     return [t if t.isascii() else _fold_lookalikes(t).lower() for t in tokens]
 
 
-@lru_cache(maxsize=1)
-def _forms() -> dict[str, list[tuple[tuple[str, ...], bool]]]:
-    """Legal forms by first token, longest first: (tokens, trailing_only)."""
+@lru_cache(maxsize=2)
+def _forms(latin_only: bool = False) -> dict[str, list[tuple[tuple[str, ...], bool]]]:
+    """Legal forms by first token, longest first: (tokens, trailing_only).
+
+    `latin_only`: the forms written in Latin letters (accents and letters such as "ł" aside), all
+    that can stand in a name of ASCII words, read by the fast ASCII path of `words`. Reading the
+    others (Cyrillic, Arabic, CJK…) character by character costs a lookup 3-10 ms, so they wait
+    for a name that has a word in another script (tests/test_names.py checks both tables)."""
     by_first: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
     for forms, trailing in ((_LEGAL_FORMS, False), (_TRAILING_LEGAL_FORMS, True)):
         for form in forms:
-            toks = tuple(words(form))
+            latin = _latin_letters(form)
+            if latin_only and not latin.isascii():
+                continue
+            toks = tuple(words(latin if latin.isascii() else form))
             by_first.setdefault(toks[0], []).append((toks, trailing))
     for options in by_first.values():
         options.sort(key=lambda o: (-len(o[0]), o[1]))
     return by_first
+
+
+def _latin_letters(text: str) -> str:
+    """`text` casefolded, accents off and Latin letters without a decomposition ("ł", "ø") read
+    as `words` reads them: ASCII for a text in Latin letters."""
+    if text.isascii():
+        return text
+    bare = "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
+    return "".join(_LETTER_MAP.get(ch, ch) for ch in bare)
 
 
 @lru_cache(maxsize=1)
@@ -294,7 +311,7 @@ def legal_form_words() -> frozenset[str]:
     """Every word of a legal form written in Latin letters ("joint", "stock", "co", "sa", "de"):
     screening weighs them little wherever they stand, since a form is not always written whole
     ("S. A. de C. V.", "Joint Stock Co.")."""
-    return frozenset(t for options in _forms().values() for toks, _ in options for t in toks if t.isascii())
+    return frozenset(t for options in _forms(True).values() for toks, _ in options for t in toks if t.isascii())
 
 
 def _strip_cjk(token: str) -> str:
@@ -318,7 +335,7 @@ def _strip_cjk(token: str) -> str:
 
 
 def _strip_forms_once(tokens: list[str]) -> list[str]:
-    forms = _forms()
+    forms = _forms(all(t.isascii() for t in tokens))
     if forms.keys().isdisjoint(tokens):
         return tokens  # most names: no word starts a legal form
     spans: list[tuple[int, int, bool]] = []
@@ -358,12 +375,24 @@ def strip_legal_forms(tokens: list[str], is_ascii: bool) -> list[str]:
 # --- public API ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
+def ascii_forms(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the words of an ASCII name, the same without legal forms), read once for every key made
+    from it: `normalize_name`, `person_key` and screening's `index_keys` (for an ASCII name its
+    Latin words are these words) all start here, so a list import splits each name once."""
+    tokens = tuple(words(name))
+    return tokens, tuple(strip_legal_forms(list(tokens), True))
+
+
+
 def normalize_name(name: str) -> str:
     """The order-preserving key of a name: "Integrity Technology Group, Incorporated" ->
     "integrity technology group"; "Société Générale S.A." -> "societe generale"; "" -> ""."""
     if not name:
         return ""
-    return " ".join(strip_legal_forms(words(name), name.isascii()))
+    if name.isascii():
+        return " ".join(ascii_forms(name)[1])
+    return " ".join(strip_legal_forms(words(name), False))
 
 
 def person_key(name: str) -> str:
@@ -372,7 +401,7 @@ def person_key(name: str) -> str:
     "Ao", "Sa" or "Co" can be name parts."""
     if not name:
         return ""
-    return " ".join(sorted(words(name)))
+    return " ".join(sorted(ascii_forms(name)[0] if name.isascii() else words(name)))
 
 
 _LOGOGRAPHIC = ("CJK UNIFIED", "CJK COMPATIBILITY", "HIRAGANA", "KATAKANA", "HANGUL")

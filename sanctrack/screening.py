@@ -134,29 +134,60 @@ def _spelled(name: str) -> tuple[tuple[str, ...], bool]:
     if name.isascii():
         return tuple(words(name)), False
     text = visible_text(name)
-    if all(ch.isascii() or _accented_latin_letter(ch) for ch in text):
-        # anyascii reads such a letter as its base letter, as `words` does: the same words without
-        # its import (~5 ms of a lookup whose candidates are written "Hú" or "Müller").
-        return tuple(words(text)), False
-    from anyascii import anyascii
-
     abjad = any(unicodedata.name(ch, "").startswith(_ABJAD) for ch in text if ch.isalpha())
-    return tuple(words(anyascii(text))), abjad
+    return tuple(words(transliterate(text))), abjad
 
 
-@lru_cache(maxsize=4096)
-def _accented_latin_letter(ch: str) -> bool:
-    """An ASCII letter with accents ("é", "ǎ", "Ş") that stays one letter when casefolded: its
-    words are the same with anyascii and without (tests/test_screening.py checks every one)."""
-    decomposed = unicodedata.normalize("NFD", ch)
-    return (
-        len(decomposed) > 1
-        and decomposed[0].isascii()
-        and decomposed[0].isalpha()
-        and all("\u0300" <= mark <= "\u0333" for mark in decomposed[1:])
-        and len(ch.casefold()) == 1
-        and len(ch.lower()) == 1
-    )
+def transliterate(text: str) -> str:
+    """`text` in ASCII by anyascii's tables ("Якубец" -> "Yakubets", "何华威" -> "HeHuaWei"): what
+    `anyascii.anyascii` returns (tests/test_screening.py compares every code point).
+
+    The tables are read here, block by block, from the installed package's `_data` folder, rather
+    than by importing it: `import anyascii` pulls importlib.resources, tempfile and zipfile, ~8 ms of
+    a lookup whose candidates include one name in another script (against ~0.1 ms for a block).
+    The format (raw deflate of the block's tab-separated replacements) is that of anyascii 0.3.x,
+    the range pyproject.toml pins; a package found in no folder is imported as usual."""
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code < 0x80:
+            out.append(ch)
+            continue
+        block = _anyascii_block(code >> 8)
+        if len(block) > code & 0xFF:
+            out.append(block[code & 0xFF])
+    return "".join(out)
+
+
+@lru_cache(maxsize=None)
+def _anyascii_block(number: int) -> tuple[str, ...]:
+    import os
+    import zlib
+
+    folder = _anyascii_data()
+    if folder is None:
+        from anyascii import anyascii
+
+        return tuple(anyascii(chr((number << 8) + low)) for low in range(256))
+    try:
+        with open(os.path.join(folder, f"{number:03x}"), "rb") as data:
+            return tuple(zlib.decompress(data.read(), -zlib.MAX_WBITS).decode("ascii").split("\t"))
+    except FileNotFoundError:
+        return ()  # a block anyascii has no table for: its characters are dropped, as there
+
+
+@lru_cache(maxsize=1)
+def _anyascii_data() -> str | None:
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("anyascii")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        if os.path.isdir(os.path.join(folder, "_data")):
+            return os.path.join(folder, "_data")
+    return None
 
 
 def index_keys(name: str) -> str:
@@ -164,14 +195,20 @@ def index_keys(name: str) -> str:
     full-text index: per word its canonical spelling (`w…`) and consonants (`c…`), the same for
     each pair of adjacent words written as one ("AL AKHRAS" / "ALAKHRAS"), and for long words their
     first and last four letters (`a…`, `z…`: a typo leaves one of them whole)."""
-    from .names import strip_legal_forms
+    from .names import ascii_forms, strip_legal_forms
 
-    # The words read once for both forms, and not remembered: on an import every name is new, and
-    # `match_tokens`'s caches would only fill (this halves the cost of a name's keys).
-    tokens = _spelled.__wrapped__(name)[0]
-    whole = tuple(canonical(t) for t in tokens)
-    without_forms = tuple(strip_legal_forms(list(tokens), True))
-    stripped = whole if without_forms == tokens else tuple(canonical(t) for t in without_forms)
+    # The words read once for both forms, not through `match_tokens`'s caches (on an import every
+    # name is new: they would only fill). An ASCII name's words and forms are those its name keys
+    # were made from (`names.ascii_forms`): an import reads each name once for both.
+    if name.isascii():
+        tokens, without_forms = ascii_forms(name)
+    else:
+        tokens = _spelled.__wrapped__(name)[0]
+        without_forms = tuple(strip_legal_forms(list(tokens), True))
+    whole = tuple(map(canonical, tokens))
+    if without_forms == tokens:
+        return " ".join(dict.fromkeys(_word_keys(whole)))
+    stripped = tuple(map(canonical, without_forms))
     keys = _word_keys(whole) if whole == stripped else _word_keys(whole) + _word_keys(stripped)
     return " ".join(dict.fromkeys(keys))
 
@@ -186,9 +223,18 @@ def query_keys(name: Name) -> list[str]:
 
 def _word_keys(words: tuple[str, ...]) -> list[str]:
     keys = []
-    for word in (*words, *(a + b for a, b in zip(words, words[1:]))):
+    for word in words:
         if word.isalnum():
             keys += _keys_of_word(word)
+    # Each pair of adjacent words written as one: its keys made here, not remembered (pairs seldom
+    # repeat, so a cache would only fill); its consonants are those of its two words, which are.
+    for a, b in zip(words, words[1:]):
+        word = a + b
+        if word.isalnum():
+            cons = consonants(a) + consonants(b)
+            keys += ("w" + word, "c" + cons) if cons else ("w" + word,)
+            if len(word) >= 7:
+                keys += ("a" + word[:4], "z" + word[-4:])
     return keys
 
 

@@ -369,3 +369,42 @@ def test_jurisdiction_rows_in_every_format(seeded):
     assert rows[0]["left_since"] == "2025-09-15" and rows[1]["right_since"] == "2025-12-09"
     table = seeded(*args, "--format", "table").stdout
     assert "only in US (1)" in table and "only in GB (1)" in table and "in both (3)" in table
+
+
+def test_the_raw_byte_check_of_large_json_misses_no_character_json_safe_escapes():
+    """`diff --json` writes orjson's bytes as they are when `_maybe_raw` says no: every character
+    `json_safe` would escape must either be escaped by orjson already or be found by its bytes."""
+    import sys
+
+    import orjson
+
+    from sanctrack.render.json import _maybe_raw
+    from sanctrack.render.text import raw_in_json
+
+    escaped = [c for c in range(sys.maxunicode + 1)
+               if not 0xD800 <= c <= 0xDFFF and raw_in_json().fullmatch(chr(c))]
+    assert len(escaped) > 200
+    missed = [hex(c) for c in escaped
+              if chr(c).encode() in orjson.dumps(f"a{chr(c)}b") and not _maybe_raw(orjson.dumps(f"a{chr(c)}b"))]
+    assert missed == []
+    assert not _maybe_raw("Łódź ČEZ Société 東京 Москва ° ©".encode())
+    assert _maybe_raw("x \u00ad y".encode()) and _maybe_raw("x \u009b".encode())
+
+
+@pytest.mark.parametrize("name", ["Plain Trading LLC", "Łódź Trading", "Evil \x1b]0;x\x07 \u202eCorp del\x7f nel\x85end"])
+def test_a_jurisdiction_diff_as_json_is_the_same_document_either_way_and_inert(cli, tmp_path, name):
+    """Written straight as bytes (nothing to escape) or through the escape pass: the document
+    parses to the same value, and no control, format or separator character is left raw."""
+    import unicodedata
+
+    for jurisdiction, day in (("US", "2024-01-03"), ("GB", "2024-02-01")):
+        cli("add", "event", "--date", day, "--authority", f"{jurisdiction} authority",
+            "--jurisdiction", jurisdiction, "--target", name, "--program", "P\u00e9")
+    for out in (cli("diff", "US", "GB", "--json").stdout,
+                (cli("diff", "US", "GB", "--json", "-o", str(tmp_path / "d.json")),
+                 (tmp_path / "d.json").read_text(encoding="utf-8"))[1]):
+        result = json.loads(out)
+        assert [item["name"] for item in result["both"]] == [name]
+        assert result["both"][0]["lag_days"] == 29
+        assert not [c for c in out if c != "\n" and unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")]
+        assert out.endswith("}\n") and out.startswith("{\n  \"left\"")

@@ -171,3 +171,15 @@ def test_documented_columns_are_the_columns_written():
     for columns in LINE_COLUMNS.values():
         listed("diff", columns)
     listed("diff", STAT_COLUMNS)
+
+
+@pytest.mark.parametrize("words", [("add", "event"), ("add", "response"), ("edit",)], ids=" ".join)
+def test_commands_printing_a_record_offer_only_the_formats_they_write(words):
+    """add and edit write one record: their --format names what they accept (table, plain, json,
+    jsonl), not the csv and tsv of listings, which they refuse."""
+    from sanctrack.render import RECORD_FORMATS
+
+    command = dict(COMMANDS)[words]
+    (option,) = [p for p in command.params if "--format" in getattr(p, "opts", ())]
+    named = re.findall(r"\b(table|plain|jsonl|json|csv|tsv|md|svg)\b", option.help.split("(")[0])
+    assert set(named) == set(RECORD_FORMATS)

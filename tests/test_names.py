@@ -467,3 +467,22 @@ def test_normalize_name_is_idempotent_on_legal_forms(parts, sep):
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ascii_fast_path_equals_the_general_path(text):
     assert words(text) == _tokens_slow(text)
+
+
+def test_the_latin_table_of_legal_forms_is_the_full_tables_ascii_part():
+    """An ASCII name is stripped of legal forms by the table of forms written in Latin letters
+    only (the others cost a lookup milliseconds to read): each of its forms must read as `words`
+    reads it, and every form left out must hold a word no ASCII name can have."""
+    from sanctrack.names import _LEGAL_FORMS, _TRAILING_LEGAL_FORMS, _forms, _latin_letters, words
+
+    latin, full = _forms(True), _forms(False)
+    assert latin != full and set(latin) < set(full)
+    for first, options in full.items():  # the full table's forms of ASCII words, in its order
+        assert latin.get(first, []) == [o for o in options if all(t.isascii() for t in o[0])], first
+    for form in (*_LEGAL_FORMS, *_TRAILING_LEGAL_FORMS):
+        tokens = tuple(words(form))
+        if _latin_letters(form).isascii():
+            assert tokens in [toks for toks, _ in latin[tokens[0]]], form
+        else:
+            assert not all(t.isascii() for t in tokens), form
+    assert ("spolka", "z", "ograniczona", "odpowiedzialnoscia") in [toks for toks, _ in latin["spolka"]]

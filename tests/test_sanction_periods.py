@@ -12,7 +12,7 @@ import pytest
 
 from conftest import SEED
 from sanctrack.rules import PERIOD, as_of, periods
-from sanctrack.store.periods import sanction_event_rows
+from sanctrack.store.periods import OPEN, recomputed_states, sanction_event_rows, states
 
 OFAC = ("--authority", "US Department of the Treasury, OFAC", "--jurisdiction", "US")
 FCDO = ("--authority", "UK FCDO", "--jurisdiction", "GB")
@@ -83,9 +83,74 @@ def recomputed_periods(db) -> list[tuple]:
 
 
 def assert_in_step(db) -> list[tuple]:
+    """The periods equal their recomputation from every event, and the states (what `diff`
+    reads) their recomputation from the periods and, day by day, the periods in force."""
     stored = stored_periods(db)
     assert stored == recomputed_periods(db)
+    conn = sqlite3.connect(db)
+    try:
+        kept = sorted(conn.execute("SELECT * FROM sanction_states"))
+        assert kept == sorted(recomputed_states(conn))
+        days = {d for p in stored for d in (p[5], p[8]) if d} | {"1900-01-01", "9999-12-31"}
+        days |= {_next_day(d) for d in list(days) if d < "9999"}
+        for jurisdiction in {p[1] for p in stored}:
+            for day in sorted(days):
+                assert view_from_states(conn, jurisdiction, day) == view_from_periods(stored, jurisdiction, day)
+    finally:
+        conn.close()
     return stored
+
+
+def _next_day(iso: str) -> str:
+    import datetime
+
+    return (datetime.date.fromisoformat(iso) + datetime.timedelta(days=1)).isoformat()
+
+
+def view_from_states(conn, jurisdiction: str, day: str) -> dict:
+    """entity -> (since, since_start, event_id, programs) as a jurisdiction view reads them."""
+    rows = conn.execute(
+        "SELECT entity_id, since, since_start, event_id, programs FROM sanction_states "
+        "WHERE jurisdiction = ? AND until > ? AND valid_from <= ?", (jurisdiction, day, day),
+    ).fetchall()
+    found = {row[0]: (row[1], row[2], row[3], json.loads(row[4])) for row in rows}
+    assert len(found) == len(rows)  # one row per entity
+    return found
+
+
+def view_from_periods(stored: list[tuple], jurisdiction: str, day: str) -> dict:
+    """The same, from the periods in force that day: the earliest by start and event id gives
+    since, the programs in that order."""
+    found: dict = {}
+    in_force = [p for p in stored if p[1] == jurisdiction and p[5] <= day and (p[8] is None or p[8] > day)]
+    for p in sorted(in_force, key=lambda p: (p[0], p[5], p[6])):
+        entity = found.setdefault(p[0], (p[4], p[5], p[6], []))
+        if p[3] and p[3] not in entity[3]:
+            entity[3].append(p[3])
+    return found
+
+
+def test_states_follow_the_periods_stretch_by_stretch():
+    """One entity's US periods: SDGT from 2020, CYBER2 from 2021-01 to 2021-06, SDGT ended
+    2022-01-01 and imposed again 2023; the days between are stretches of one state each."""
+    def period(program, since, event_id, until=None, since_text=None):
+        return ("en-a", "US", program, since_text or since, since, event_id, until)
+
+    rows = sorted([
+        period("SDGT", "2020-01-01", "ev-1", "2022-01-01", since_text="2020"),
+        period("CYBER2", "2021-01-01", "ev-2", "2021-06-01"),
+        period("SDGT", "2023-01-01", "ev-4"),
+        period("", "2023-01-01", "ev-3"),  # no program: in force, adds none
+        period("IRAN", "2024-05-05", "ev-5", "2024-05-05"),  # ended the day it began: never in force
+    ], key=lambda p: (p[4], p[5]))
+    assert list(states(rows)) == [
+        ("US", "2021-01-01", "en-a", "2020-01-01", "2020", "2020-01-01", "ev-1", '["SDGT"]'),
+        ("US", "2021-06-01", "en-a", "2021-01-01", "2020", "2020-01-01", "ev-1", '["SDGT", "CYBER2"]'),
+        ("US", "2022-01-01", "en-a", "2021-06-01", "2020", "2020-01-01", "ev-1", '["SDGT"]'),
+        ("US", OPEN, "en-a", "2023-01-01", "2023-01-01", "2023-01-01", "ev-3", '["SDGT"]'),
+    ]
+    # A period alone that ended the day it began has no state either.
+    assert list(states([period("IRAN", "2024-05-05", "ev-5", "2024-05-05")])) == []
 
 
 def test_every_kind_of_write_keeps_the_periods_in_step(cli, db, tmp_path):
@@ -177,6 +242,7 @@ def test_a_store_of_schema_4_gains_its_periods(tmp_path, cli):
     conn.execute("DROP TABLE entity_names_fts")
     conn.execute("ALTER TABLE entity_names DROP COLUMN match_keys")
     lists_as_schema_6(conn)  # and schema 7: listings back to a copy per snapshot
+    conn.execute("DROP TABLE sanction_states")  # and schema 8: the states
     conn.execute("PRAGMA user_version = 4")
     conn.close()
     cli("--db", str(old), "search", "Integrity")  # a lookup opens the store: it migrates
@@ -273,3 +339,29 @@ def test_check_reads_the_periods_it_would_recompute_with_their_names(cli, db):
         store.close()
     assert len(recomputed) >= 4 and any(p[8] is not None for p in recomputed)  # one has ended
     assert all(p[7] for p in recomputed)  # every period has the name its event gave
+
+
+def test_a_store_of_schema_7_gains_its_states_and_verify_checks_them(cli, db):
+    cli("import", str(SEED))
+    cli("add", "event", *OFAC, "--date", "2025-02-01", "--action", "delisting",
+        "--target", "Integrity Technology Group")
+    expected = assert_in_step(db)  # periods, and states that follow them
+    conn = sqlite3.connect(db, isolation_level=None)
+    states_before = sorted(conn.execute("SELECT * FROM sanction_states"))
+    assert states_before
+    conn.execute("DROP TABLE sanction_states")
+    conn.execute("PRAGMA user_version = 7")
+    conn.close()
+    cli("search", "Integrity")  # a lookup opens the store: it migrates
+    assert assert_in_step(db) == expected
+    conn = sqlite3.connect(db, isolation_level=None)
+    assert sorted(conn.execute("SELECT * FROM sanction_states")) == states_before
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 8
+
+    assert cli("verify").exit_code == 0
+    # A state out of step with its periods (a write that missed it) is a problem verify names.
+    entity_id, jurisdiction = conn.execute("SELECT entity_id, jurisdiction FROM sanction_states").fetchone()
+    conn.execute("UPDATE sanction_states SET since = '1999-01-01' WHERE entity_id = ?", (entity_id,))
+    conn.close()
+    result = cli("verify", code=3)
+    assert f"sanction states: the sanction states of {entity_id} in {jurisdiction} differ from its periods" in result.stdout + result.stderr

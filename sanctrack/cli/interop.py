@@ -82,6 +82,14 @@ def datasette_metadata(database: str) -> dict:
                         "facets": ["jurisdiction", "authority"],
                     },
                     "sanction_periods_stale": {"hidden": True},
+                    "sanction_states": {
+                        "description": (
+                            "Derived from the periods, kept by sanctrack: what a jurisdiction's view "
+                            "shows of an entity (since, the act, the programs in force) from valid_from "
+                            "up to, not including, until ('~': still so)."
+                        ),
+                        "facets": ["jurisdiction"],
+                    },
                     "events_with_targets": {
                         "description": "Events with their targets as text and how many responses they drew.",
                         "fts_table": "events_fts",

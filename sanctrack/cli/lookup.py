@@ -185,12 +185,14 @@ def check(
         --threshold 90
       sanctrack check --file customers.csv --column full_name --format csv
     """
-    from ..dates import reference_day
     from ..errors import UsageError
-    from ..records import clean_code
     from ..search import DEFAULT_THRESHOLD
 
-    code = clean_code(jurisdiction, "--jurisdiction")
+    code = None
+    if jurisdiction is not None:  # records.py loads only then (start-up: issue 14)
+        from ..records import clean_code
+
+        code = clean_code(jurisdiction, "--jurisdiction")
     if (name is None) == (file is None):
         raise UsageError(
             "give a name or --file, not both" if name is not None else "give a name to check, or --file",
@@ -205,6 +207,7 @@ def check(
 
         day = as_of_day(date_parser(ctx, today)(as_of))
     else:
+        from ..dates import reference_day
         from .common import settings
 
         day = reference_day(today or settings(ctx).today).isoformat()

@@ -77,7 +77,7 @@ def _print_added(ctx: typer.Context, result, what: str, spec: OutputSpec, today:
 
 
 @add_app.command("event", context_settings={"allow_interspersed_args": True})
-@output_options(file=None)
+@output_options(fmt=RecordFormatOption, file=None)
 def add_event(
     ctx: typer.Context,
     date: Annotated[str, typer.Option(help="When: 2025-01-03, 2025-01, 3 Jan 2025, friday…")],
@@ -176,7 +176,7 @@ def _grouped_targets(ctx: typer.Context, names: list[str], described: bool) -> l
 
 
 @add_app.command("response")
-@output_options(file=None)
+@output_options(fmt=RecordFormatOption, file=None)
 def add_response(
     ctx: typer.Context,
     to: Annotated[

@@ -563,6 +563,10 @@ def _folded(values: list) -> list:
     identifier, by its JSON with sorted keys), in sorted order."""
     if not values:
         return values
+    try:
+        return sorted(map(str.casefold, values))  # most lists hold only strings
+    except TypeError:
+        pass
     return sorted(
         v.casefold() if v.__class__ is str else json.dumps(v, sort_keys=True, ensure_ascii=False).casefold()
         for v in values

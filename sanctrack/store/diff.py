@@ -50,24 +50,28 @@ class DiffQueries:
 
     # -- jurisdiction views ------------------------------------------------------------------------
 
-    def sanctions_in_force(self, jurisdiction: str | None, as_of: str) -> list[tuple]:
-        """The sanctions of `jurisdiction` (None: of any) in force on `as_of` by the recorded
-        events, from the store's sanction periods: one tuple per (entity, authority, program)
+    def sanctions_in_force(self, as_of: str) -> list[tuple]:
+        """The sanctions of every jurisdiction in force on `as_of` by the recorded events, from
+        the store's sanction periods: one tuple per (entity, jurisdiction, authority, program)
         (entity_id, program or "", since, since_start, event_id, jurisdiction), by entity, each
-        entity's earliest first (the order of the covering index it is read from: no sorting). `since` is None where
-        it equals since_start, `jurisdiction` None when one was asked for: each text column costs
-        a string per row, and a jurisdiction has tens of thousands."""
-        where = "since_start <= ? AND (until_start IS NULL OR until_start > ?)"
-        params: list = [as_of, as_of]
-        code = "jurisdiction"
-        if jurisdiction is not None:
-            where = "jurisdiction = ? AND " + where
-            params.insert(0, jurisdiction)
-            code = "NULL"
+        entity's earliest first. `since` is None where it equals since_start (a string less a
+        row). (One jurisdiction: `entity_states`, a row per entity.)"""
         return self.conn.execute(
             "SELECT entity_id, program, NULLIF(since, since_start), since_start, event_id, "
-            f"{code} FROM sanction_periods WHERE {where} ORDER BY entity_id, since_start, event_id",
-            params,
+            "jurisdiction FROM sanction_periods "
+            "WHERE since_start <= ? AND (until_start IS NULL OR until_start > ?) "
+            "ORDER BY entity_id, since_start, event_id",
+            (as_of, as_of),
+        ).fetchall()
+
+    def entity_states(self, jurisdiction: str, as_of: str) -> list[tuple]:
+        """The entities under sanctions of `jurisdiction` on `as_of` by the recorded events, one
+        row each from the store's sanction states (store/periods.py), in no set order:
+        (entity_id, since, since_start, event_id, programs as a JSON array)."""
+        return self.conn.execute(
+            "SELECT entity_id, since, since_start, event_id, programs FROM sanction_states "
+            "WHERE jurisdiction = ? AND until > ? AND valid_from <= ?",
+            (jurisdiction, as_of, as_of),
         ).fetchall()
 
     def held_listings(self, snapshot_id: str, source: str) -> list[dict]:

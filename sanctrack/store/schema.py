@@ -14,11 +14,11 @@ import sqlite3
 from typing import Callable
 
 from ..rules import LAG_DAYS_SQL
-from .periods import refresh_sanction_periods
+from .periods import refresh_sanction_periods, refresh_states
 
 # 'SNCT': marks the file as sanctrack's so another program's database is never written to.
 APPLICATION_ID = 0x534E4354
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # The log of changes (store/changes.py): one row per write, and the rows it replaced or removed.
 CHANGE_LOG = """
@@ -310,6 +310,25 @@ RECORD_INDEXES = (
     "events_date", "events_jurisdiction", "events_in_response_to", "targets_entity",
     "responses_event", "responses_counter_event", "entity_names_key",
 )  # fmt: skip
+# Each entity's state per jurisdiction, from its periods (store/periods.py `states`): what a
+# jurisdiction view of `diff` shows of it, for each stretch of days [valid_from, until) over which
+# that holds ('~' as `until`: from valid_from on). Keyed for a view on a day D: the rows of the
+# jurisdiction with until > D, of which those with valid_from <= D; on today's date these are the
+# entities under sanctions, each once. Derived data, recomputed with the periods.
+SANCTION_STATES = """
+CREATE TABLE sanction_states (
+    jurisdiction TEXT NOT NULL,
+    until TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    valid_from TEXT NOT NULL,
+    since TEXT NOT NULL,
+    since_start TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    programs TEXT NOT NULL,
+    PRIMARY KEY (jurisdiction, until, entity_id, valid_from)
+) WITHOUT ROWID;
+CREATE INDEX sanction_states_entity ON sanction_states (entity_id);
+"""
 # The triggers of SANCTION_PERIODS fired by every inserted row, which `bulk()` sets aside.
 STALE_ON_INSERT = ("stale_periods_on_event_insert", "stale_periods_on_target_insert")
 
@@ -351,7 +370,7 @@ def full_text(table: str) -> str:
 SCHEMA = "".join(
     (CHANGE_LOG, RECORDS, full_text("events"), full_text("targets"), full_text("responses"),
      LISTS, full_text("listings"), VIEWS, SANCTION_PERIODS, full_text("entity_names"),
-     SCREENING_VOCABULARY)
+     SCREENING_VOCABULARY, SANCTION_STATES)
 )  # fmt: skip
 
 
@@ -394,7 +413,7 @@ def _to_v5(conn: sqlite3.Connection) -> None:
     200,000-event store: 114,162 rows in force read in 0.25 s, where its 130,000 event x target
     rows took 1.3-1.5 s to read and 0.8 s more to walk in Python)."""
     execute_script(conn, SANCTION_PERIODS)
-    refresh_sanction_periods(conn, everything=True)
+    refresh_sanction_periods(conn, everything=True, with_states=False)  # (states: schema 8)
 
 
 def _to_v6(conn: sqlite3.Connection) -> None:
@@ -547,6 +566,13 @@ def _to_v7(conn: sqlite3.Connection) -> None:
     )
 
 
+def _to_v8(conn: sqlite3.Connection) -> None:
+    """Each entity's state per jurisdiction, computed from the periods already stored (a
+    jurisdiction view of `diff` reads one row per entity under sanctions)."""
+    execute_script(conn, SANCTION_STATES)
+    refresh_states(conn)
+
+
 def _statement(script: str, start: str) -> str:
     """The statement of `script` that begins with `start`."""
     begin = script.index(start)
@@ -556,6 +582,6 @@ def _statement(script: str, start: str) -> str:
 # Forward migrations: MIGRATIONS[n] takes a store at user_version n to n + 1. (A store at 0 is a
 # new file: `create` sets it up at SCHEMA_VERSION at once.)
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _to_v5, 5: _to_v6, 6: _to_v7,
+    1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _to_v5, 5: _to_v6, 6: _to_v7, 7: _to_v8,
 }  # fmt: skip
 assert max(MIGRATIONS) + 1 == SCHEMA_VERSION
