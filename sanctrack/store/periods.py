@@ -132,9 +132,21 @@ def refresh_states(conn: sqlite3.Connection, everything: bool = True) -> None:
         ).fetchone()
         conn.execute("DROP INDEX sanction_states_entity")
         conn.execute("DELETE FROM sanction_states")
-        # Read whole before the inserts, and in the table's key order: 0.94 s against 1.43 s of
-        # CPU to insert the 266,811 states of the 200,000-event store (sorting them: 0.24 s).
-        conn.executemany(insert, sorted(recomputed_states(conn)))
+        # Inserted in the table's key order (1.43 s -> 0.94 s of CPU for the 266,811 states of the
+        # 200,000-event store), sorted by SQLite from a scratch table: sorted in Python, the states
+        # were all held at once, 88 MiB at the peak of that import (this way: +0.2 s of CPU).
+        columns = ", ".join(STATE)
+        conn.execute(f"CREATE TEMP TABLE states_unsorted AS SELECT {columns} FROM sanction_states WHERE 0")
+        try:
+            conn.executemany(
+                f"INSERT INTO states_unsorted VALUES ({', '.join('?' * len(STATE))})", recomputed_states(conn)
+            )
+            conn.execute(
+                f"INSERT INTO sanction_states ({columns}) SELECT {columns} FROM states_unsorted "
+                "ORDER BY jurisdiction, until, entity_id, valid_from"
+            )
+        finally:
+            conn.execute("DROP TABLE IF EXISTS temp.states_unsorted")
         conn.execute(index)
         return
     stale = "entity_id IN (SELECT entity_id FROM sanction_periods_stale)"
