@@ -200,7 +200,7 @@ def _connect(path: Path) -> tuple[sqlite3.Connection, bool]:
         try:
             # 32 MiB of page cache: large imports keep most index pages in memory. With 64 MiB the
             # 200,000-event import peaked at 252 MiB (limit 250), with 32 MiB at 218 MiB; its time
-            # in one run each: 47.1 s and 49.8 s, within this machine's run-to-run spread.
+            # in one run each: 47.1 s and 49.8 s (not told apart from noise in one run).
             conn.execute("PRAGMA cache_size = -32768")
             conn.execute("PRAGMA schema_version").fetchone()  # the first read of the file
             return conn, read_only
