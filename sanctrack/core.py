@@ -142,17 +142,10 @@ class EntityResolver:
             claims |= self._claims_of(entity_id)
         rest = [e for e in candidates if e not in fixed and not self._conflict(claims, self._claims_of(e))]
         listed = [e for e in rest if self._claims_of(e)]
-        ambiguous = any(
-            self._conflict(self._claims_of(a), self._claims_of(b))
-            for i, a in enumerate(listed) for b in listed[i + 1:]
-        )  # fmt: skip
-        if ambiguous:
+        if self._any_conflict(listed):
             # Only an entity whose own name (not an alias) the target's names give may stand out.
             named = [e for e in listed if self._primary_keys(e) & keys]
-            clear = not any(
-                self._conflict(self._claims_of(a), self._claims_of(b))
-                for i, a in enumerate(named) for b in named[i + 1:]
-            )  # fmt: skip
+            clear = not self._any_conflict(named)
             rest = [e for e in rest if not self._claims_of(e) or (clear and e in named)]
         chosen = list(fixed)
         for entity_id in rest:
@@ -161,6 +154,13 @@ class EntityResolver:
                 chosen.append(entity_id)
                 claims |= mine
         return chosen
+
+    def _any_conflict(self, entities: list[str]) -> bool:
+        """Whether two of `entities` hold different entries of one list."""
+        return any(
+            self._conflict(self._claims_of(a), self._claims_of(b))
+            for i, a in enumerate(entities) for b in entities[i + 1:]
+        )  # fmt: skip
 
     def _keyed(self, target: dict) -> list[tuple[str, str]]:
         name_keys = self._name_keys
