@@ -399,8 +399,10 @@ class ListQueries:
         return {
             (list_id, content): (version, entity_id)
             for list_id, content, version, entity_id in self.conn.execute(
+                # CROSS JOIN keeps the pairs outside: with JOIN the planner read every listing of the
+                # source once per pair (1.25 s for a day of ~300 changed SDN entries; now ~2 ms).
                 "SELECT l.list_id, l.content, l.id, l.entity_id FROM json_each(?) j "
-                "JOIN listings l ON l.source = ? AND l.list_id = json_extract(j.value, '$[0]') "
+                "CROSS JOIN listings l ON l.source = ? AND l.list_id = json_extract(j.value, '$[0]') "
                 "AND l.content = json_extract(j.value, '$[1]')",
                 (json.dumps(pairs), source),
             )
