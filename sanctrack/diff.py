@@ -268,7 +268,8 @@ def _start(text: str | None) -> datetime.date | None:
 def _first_and_lag(left: str | None, right: str | None) -> tuple[str | None, int | None]:
     """Who moved first and how many days apart, from the first days (ISO) of two `since`s."""
     a = _ordinal(left) if left else None
-    b = _ordinal(right) if right else None
+    # Most entities of two jurisdictions' views start the same day: one reading of it.
+    b = a if right == left else _ordinal(right) if right else None
     if a is None or b is None:
         return None, None
     if a == b:
@@ -699,11 +700,7 @@ def _jurisdictions_diff(left: Side, right: Side) -> dict[str, list]:
         if entity_id in left_undated or entity_id in right_undated:
             first, lag = None, None  # a snapshot's arrival is no listing date: lag unknown
         else:
-            a_start, b_start = left_starts[entity_id], right_starts[entity_id]
-            if a_start == b_start and a_start and _ordinal(a_start) is not None:
-                first, lag = "same", 0
-            else:
-                first, lag = _first_and_lag(a_start, b_start)
+            first, lag = _first_and_lag(left_starts[entity_id], right_starts[entity_id])
         # (Items of events first: most of tens of thousands.)
         a_event, b_event = a["event_id"], b["event_id"]
         item = {"name": b["name"], "entity_id": entity_id, "left_since": a["since"],
