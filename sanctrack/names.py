@@ -384,7 +384,6 @@ def ascii_forms(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tokens, tuple(strip_legal_forms(list(tokens), True))
 
 
-
 def normalize_name(name: str) -> str:
     """The order-preserving key of a name: "Integrity Technology Group, Incorporated" ->
     "integrity technology group"; "Société Générale S.A." -> "societe generale"; "" -> ""."""

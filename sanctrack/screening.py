@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from typing import NamedTuple
 from functools import lru_cache
+from typing import NamedTuple
 
 __all__ = ["Name", "index_keys", "match_tokens", "score", "Weights", "MATCH_KINDS"]
 
@@ -231,16 +231,17 @@ def _word_keys(words: tuple[str, ...]) -> list[str]:
     for a, b in zip(words, words[1:]):
         word = a + b
         if word.isalnum():
-            cons = consonants(a) + consonants(b)
-            keys += ("w" + word, "c" + cons) if cons else ("w" + word,)
-            if len(word) >= 7:
-                keys += ("a" + word[:4], "z" + word[-4:])
+            keys += _shaped_keys(word, consonants(a) + consonants(b))
     return keys
 
 
 @lru_cache(maxsize=65536)
 def _keys_of_word(word: str) -> tuple[str, ...]:
-    cons = consonants(word)
+    return _shaped_keys(word, consonants(word))
+
+
+def _shaped_keys(word: str, cons: str) -> tuple[str, ...]:
+    """The keys of a word with its consonants `cons`: `w…`, `c…` and, for a long word, `a…`/`z…`."""
     keys = ("w" + word, "c" + cons) if cons else ("w" + word,)
     return keys + ("a" + word[:4], "z" + word[-4:]) if len(word) >= 7 else keys
 
