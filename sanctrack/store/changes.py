@@ -59,9 +59,13 @@ def _user() -> str | None:
 
 
 @lru_cache(maxsize=64)
-def _insert_sql(table: str, columns: tuple[str, ...], unless_present: bool) -> str:
+def _insert_sql(table: str, columns: tuple[str, ...], unless_present: bool, change_id: int | None = None) -> str:
+    """The INSERT of `columns`; with `change_id`, also of that change id, written as a number."""
     verb = "INSERT OR IGNORE" if unless_present else "INSERT"
-    return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    marks = ", ".join("?" for _ in columns)
+    if change_id is not None:
+        columns, marks = (*columns, "change_id"), f"{marks}, {int(change_id)}"
+    return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({marks})"
 
 
 def rollback(conn: sqlite3.Connection) -> None:
@@ -201,12 +205,19 @@ class ChangeLog:
         return self.conn.execute(sql, encode_row(row)).rowcount == 1
 
     def insert_many(
-        self, table: str, columns: tuple[str, ...], rows: Iterable[tuple], *, unless_present: bool = False
-    ) -> int:
+        self, table: str, columns: tuple[str, ...], rows: Iterable[tuple], *, unless_present: bool = False,
+        encoded: bool = False,
+    ) -> int:  # fmt: skip
         """Insert many new rows (values in the order of `columns`) marked with the current change,
         in one statement (`executemany`); with `unless_present`, rows whose key is taken are
-        left alone. Returns how many rows were inserted."""
+        left alone. Returns how many rows were inserted. `encoded`: the rows hold their values
+        as stored already (lists as JSON text, `encoding.encode_value`), and go in as they are."""
         change_id = self._change_id
+        if encoded:
+            # The change id (an integer of the store's own) is written into the statement, so
+            # that the rows need no copy with it at their end.
+            sql = _insert_sql(table, columns, unless_present, change_id)
+            return self.conn.executemany(sql, rows).rowcount
         sql = _insert_sql(table, (*columns, "change_id"), unless_present)
         return self.conn.executemany(sql, [(*encode_sequence(row), change_id) for row in rows]).rowcount
 

@@ -511,10 +511,12 @@ class Store:
         taken is left alone. Returns whether it was new."""
         return self.log.insert(table, row, unless_present=unless_present)
 
-    def insert_many(self, table: str, columns: tuple[str, ...], rows, *, unless_present: bool = False) -> int:
+    def insert_many(self, table: str, columns: tuple[str, ...], rows, *, unless_present: bool = False,
+                    encoded: bool = False) -> int:  # fmt: skip
         """Insert many new rows (tuples in the order of `columns`) as part of the current change;
-        returns how many were inserted (with `unless_present`, rows whose key is taken are not)."""
-        return self.log.insert_many(table, columns, rows, unless_present=unless_present)
+        returns how many were inserted (with `unless_present`, rows whose key is taken are not).
+        `encoded`: the rows hold their values as stored already (lists as JSON text)."""
+        return self.log.insert_many(table, columns, rows, unless_present=unless_present, encoded=encoded)
 
     def existing_ids(self, table: str, ids: list[str]) -> set[str]:
         """Those of `ids` that are the id of a row of `table` (events, responses, entities), in
