@@ -179,3 +179,28 @@ def test_the_jsonl_reader_reads_each_line_as_loads_does(first, line):
     expected = read(_reference_jsonl)
     got = read(read_jsonl)
     assert repr(got) == repr(expected)  # repr: NaN equals itself only so
+
+
+def test_the_cycle_collector_is_back_after_an_import_whole_or_refused(cli, tmp_path, monkeypatch):
+    """An import sets Python's cycle collector aside while it runs (core._no_cycle_collection),
+    and gives it back however it ends; one that found it off leaves it off."""
+    import gc
+
+    good, bad = tmp_path / "good.json", tmp_path / "bad.jsonl"
+    good.write_text(SEED.read_text())
+    bad.write_text('{"type": "rumour"}\n')
+    during = []
+    real = records.clean_event
+    monkeypatch.setattr(records, "clean_event", lambda *a: during.append(gc.isenabled()) or real(*a))
+
+    assert gc.isenabled()
+    cli("import", str(good))
+    assert during == [False, False] and gc.isenabled()
+    cli("import", str(bad), code=3)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        cli("import", str(good))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
