@@ -204,3 +204,20 @@ def test_the_cycle_collector_is_back_after_an_import_whole_or_refused(cli, tmp_p
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_bulk_leaves_the_full_text_config_as_the_schema_made_it(cli, db, tmp_path):
+    """The bulk's larger FTS5 hashsize (store/changes.py `_fts_hash_size`) is not kept in the
+    store: each index's config table is as a new store's, and the indexes hold their rows."""
+    from sanctrack.store.schema import FTS_COLUMNS
+
+    fresh = tmp_path / "fresh.db"
+    cli("--db", str(fresh), "add", "event", "--date", "2025", "--authority", "X", "--jurisdiction",
+        "US", "--target", "Alpha Widgets Ltd")  # fmt: skip  (synthetic party: no fact claimed)
+    cli("import", str(SEED))
+    conn, new = sqlite3.connect(db), sqlite3.connect(fresh)
+    for table in FTS_COLUMNS:
+        config = f"SELECT * FROM [{table}_fts_config] ORDER BY k"
+        assert conn.execute(config).fetchall() == new.execute(config).fetchall() == [("version", 4)]
+        conn.execute(f"INSERT INTO [{table}_fts] ([{table}_fts]) VALUES ('integrity-check')")
+    assert conn.execute("SELECT count(*) FROM events_fts WHERE events_fts MATCH 'hacking'").fetchone()[0] > 0
