@@ -179,6 +179,8 @@ class EntityResolver:
         one lookup of every key and the new rows written in bulk."""
         is_weak_key = self._is_weak_key
         keyed = [self._keyed(target) for target in targets]
+        if self._only_new_parties(targets, known):
+            return self._create_many(targets, keyed)
         keys = {key for pairs in keyed for _, key in pairs if not is_weak_key(key)}
         self._load(keys)
         self._load_claims({entity_id for key in keys for entity_id in self._by_key.get(key, ())})
@@ -188,6 +190,37 @@ class EntityResolver:
             # An entity found early may have been folded into another by a later target: the
             # rows the caller writes with these ids do not exist yet for `_merge` to move.
             return [self._current(entity_id) for entity_id in found]
+        finally:
+            self._batch = False
+            self.flush()
+
+    def _only_new_parties(self, targets: list[dict], known: list[str | None]) -> bool:
+        """Whether every target is bound to get a new entity of its own: the store held no entity
+        when the change began and none was seen since, and the targets are entries of one list,
+        each list id once, none with a known entity (a list's first import into a new store).
+        Every entity a target's names could find is then one made for another entry of its list,
+        which `_choose` never joins."""
+        if not self._all_cached or self._kinds or self._pending_entities or any(known):
+            return False
+        entries = {tuple(target.get("listing") or ()) for target in targets}
+        if () in entries or len(entries) != len(targets):
+            return False
+        return len({source for source, _ in entries}) == 1
+
+    def _create_many(self, targets: list[dict], keyed: list[list[tuple[str, str]]]) -> list[str]:
+        """`_resolve` of targets that `_only_new_parties` found each bound to a new entity: the
+        same entities, names and order of rows, without looking for candidates."""
+        self._batch = True
+        try:
+            found = []
+            add_name = self._add_name
+            for target, pairs in zip(targets, keyed):
+                entity_id = self._create(target, pairs)
+                self._claims[entity_id].add(tuple(target["listing"]))
+                for name, key in pairs:
+                    add_name(entity_id, key, name)
+                found.append(entity_id)
+            return found
         finally:
             self._batch = False
             self.flush()

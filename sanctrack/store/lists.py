@@ -33,6 +33,16 @@ LISTING_FIELDS = (
 _LISTING_COLUMNS = ", ".join(f"l.{c}" for c in LISTING_FIELDS)
 
 
+# Secondary indexes a list import never reads through while it writes (it looks versions up
+# before it inserts any, and entities by their names' keys only in a store that held entities):
+# on a store whose tables are still empty (a first import), `bulk()` builds them once, at the end,
+# from the sorted keys, instead of row by row in random key order (store/changes.py).
+LIST_INDEXES = (
+    "listings_version", "listings_entity", "listing_spans_held", "listing_spans_since",
+    "entity_names_key",
+)  # fmt: skip
+
+
 def snapshot_key(published: str, rowid: int) -> str:
     """The key ordering a snapshot among its source's (see SNAPSHOT_KEY_SQL)."""
     return f"{published}#{rowid:010d}"
