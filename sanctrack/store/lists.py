@@ -404,8 +404,10 @@ class ListQueries:
     def versions_with_content(self, source: str, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
         """(list_id, content) -> (version id, entity_id) of the versions already stored."""
         pairs = list(pairs)
-        if not pairs:
-            return {}
+        if not pairs or not self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM listings WHERE source = ?)", (source,)
+        ).fetchone()[0]:
+            return {}  # the source's first versions (a first import): none to look up
         return {
             (list_id, content): (version, entity_id)
             for list_id, content, version, entity_id in self.conn.execute(
