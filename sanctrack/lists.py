@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from .dates import utc_timestamp
 from .errors import BadDataError, UsageError
 from .importers.base import ListImporter, Listing, listing_content, listing_digest
 from .store import Store
 from .vocabulary import known_target_kind
+
+
+class _Version(NamedTuple):
+    """A version of an entry that a new snapshot stores: what resolution and the spans need of it,
+    and the values of its row already encoded (`store.lists.listing_values`), made while the parsed
+    listing is at hand; the parsed listing itself is not kept (a full list's would be ~100 MB)."""
+
+    list_id: str
+    name: str
+    aliases: list[str]
+    kind: str | None
+    digest: str
+    content: str
+    values: tuple  # name … raw, as stored
 
 
 def content_hash(path: Path) -> str:
@@ -225,7 +239,7 @@ def _import_list(store: Store, path: Path, importer: ListImporter, source: str |
             "input: give its folder",
         )
 
-    from .store.lists import LIST_INDEXES
+    from .store.lists import LIST_INDEXES, listing_values
 
     summary_text = f"import {read.source} list {path.name} ({date})"
     with store.change("import", summary_text), store.bulk(LIST_INDEXES):
@@ -238,7 +252,7 @@ def _import_list(store: Store, path: Path, importer: ListImporter, source: str |
             listings = _apply_delta(store, previous, listings, read.source)
         seen: set[str] = set()
         added = changed = 0
-        new: list[tuple[Listing, str, str]] = []  # entries whose version the previous one lacks
+        new: list[_Version] = []  # entries whose version the previous one lacks
         for count, listing in enumerate(listings, start=1):
             list_id = listing.list_id
             if list_id in seen:
@@ -256,7 +270,8 @@ def _import_list(store: Store, path: Path, importer: ListImporter, source: str |
                     added += 1
                 elif was.digest != digest:
                     changed += 1
-                new.append((listing, digest, content))
+                new.append(_Version(list_id, listing.name, listing.aliases, listing.kind, digest,
+                                    content, listing_values(listing)))
             if progress is not None and count % 1000 == 0:
                 progress(count)
         if not seen:
@@ -296,25 +311,22 @@ def _store_changes(store: Store, source: str, snapshot_id: str, date: str, follo
     next_key = None
     if following is not None:
         next_key = snapshot_key(following["published"], store.lists.snapshot_rowid(following["id"]))
-    stored = store.lists.versions_with_content(source, [(l.list_id, c) for l, _, c in new])
-    fresh = [(l, d, c) for l, d, c in new if (l.list_id, c) not in stored]
+    stored = store.lists.versions_with_content(source, [(v.list_id, v.content) for v in new])
+    fresh = [v for v in new if (v.list_id, v.content) not in stored]
     entities = EntityResolver(store).resolve_many(
-        [{"name": l.name, "aliases": l.aliases, "kind": known_target_kind(l.kind), "listing": (source, l.list_id)}
-         for l, _, _ in fresh],
-        [held[l.list_id].entity_id if l.list_id in held else None for l, _, _ in fresh],
+        [{"name": v.name, "aliases": v.aliases, "kind": known_target_kind(v.kind), "listing": (source, v.list_id)}
+         for v in fresh],
+        [held[v.list_id].entity_id if v.list_id in held else None for v in fresh],
     )
     version_of = {pair: version for pair, (version, _) in stored.items()}
     next_id = store.lists.next_listing_id()
     rows = []
-    for (listing, digest, content), entity_id in zip(fresh, entities):
-        version_of[(listing.list_id, content)] = next_id
-        rows.append((next_id, source, listing.list_id, listing.name, listing.aliases, listing.kind,
-                     listing.programs, listing.countries, listing.listed_on, listing.birth_dates,
-                     listing.identifiers, listing.addresses, listing.remarks, listing.raw, digest,
-                     content, entity_id))  # fmt: skip
+    for version, entity_id in zip(fresh, entities):
+        version_of[(version.list_id, version.content)] = next_id
+        rows.append((next_id, source, version.list_id, *version.values, version.digest, version.content, entity_id))
         next_id += 1
     store.insert_many("listings", _VERSION_COLUMNS, rows)
-    replaced = {listing.list_id for listing, _, _ in new}
+    replaced = {version.list_id for version in new}
     spans = []
     for list_id, was in held.items():
         if list_id in seen and list_id not in replaced:
@@ -322,7 +334,7 @@ def _store_changes(store: Store, source: str, snapshot_id: str, date: str, follo
         store.update("listing_spans", {"listing": was.listing, "since": was.since}, {"until": key})
         if next_key is not None and (was.until is None or was.until > next_key):
             spans.append((was.listing, source, next_key, was.until))
-    spans += [(version_of[(l.list_id, c)], source, key, next_key) for l, _, c in new]
+    spans += [(version_of[(v.list_id, v.content)], source, key, next_key) for v in new]
     store.insert_many("listing_spans", ("listing", "source", "since", "until"), spans)
 
 

@@ -21,7 +21,7 @@ import json
 import sqlite3
 from typing import Iterable, NamedTuple
 
-from .encoding import decode, decoded_rows, first_row
+from .encoding import decode, decoded_rows, encode_value, first_row
 
 # A snapshot's key in SQL (alias `s`): its publication day, then its rowid (the import order).
 SNAPSHOT_KEY_SQL = "(s.published || '#' || printf('%010d', s.rowid))"
@@ -41,6 +41,17 @@ LIST_INDEXES = (
     "listings_version", "listings_entity", "listing_spans_held", "listing_spans_since",
     "entity_names_key",
 )  # fmt: skip
+
+
+def listing_values(listing) -> tuple:
+    """The values of a parsed listing (importers.base.Listing) as `listings` stores them, in the
+    order of LISTING_FIELDS after list_id: its lists and `raw` as JSON text (store/encoding.py)."""
+    return (
+        listing.name, encode_value(listing.aliases), listing.kind, encode_value(listing.programs),
+        encode_value(listing.countries), listing.listed_on, encode_value(listing.birth_dates),
+        encode_value(listing.identifiers), encode_value(listing.addresses), listing.remarks,
+        encode_value(listing.raw),
+    )  # fmt: skip
 
 
 def snapshot_key(published: str, rowid: int) -> str:
