@@ -203,13 +203,17 @@ def import_list(
 
     # The new versions and the resolver's caches live until the import ends (tens of thousands of
     # lists, dicts and tuples for a full list): the cyclic collector would walk them again and
-    # again and find next to nothing (~0.3 s of a ~3.3 s first import of the SDN list).
+    # again and find next to nothing (~0.3 s of a ~3.3 s first import of the SDN list). What
+    # outlives the import is mostly the caches of names' keys, kept for the process: frozen out
+    # of later collections, or the first one after the import walks them all once more (~60 ms
+    # after the SDN list; the command line freezes what it made at its end the same way).
     enabled = gc.isenabled()
     gc.disable()
     try:
         return _import_list(store, path, importer, source, published, notify, progress, max_shrink)
     finally:
         if enabled:
+            gc.freeze()
             gc.enable()
 
 
