@@ -9,19 +9,14 @@ bench/year_generator.py), imported as `sanctrack import DIR --published 2021-07-
 
 With --other (another checkout of sanctrack, such as main's), its import is timed too, in the same
 interleaved rounds (floor, sanctrack, other, …), so that the two are compared under the same load.
-
-With --bytecode, every side runs from compiled bytecode, as an installed package does (pip compiles
-it at install): the processes read and write it under a temporary PYTHONPYCACHEPREFIX, nothing in
-the checkouts, and the untimed runs that measure the peak RSS write it. Without it, in an
-environment with PYTHONDONTWRITEBYTECODE set, each process compiles every module it imports
-(~0.1 s of a sanctrack import's CPU, ~0.03 s of the floor's).
+Every side runs with its bytecode written and read, as installed (common.bench_env); the untimed
+runs that measure the peak RSS write it.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -41,13 +36,9 @@ def main() -> None:
     parser.add_argument("--dir", default=FULL if os.path.isdir(FULL) else "/work/shared/data/ofac_sdn_csv_full_2021")
     parser.add_argument("--published", default="2021-07-01")
     parser.add_argument("--other", help="another checkout of sanctrack, timed in the same rounds")
-    parser.add_argument("--bytecode", action="store_true", help="run from compiled bytecode")
     args = parser.parse_args()
     env = bench_env()
     work = tempfile.mkdtemp(prefix="sanctrack-first-")
-    if args.bytecode:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = os.path.join(work, "bytecode")
     db = os.path.join(work, "store.db")
 
     def fresh() -> str:
@@ -75,7 +66,7 @@ def main() -> None:
             times[name][0].append(wall)
             times[name][1].append(cpu)
     fresh()
-    shutil.rmtree(work)
+    os.rmdir(work)
     medians = {k: (statistics.median(w), statistics.median(c)) for k, (w, c) in times.items()}
     line(f"first import, median of {args.runs}", medians["sanctrack"], medians["floor"], 2.0)
     if args.other:
@@ -86,8 +77,7 @@ def main() -> None:
         if name != "floor":
             ratios = (m / f for m, f in zip(times[name][1], times["floor"][1]))
             print(f"{name} cpu ratios run by run: {', '.join(f'{r:.2f}' for r in ratios)}")
-    print(f"load average {', '.join(f'{v:.2f}' for v in os.getloadavg())}"
-          + ("; from compiled bytecode" if args.bytecode else ""))
+    print(f"load average {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
 if __name__ == "__main__":
