@@ -200,10 +200,15 @@ class EntityResolver:
         each list id once, none with a known entity (a list's first import into a new store).
         Every entity a target's names could find is then one made for another entry of its list,
         which `_choose` never joins."""
-        if not self._all_cached or self._kinds or self._pending_entities or any(known):
+        if not self._all_cached or self._kinds or self._pending_entities:
             return False
-        entries = {tuple(target.get("listing") or ()) for target in targets}
-        if () in entries or len(entries) != len(targets):
+        entries = set()
+        for target in targets:  # an event's targets (no list entry) are told at the first
+            entry = target.get("listing")
+            if not entry:
+                return False
+            entries.add(tuple(entry))
+        if len(entries) != len(targets) or any(known):
             return False
         return len({source for source, _ in entries}) == 1
 
