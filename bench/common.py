@@ -37,6 +37,9 @@ def bench_env() -> dict:
     reference day, and never the user's own store."""
     env = dict(os.environ)
     env.pop("SANCTRACK_DB", None)  # never touch the user's own store
+    # As installed, Python keeps the modules' bytecode: a checkout whose environment forbids
+    # writing it would compile every module on every run and time the compiler.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["NO_COLOR"] = "1"
     env["SANCTRACK_TODAY"] = "2026-07-01"  # reproducible date arithmetic (lags, "today")
     env["PYTHONPATH"] = REPO + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")

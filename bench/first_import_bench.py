@@ -5,7 +5,12 @@ RSS of one untimed run of each. Default: the real July 2021 OFAC SDN set (day 0 
 bench/year_generator.py), imported as `sanctrack import DIR --published 2021-07-01`; the floor is
 `bench/floor_list_import.py DIR DB` (the same reader, one bare table, one FTS5 index).
 
-    python bench/first_import_bench.py [--runs 5] [--dir DIR] [--published DATE]
+    python bench/first_import_bench.py [--runs 5] [--dir DIR] [--published DATE] [--other CHECKOUT]
+
+With --other (another checkout of sanctrack, such as main's), its import is timed too, in the same
+interleaved rounds (floor, sanctrack, other, …), so that the two are compared under the same load.
+Every side runs with its bytecode written and read, as installed (common.bench_env); the untimed
+runs that measure the peak RSS write it.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dir", default=FULL if os.path.isdir(FULL) else "/work/shared/data/ofac_sdn_csv_full_2021")
     parser.add_argument("--published", default="2021-07-01")
+    parser.add_argument("--other", help="another checkout of sanctrack, timed in the same rounds")
     args = parser.parse_args()
     env = bench_env()
     work = tempfile.mkdtemp(prefix="sanctrack-first-")
@@ -43,23 +49,35 @@ def main() -> None:
 
     floor = [sys.executable, os.path.join(HERE, "floor_list_import.py"), args.dir]
     mine = sanctrack(db, "import", args.dir, "--published", args.published)
-    rss_floor, _ = peak_rss(floor + [fresh()], env=env, cwd=REPO)
-    fresh()
-    rss, _ = peak_rss(mine, env=env, cwd=REPO)
-    times = {"floor": ([], []), "sanctrack": ([], [])}
+    # (argv, environment, working folder: `python -m sanctrack` imports the one found there first)
+    sides = {"floor": (floor + [db], env, REPO), "sanctrack": (mine, env, REPO)}
+    if args.other:
+        other = os.path.abspath(args.other)
+        sides["other"] = (mine, dict(env, PYTHONPATH=other), other)
+    rss = {}
+    for name, (argv, side_env, cwd) in sides.items():
+        fresh()
+        rss[name], _ = peak_rss(argv, env=side_env, cwd=cwd)
+    times = {name: ([], []) for name in sides}
     for _ in range(args.runs):
-        for name, argv in (("floor", floor + [db]), ("sanctrack", mine)):
+        for name, (argv, side_env, cwd) in sides.items():
             fresh()
-            wall, cpu, _ = run(argv, env)
+            wall, cpu, _ = run(argv, side_env, cwd)
             times[name][0].append(wall)
             times[name][1].append(cpu)
     fresh()
     os.rmdir(work)
     medians = {k: (statistics.median(w), statistics.median(c)) for k, (w, c) in times.items()}
     line(f"first import, median of {args.runs}", medians["sanctrack"], medians["floor"], 2.0)
-    print(f"peak RSS {rss:.1f} MiB (floor {rss_floor:.1f} MiB; limit 250)")
-    print(f"cpu ratios run by run: {', '.join(f'{m / f:.2f}' for m, f in zip(times['sanctrack'][1], times['floor'][1]))}")
-    print(f"load average {os.getloadavg()[0]:.2f}")
+    if args.other:
+        line(f"  the other checkout ({os.path.basename(other)})", medians["other"], medians["floor"], 2.0)
+    print(f"peak RSS {rss['sanctrack']:.1f} MiB (floor {rss['floor']:.1f} MiB; limit 250)"
+          + (f"; the other checkout {rss['other']:.1f} MiB" if args.other else ""))
+    for name in sides:
+        if name != "floor":
+            ratios = (m / f for m, f in zip(times[name][1], times["floor"][1]))
+            print(f"{name} cpu ratios run by run: {', '.join(f'{r:.2f}' for r in ratios)}")
+    print(f"load average {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
 if __name__ == "__main__":

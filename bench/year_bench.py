@@ -39,11 +39,11 @@ from common import bench_env, floor_query_process, peak_rss  # noqa: E402
 from year_generator import Year, write_day  # noqa: E402
 
 
-def run(argv, env=None) -> tuple[float, float, subprocess.CompletedProcess]:
+def run(argv, env=None, cwd=REPO) -> tuple[float, float, subprocess.CompletedProcess]:
     """(wall seconds, CPU seconds of the child, the process)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(argv, env=env, cwd=REPO, capture_output=True)
+    proc = subprocess.run(argv, env=env, cwd=cwd, capture_output=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1):

@@ -198,7 +198,7 @@ class EntityResolver:
         marks = [(t["name"], tuple(t.get("aliases", ())), t.get("kind"))
                  if t.get("listing") is None and k is None else None
                  for t, k in zip(targets, known)]  # fmt: skip
-        keyed, keys, fresh = [], set(), {}
+        keyed, computed, fresh = [], [], {}
         for target, mark in zip(targets, marks):
             pairs = None
             if mark is not None:
@@ -206,10 +206,13 @@ class EntityResolver:
                 pairs = hit[1] if hit is not None else fresh.get(mark)
             if pairs is None:
                 pairs = self._keyed(target)
-                keys.update(key for _, key in pairs if not is_weak_key(key))
+                computed.append(pairs)
                 if mark is not None:
                     fresh[mark] = pairs
             keyed.append(pairs)
+        if self._only_new_parties(targets, known):
+            return self._create_many(targets, keyed)
+        keys = {key for pairs in computed for _, key in pairs if not is_weak_key(key)}
         self._load(keys)
         self._load_claims({entity_id for key in keys for entity_id in self._by_key.get(key, ())})
         self._batch = True
@@ -267,6 +270,42 @@ class EntityResolver:
         add_name = self._add_name
         for name, key in keyed:
             add_name(entity_id, key, name)
+
+    def _only_new_parties(self, targets: list[dict], known: list[str | None]) -> bool:
+        """Whether every target is bound to get a new entity of its own: the store held no entity
+        when the change began and none was seen since, and the targets are entries of one list,
+        each list id once, none with a known entity (a list's first import into a new store).
+        Every entity a target's names could find is then one made for another entry of its list,
+        which `_choose` never joins."""
+        if not self._all_cached or self._kinds or self._pending_entities:
+            return False
+        entries = set()
+        for target in targets:  # an event's targets (no list entry) are told at the first
+            entry = target.get("listing")
+            if not entry:
+                return False
+            entries.add(tuple(entry))
+        if len(entries) != len(targets) or any(known):
+            return False
+        return len({source for source, _ in entries}) == 1
+
+    def _create_many(self, targets: list[dict], keyed: list[list[tuple[str, str]]]) -> list[str]:
+        """`_resolve` of targets that `_only_new_parties` found each bound to a new entity: the
+        same entities, names and order of rows, without looking for candidates."""
+        self._batch = True
+        try:
+            found = []
+            add_name = self._add_name
+            for target, pairs in zip(targets, keyed):
+                entity_id = self._create(target, pairs)
+                self._claims[entity_id].add(tuple(target["listing"]))
+                for name, key in pairs:
+                    add_name(entity_id, key, name)
+                found.append(entity_id)
+            return found
+        finally:
+            self._batch = False
+            self.flush()
 
     def _resolve(self, target: dict, keyed: list[tuple[str, str]], known: str | None) -> str:
         is_weak_key, kinds_compatible = self._is_weak_key, self._kinds_compatible

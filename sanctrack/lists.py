@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from .dates import utc_timestamp
 from .errors import BadDataError, UsageError
 from .importers.base import ListImporter, Listing, listing_content, listing_digest
 from .store import Store
 from .vocabulary import known_target_kind
+
+
+class _Version(NamedTuple):
+    """A version of an entry that a new snapshot stores: what resolution and the spans need of it,
+    and the values of its row already encoded (`store.lists.listing_values`), made while the parsed
+    listing is at hand; the parsed listing itself is not kept (a full list's would be ~100 MB)."""
+
+    list_id: str
+    name: str
+    aliases: list[str]
+    kind: str | None
+    digest: str
+    content: str
+    values: tuple  # name … raw, as stored
 
 
 def content_hash(path: Path) -> str:
@@ -185,6 +199,27 @@ def import_list(
     is refused (a delta file, which continues the day's snapshot, excepted); it must hold
     entries; it may end at most `max_shrink` (a share, None: any) of the previous snapshot's
     listings. Each refusal is one error and nothing is written."""
+    import gc
+
+    # The new versions and the resolver's caches live until the import ends (tens of thousands of
+    # lists, dicts and tuples for a full list): the cyclic collector would walk them again and
+    # again and find next to nothing (~0.3 s of a ~3.3 s first import of the SDN list). What
+    # outlives the import is mostly the caches of names' keys, kept for the process: frozen out
+    # of later collections, or the first one after the import walks them all once more (~60 ms
+    # after the SDN list; the command line freezes what it made at its end the same way).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _import_list(store, path, importer, source, published, notify, progress, max_shrink)
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.enable()
+
+
+def _import_list(store: Store, path: Path, importer: ListImporter, source: str | None,
+                 published: str | None, notify: Callable[[str], None],
+                 progress: Callable[[int], None] | None, max_shrink: float | None) -> dict:  # fmt: skip
     read = importer.read(path)
     if source is not None and source != read.source:
         if source not in importer.sources:
@@ -208,8 +243,10 @@ def import_list(
             "input: give its folder",
         )
 
+    from .store.lists import LIST_INDEXES, listing_values
+
     summary_text = f"import {read.source} list {path.name} ({date})"
-    with store.change("import", summary_text), store.bulk():
+    with store.change("import", summary_text), store.bulk(LIST_INDEXES):
         previous = store.lists.snapshot_before(read.source, date)
         following = store.lists.snapshot_after(read.source, date)
         held = store.lists.held(previous["id"]) if previous else {}
@@ -219,7 +256,7 @@ def import_list(
             listings = _apply_delta(store, previous, listings, read.source)
         seen: set[str] = set()
         added = changed = 0
-        new: list[tuple[Listing, str, str]] = []  # entries whose version the previous one lacks
+        new: list[_Version] = []  # entries whose version the previous one lacks
         for count, listing in enumerate(listings, start=1):
             list_id = listing.list_id
             if list_id in seen:
@@ -237,7 +274,8 @@ def import_list(
                     added += 1
                 elif was.digest != digest:
                     changed += 1
-                new.append((listing, digest, content))
+                new.append(_Version(list_id, listing.name, listing.aliases, listing.kind, digest,
+                                    content, listing_values(listing)))
             if progress is not None and count % 1000 == 0:
                 progress(count)
         if not seen:
@@ -277,25 +315,22 @@ def _store_changes(store: Store, source: str, snapshot_id: str, date: str, follo
     next_key = None
     if following is not None:
         next_key = snapshot_key(following["published"], store.lists.snapshot_rowid(following["id"]))
-    stored = store.lists.versions_with_content(source, [(l.list_id, c) for l, _, c in new])
-    fresh = [(l, d, c) for l, d, c in new if (l.list_id, c) not in stored]
+    stored = store.lists.versions_with_content(source, [(v.list_id, v.content) for v in new])
+    fresh = [v for v in new if (v.list_id, v.content) not in stored]
     entities = EntityResolver(store).resolve_many(
-        [{"name": l.name, "aliases": l.aliases, "kind": known_target_kind(l.kind), "listing": (source, l.list_id)}
-         for l, _, _ in fresh],
-        [held[l.list_id].entity_id if l.list_id in held else None for l, _, _ in fresh],
+        [{"name": v.name, "aliases": v.aliases, "kind": known_target_kind(v.kind), "listing": (source, v.list_id)}
+         for v in fresh],
+        [held[v.list_id].entity_id if v.list_id in held else None for v in fresh],
     )
     version_of = {pair: version for pair, (version, _) in stored.items()}
     next_id = store.lists.next_listing_id()
     rows = []
-    for (listing, digest, content), entity_id in zip(fresh, entities):
-        version_of[(listing.list_id, content)] = next_id
-        rows.append((next_id, source, listing.list_id, listing.name, listing.aliases, listing.kind,
-                     listing.programs, listing.countries, listing.listed_on, listing.birth_dates,
-                     listing.identifiers, listing.addresses, listing.remarks, listing.raw, digest,
-                     content, entity_id))  # fmt: skip
+    for version, entity_id in zip(fresh, entities):
+        version_of[(version.list_id, version.content)] = next_id
+        rows.append((next_id, source, version.list_id, *version.values, version.digest, version.content, entity_id))
         next_id += 1
     store.insert_many("listings", _VERSION_COLUMNS, rows)
-    replaced = {listing.list_id for listing, _, _ in new}
+    replaced = {version.list_id for version in new}
     spans = []
     for list_id, was in held.items():
         if list_id in seen and list_id not in replaced:
@@ -303,7 +338,7 @@ def _store_changes(store: Store, source: str, snapshot_id: str, date: str, follo
         store.update("listing_spans", {"listing": was.listing, "since": was.since}, {"until": key})
         if next_key is not None and (was.until is None or was.until > next_key):
             spans.append((was.listing, source, next_key, was.until))
-    spans += [(version_of[(l.list_id, c)], source, key, next_key) for l, _, c in new]
+    spans += [(version_of[(v.list_id, v.content)], source, key, next_key) for v in new]
     store.insert_many("listing_spans", ("listing", "source", "since", "until"), spans)
 
 

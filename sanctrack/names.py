@@ -142,7 +142,9 @@ _LETTER_MAP = {
 # "umv sa".
 _INITIAL_DOT = re.compile(r"(?<![^\W_])([^\W\d_])\.(?=[^\W\d_](?![^\W_]))")
 
-_ASCII_PUNCT = re.compile(r"[^a-z0-9]+")
+# Every ASCII character but a lower-case letter or a digit is a space between words of an ASCII
+# name (one `str.translate`, then split()).
+_ASCII_SPACES = {i: " " for i in range(128) if not ("a" <= chr(i) <= "z" or "0" <= chr(i) <= "9")}
 
 # Scripts whose combining marks are accents or optional vowel points, so they go: Latin, Greek,
 # Hebrew, Arabic. Cyrillic loses them too except the breve (й, ў stay; ё is е). Other scripts keep
@@ -268,8 +270,10 @@ def words(text: str) -> list[str]:
     characters out, look-alike letters read as Latin; other scripts keep their script."""
     if text.isascii():
         # The same result as _tokens_slow, several times faster; most names in lists are ASCII.
-        text = _INITIAL_DOT.sub(r"\1", text.lower().replace("'", "").replace("`", ""))
-        return _ASCII_PUNCT.sub(" ", text).split()
+        text = text.lower().replace("'", "").replace("`", "")
+        if "." in text:
+            text = _INITIAL_DOT.sub(r"\1", text)
+        return text.translate(_ASCII_SPACES).split()
     tokens = _tokens_slow(visible_text(text))
     # Look-alikes are read as written ("ZТE": a capital Т looks like T, a small т does not) and
     # again once accents are gone ("AcmeЁ" is "acmeе" first, then "acmee").
@@ -334,8 +338,10 @@ def _strip_cjk(token: str) -> str:
     return token
 
 
-def _strip_forms_once(tokens: list[str]) -> list[str]:
-    forms = _forms(all(t.isascii() for t in tokens))
+def _strip_forms_once(tokens: list[str], latin_only: bool | None = None) -> list[str]:
+    """`tokens` without one pass of legal forms; `latin_only`: whether every token is ASCII (None:
+    not known, looked at here)."""
+    forms = _forms(all(t.isascii() for t in tokens) if latin_only is None else latin_only)
     if forms.keys().isdisjoint(tokens):
         return tokens  # most names: no word starts a legal form
     spans: list[tuple[int, int, bool]] = []
@@ -366,7 +372,7 @@ def strip_legal_forms(tokens: list[str], is_ascii: bool) -> list[str]:
     # Repeated until stable, so that the key of a key is itself; a name made only of legal forms
     # ("Co.", "Company Limited", "شركة") keeps them all.
     while True:
-        kept = _strip_forms_once(tokens)
+        kept = _strip_forms_once(tokens, True if is_ascii else None)
         if not kept or len(kept) == len(tokens):
             return tokens
         tokens = kept
@@ -423,6 +429,7 @@ def is_weak_key(key: str) -> bool:
 
 
 
+@lru_cache(maxsize=256)
 def kind_class(kind: str | None) -> str | None:
     """What a kind can be merged with: "person", "vessel", "aircraft", "organization" (company,
     organization, government-body, group), or None when the kind is unknown. The spellings of the

@@ -31,6 +31,8 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+from .names import ascii_forms, strip_legal_forms
+
 __all__ = ["Name", "index_keys", "match_tokens", "score", "Weights", "MATCH_KINDS"]
 
 MATCH_KINDS = ("exact", "strong", "near")
@@ -195,8 +197,6 @@ def index_keys(name: str) -> str:
     full-text index: per word its canonical spelling (`w…`) and consonants (`c…`), the same for
     each pair of adjacent words written as one ("AL AKHRAS" / "ALAKHRAS"), and for long words their
     first and last four letters (`a…`, `z…`: a typo leaves one of them whole)."""
-    from .names import ascii_forms, strip_legal_forms
-
     # The words read once for both forms, not through `match_tokens`'s caches (on an import every
     # name is new: they would only fill). An ASCII name's words and forms are those its name keys
     # were made from (`names.ascii_forms`): an import reads each name once for both.
@@ -205,12 +205,36 @@ def index_keys(name: str) -> str:
     else:
         tokens = _spelled.__wrapped__(name)[0]
         without_forms = tuple(strip_legal_forms(list(tokens), True))
-    whole = tuple(map(canonical, tokens))
+    whole = list(map(_indexed_word, tokens))
     if without_forms == tokens:
-        return " ".join(dict.fromkeys(_word_keys(whole)))
-    stripped = tuple(map(canonical, without_forms))
-    keys = _word_keys(whole) if whole == stripped else _word_keys(whole) + _word_keys(stripped)
+        return " ".join(dict.fromkeys(_words_keys(whole)))
+    stripped = list(map(_indexed_word, without_forms))
+    keys = _words_keys(whole)
+    if [w[0] for w in whole] != [w[0] for w in stripped]:
+        keys += _words_keys(stripped)
     return " ".join(dict.fromkeys(keys))
+
+
+@lru_cache(maxsize=65536)
+def _indexed_word(token: str) -> tuple[str, str, tuple[str, ...]]:
+    """(canonical spelling, its consonants, its keys: none unless it is letters and digits only)
+    of a word as `words` spells it: what `index_keys` needs of a word, from one cache lookup."""
+    word = canonical(token)
+    cons = consonants(word)
+    return word, cons, (_shaped_keys(word, cons) if word.isalnum() else ())
+
+
+def _words_keys(words: list[tuple[str, str, tuple[str, ...]]]) -> list[str]:
+    """`_word_keys` of the canonical words of `words` (from `_indexed_word`)."""
+    keys: list[str] = []
+    for _, _, own in words:
+        keys += own
+    # A pair is letters and digits only when both its words are (neither is empty): when both
+    # have keys. Its consonants are those of its two words.
+    for (a, ca, ka), (b, cb, kb) in zip(words, words[1:]):
+        if ka and kb:
+            keys += _shaped_keys(a + b, ca + cb)
+    return keys
 
 
 def query_keys(name: Name) -> list[str]:

@@ -21,7 +21,7 @@ import json
 import sqlite3
 from typing import Iterable, NamedTuple
 
-from .encoding import decode, decoded_rows, first_row
+from .encoding import decode, decoded_rows, encode_value, first_row
 
 # A snapshot's key in SQL (alias `s`): its publication day, then its rowid (the import order).
 SNAPSHOT_KEY_SQL = "(s.published || '#' || printf('%010d', s.rowid))"
@@ -31,6 +31,27 @@ LISTING_FIELDS = (
     "identifiers", "addresses", "remarks", "raw",
 )  # fmt: skip
 _LISTING_COLUMNS = ", ".join(f"l.{c}" for c in LISTING_FIELDS)
+
+
+# Secondary indexes a list import never reads through while it writes (it looks versions up
+# before it inserts any, and entities by their names' keys only in a store that held entities):
+# on a store whose tables are still empty (a first import), `bulk()` builds them once, at the end,
+# from the sorted keys, instead of row by row in random key order (store/changes.py).
+LIST_INDEXES = (
+    "listings_version", "listings_entity", "listing_spans_held", "listing_spans_since",
+    "entity_names_key",
+)  # fmt: skip
+
+
+def listing_values(listing) -> tuple:
+    """The values of a parsed listing (importers.base.Listing) as `listings` stores them, in the
+    order of LISTING_FIELDS after list_id: its lists and `raw` as JSON text (store/encoding.py)."""
+    return (
+        listing.name, encode_value(listing.aliases), listing.kind, encode_value(listing.programs),
+        encode_value(listing.countries), listing.listed_on, encode_value(listing.birth_dates),
+        encode_value(listing.identifiers), encode_value(listing.addresses), listing.remarks,
+        encode_value(listing.raw),
+    )  # fmt: skip
 
 
 def snapshot_key(published: str, rowid: int) -> str:
@@ -394,8 +415,10 @@ class ListQueries:
     def versions_with_content(self, source: str, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
         """(list_id, content) -> (version id, entity_id) of the versions already stored."""
         pairs = list(pairs)
-        if not pairs:
-            return {}
+        if not pairs or not self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM listings WHERE source = ?)", (source,)
+        ).fetchone()[0]:
+            return {}  # the source's first versions (a first import): none to look up
         return {
             (list_id, content): (version, entity_id)
             for list_id, content, version, entity_id in self.conn.execute(
