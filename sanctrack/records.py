@@ -278,20 +278,21 @@ def _q_target(value: Any) -> dict:
     }
 
 
-def _quick_event(values: dict, parse_date: Callable[[str], PartialDate]) -> dict:
-    if values.__class__ is not dict or not _EVENT_KEYS.issuperset(values):
+def _quick_dated(values: dict, keys: frozenset, parse_date: Callable[[str], PartialDate]) -> tuple:
+    """A record's `get` and its (date, date_start, date_end), if it is a dict of `keys`."""
+    if values.__class__ is not dict or not keys.issuperset(values):
         raise _Unusual
-    get = values.get
+    return values.get, _q_date(values.get("date"), parse_date)
+
+
+def _quick_event(values: dict, parse_date: Callable[[str], PartialDate]) -> dict:
+    get, (date, start, end) = _quick_dated(values, _EVENT_KEYS, parse_date)
     targets = get("targets")
     if targets.__class__ is not list or not targets:
         raise _Unusual
     event_id = _q_id(get("id"), "ev-")
-    date, start, end = _q_date(get("date"), parse_date)
     event = {
-        "id": event_id,
-        "date": date,
-        "date_start": start,
-        "date_end": end,
+        "id": event_id, "date": date, "date_start": start, "date_end": end,
         "authority": _q_required(get("authority")),
         "jurisdiction": _q_code(get("jurisdiction")),
         "action": _q_word(get("action"), EVENT_ACTIONS, "designation"),
@@ -312,18 +313,11 @@ def _quick_event(values: dict, parse_date: Callable[[str], PartialDate]) -> dict
 
 
 def _quick_response(values: dict, parse_date: Callable[[str], PartialDate]) -> dict:
-    if values.__class__ is not dict or not _RESPONSE_KEYS.issuperset(values):
-        raise _Unusual
-    get = values.get
+    get, (date, start, end) = _quick_dated(values, _RESPONSE_KEYS, parse_date)
     response_id = _q_id(get("id"), "rs-")
     event_id = _q_id(get("event_id"), "ev-")
-    date, start, end = _q_date(get("date"), parse_date)
     response = {
-        "id": response_id,
-        "event_id": event_id,
-        "date": date,
-        "date_start": start,
-        "date_end": end,
+        "id": response_id, "event_id": event_id, "date": date, "date_start": start, "date_end": end,
         "actor": _q_required(get("actor")),
         "speaker": _q_text(get("speaker")),
         "country": _q_code(get("country")),
