@@ -365,3 +365,40 @@ def test_a_store_of_schema_7_gains_its_states_and_verify_checks_them(cli, db):
     conn.close()
     result = cli("verify", code=3)
     assert f"sanction states: the sanction states of {entity_id} in {jurisdiction} differ from its periods" in result.stdout + result.stderr
+
+
+def test_every_state_recomputed_at_once_equals_the_states_kept_entity_by_entity(cli, db, tmp_path, monkeypatch):
+    """An import of most of the store recomputes every state in one pass (open states written as
+    they come, the others sorted first): the same rows, in the table's order, as the states kept
+    up to date entity by entity, with the states written a few at a time."""
+    from sanctrack.store import periods as stored_states
+
+    cli("import", str(SEED))
+    # Synthetic records (no real entity or date): sanctions lifted and imposed again, by two
+    # jurisdictions, so that entities have states that end and states that stay open.
+    records = tmp_path / "lifted.jsonl"
+    lines = []
+    for n in range(40):
+        jurisdiction = ("EU", "GB")[n % 2]
+        lines.append(json.dumps({
+            "type": "event", "date": f"2023-{n % 12 + 1:02d}-1{n % 9}", "authority": f"{jurisdiction} authority",
+            "jurisdiction": jurisdiction, "action": ("designation", "delisting", "designation")[n % 3],
+            "program": f"P{n % 2}", "targets": [{"name": f"Test Company {n % 7}", "kind": "company"}],
+        }))
+    records.write_text("\n".join(lines) + "\n")
+    cli("import", str(records))
+    assert_in_step(db)
+    conn = sqlite3.connect(db)
+    try:
+        kept = conn.execute("SELECT * FROM sanction_states").fetchall()
+        assert {row[0] for row in kept} >= {"EU", "GB", "US"}
+        assert sum(row[1] == OPEN for row in kept) > 3 and sum(row[1] != OPEN for row in kept) > 3
+        monkeypatch.setattr(stored_states, "_STATE_BATCH", 3)
+        with conn:
+            stored_states.refresh_sanction_periods(conn, everything=True)
+        assert conn.execute("SELECT * FROM sanction_states").fetchall() == kept
+        assert conn.execute(
+            "SELECT * FROM sanction_states ORDER BY jurisdiction, until, entity_id, valid_from"
+        ).fetchall() == kept
+    finally:
+        conn.close()

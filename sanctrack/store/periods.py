@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from itertools import groupby
+from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any, Iterable, Iterator
 
@@ -47,6 +47,8 @@ def sanction_event_rows(
 OPEN = "~"
 # A state row, in the order of the table's columns.
 STATE = ("jurisdiction", "until", "entity_id", "valid_from", "since", "since_start", "event_id", "programs")
+# States written at a time by the recomputation of every state (`refresh_states`).
+_STATE_BATCH = 10_000
 # What the states are computed from: periods in the order `states` wants. Of every entity, in the
 # order of the covering index `sanction_periods_in_force` (no sort: sorting 270,000 periods by
 # entity first took 0.95 s of CPU); of a few, through the table's key and a small sort.
@@ -133,14 +135,23 @@ def refresh_states(conn: sqlite3.Connection, everything: bool = True) -> None:
         conn.execute("DROP INDEX sanction_states_entity")
         conn.execute("DELETE FROM sanction_states")
         # Inserted in the table's key order (1.43 s -> 0.94 s of CPU for the 266,811 states of the
-        # 200,000-event store), sorted by SQLite from a scratch table: sorted in Python, the states
-        # were all held at once, 88 MiB at the peak of that import (this way: +0.2 s of CPU).
+        # 200,000-event store, against in the order they are computed). They come by jurisdiction
+        # and entity, and an open state (`until` OPEN, after every date) is the last of its entity:
+        # the open states (181,752 of those 266,811) come in the table's key order and are
+        # appended as they come. The others are sorted by SQLite from a scratch table, then put
+        # before the open ones of their jurisdiction: 2.87 -> 2.47 s of CPU for those states.
+        # (Sorted in Python, the states were all held at once, 88 MiB at the peak of that import;
+        # here a batch of them at a time.)
         columns = ", ".join(STATE)
         conn.execute(f"CREATE TEMP TABLE states_unsorted AS SELECT {columns} FROM sanction_states WHERE 0")
         try:
-            conn.executemany(
-                f"INSERT INTO states_unsorted VALUES ({', '.join('?' * len(STATE))})", recomputed_states(conn)
-            )
+            computed = recomputed_states(conn)
+            while batch := list(islice(computed, _STATE_BATCH)):
+                conn.executemany(insert, [state for state in batch if state[1] == OPEN])
+                conn.executemany(
+                    f"INSERT INTO states_unsorted VALUES ({', '.join('?' * len(STATE))})",
+                    [state for state in batch if state[1] != OPEN],
+                )
             conn.execute(
                 f"INSERT INTO sanction_states ({columns}) SELECT {columns} FROM states_unsorted "
                 "ORDER BY jurisdiction, until, entity_id, valid_from"
