@@ -629,6 +629,13 @@ def hostile_server():
     httpd.server_close()
 
 
+def _signal_at_default(signum):
+    """For Popen's preexec_fn: the child gets `signum` at its default disposition, as a shell
+    starts it. A test run under `nohup` hands SIGHUP on ignored, and sanctrack rightly keeps an
+    ignored signal ignored (test_a_hangup_ignored_by_nohup_does_not_stop_a_fetch)."""
+    return lambda: signal.signal(signum, signal.SIG_DFL)
+
+
 def _no_partial_files(folder) -> bool:
     return not [p for p in folder.iterdir() if p.name.startswith(".fetch-")]
 
@@ -670,7 +677,7 @@ def test_sigterm_and_sighup_during_fetch_clean_up_and_say_so(hostile_server, tmp
     env.pop("SANCTRACK_DEBUG", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "sanctrack", "fetch", "un", "--url", f"http://{hostile_server}/drip"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=_signal_at_default(signum),
     )
     for _ in range(600):  # until the partial file exists (at most a minute)
         if not _no_partial_files(tmp_path):
@@ -681,6 +688,37 @@ def test_sigterm_and_sighup_during_fetch_clean_up_and_say_so(hostile_server, tmp
     out, err = process.communicate(timeout=60)
     assert process.returncode == 128 + signum
     assert err.decode() == f"Terminated ({signal.Signals(signum).name}): nothing was written by the unfinished command.\n"
+    assert _no_partial_files(tmp_path)
+
+
+def test_a_hangup_ignored_by_nohup_does_not_stop_a_fetch(hostile_server, tmp_path):
+    # `nohup sanctrack fetch …` must outlive the terminal: an ignored SIGHUP stays ignored.
+    import subprocess
+    import sys
+
+    env = dict(os.environ, SANCTRACK_DB=str(tmp_path / "store.db"))
+    env.pop("SANCTRACK_DEBUG", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sanctrack", "fetch", "un", "--url", f"http://{hostile_server}/drip"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),
+    )
+    try:
+        for _ in range(600):  # until the partial file exists (at most a minute)
+            if not _no_partial_files(tmp_path):
+                break
+            time.sleep(0.1)
+        assert not _no_partial_files(tmp_path)
+        process.send_signal(signal.SIGHUP)
+        time.sleep(1.0)
+        assert process.poll() is None  # still downloading
+        process.send_signal(signal.SIGTERM)  # which it was not told to ignore
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 128 + signal.SIGTERM
+    assert err.decode() == "Terminated (SIGTERM): nothing was written by the unfinished command.\n"
     assert _no_partial_files(tmp_path)
 
 
@@ -701,7 +739,8 @@ def test_sigterm_and_sighup_during_import_roll_back_and_say_so(cli, seeded_store
     env = dict(os.environ)
     env.pop("SANCTRACK_DEBUG", None)
     process = subprocess.Popen([sys.executable, "-m", "sanctrack", "import", str(big)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                               preexec_fn=_signal_at_default(signum))
     for _ in range(600):  # until the import writes (its -wal grows), at most a minute
         wal = tmp_path / "store.db-wal"
         if wal.exists() and wal.stat().st_size > 1_000_000:
