@@ -10,7 +10,6 @@ renderer, or raises a `SanctrackError`.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator
@@ -1069,23 +1068,6 @@ def _stored_event(e: dict) -> tuple:
             json_text(tags) if tags else "[]", e["in_response_to"], e["date_start"], e["date_end"])  # fmt: skip
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector set aside for the length of an import. The import makes no
-    garbage cycles (a 20,000-event import: none collected but ~400 objects of start-up), but the
-    collector walks every object the import keeps (the resolver's names and keys, hundreds of
-    thousands) again and again: 27 full passes, 4-12 s of CPU in the 200,000-event import."""
-    import gc
-
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 TARGET_BATCH = 2000  # targets an own-format import links to entities at once
 EVENT_BATCH = 1000  # events (and responses) an own-format import inserts at once
 
@@ -1110,8 +1092,10 @@ def import_records(
     parse = lru_cache(maxsize=65536)(PartialDate.from_iso)  # the same days recur across records
     from .store.schema import RECORD_INDEXES
 
+    from .collector import collection_paused
+
     with (
-        _no_cycle_collection(),
+        collection_paused(),  # the resolver's names and keys live to the end
         store.change("import", "import") as change_id,
         store.bulk(RECORD_INDEXES),
     ):

@@ -649,17 +649,10 @@ def _both_item(a: dict, b: dict, left: Side, right: Side) -> dict:
 
 def diff(store, left_view: View, right_view: View) -> dict:
     """The diff of two resolved views, as `diff --json` gives it (docs/JSON.md), with `summary`."""
-    import gc
+    from .collector import collection_paused
 
-    # Hundreds of thousands of rows stay alive until the end: the cyclic collector would walk
-    # them again and again (a third of the time of a diff of two jurisdictions) and find nothing.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collection_paused():  # hundreds of thousands of rows stay alive until the end
         return _diff(store, left_view, right_view)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _diff(store, left_view: View, right_view: View) -> dict:

@@ -199,22 +199,12 @@ def import_list(
     is refused (a delta file, which continues the day's snapshot, excepted); it must hold
     entries; it may end at most `max_shrink` (a share, None: any) of the previous snapshot's
     listings. Each refusal is one error and nothing is written."""
-    import gc
+    from .collector import collection_paused
 
-    # The new versions and the resolver's caches live until the import ends (tens of thousands of
-    # lists, dicts and tuples for a full list): the cyclic collector would walk them again and
-    # again and find next to nothing (~0.3 s of a ~3.3 s first import of the SDN list). What
-    # outlives the import is mostly the caches of names' keys, kept for the process: frozen out
-    # of later collections, or the first one after the import walks them all once more (~60 ms
-    # after the SDN list; the command line freezes what it made at its end the same way).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # The new versions and the resolver's caches live until the import ends; what outlives it is
+    # mostly the caches of names' keys, kept for the process (frozen: ~60 ms after the SDN list).
+    with collection_paused(freeze_kept=True):
         return _import_list(store, path, importer, source, published, notify, progress, max_shrink)
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.enable()
 
 
 def _import_list(store: Store, path: Path, importer: ListImporter, source: str | None,

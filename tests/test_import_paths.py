@@ -183,7 +183,7 @@ def test_the_jsonl_reader_reads_each_line_as_loads_does(first, line):
 
 
 def test_the_cycle_collector_is_back_after_an_import_whole_or_refused(cli, tmp_path, monkeypatch):
-    """An import sets Python's cycle collector aside while it runs (core._no_cycle_collection),
+    """An import sets Python's cycle collector aside while it runs (collector.collection_paused),
     and gives it back however it ends; one that found it off leaves it off."""
     import gc
 

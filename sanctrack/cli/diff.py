@@ -106,20 +106,16 @@ def diff(
 
       sanctrack diff ofac-sdn/latest ./sdn-download/ --exit-code
     """
-    import gc
-
+    from ..collector import collection_paused
     from ..dates import reference_day
     from ..diff import diff as run_diff
     from ..diff import resolve_view
     from ..render import render
     from ..render.diff import DiffReport
 
-    # A diff holds hundreds of thousands of objects to the end of this short process: the cyclic
-    # collector would only walk them again and again (see diff.diff). Put back as it was when
-    # the command ends, for whoever runs next in the same process.
-    if gc.isenabled():
-        gc.disable()
-        ctx.call_on_close(gc.enable)
+    # The diff's objects live on while it is rendered: the collector stays aside until the
+    # command ends, then is put back as it was for whoever runs next in the same process.
+    ctx.with_resource(collection_paused())
     part = None
     if only is not None:
         part = ONLY.get(only.strip().lower())
