@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any, Iterable, Iterator
@@ -56,6 +57,18 @@ _STATE_SOURCE_SQL = (
     "SELECT entity_id, jurisdiction, program, since, since_start, event_id, until_start "
     "FROM sanction_periods WHERE {scope} ORDER BY {order}, since_start, event_id"
 )
+
+
+@contextmanager
+def _index_built_after(conn: sqlite3.Connection, name: str) -> Iterator[None]:
+    """The index `name` dropped while the block rewrites its table, and built once at the end
+    from the rows in place (an error leaves it to the caller's rollback, which restores it)."""
+    [index] = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+    ).fetchone()
+    conn.execute(f"DROP INDEX [{name}]")
+    yield
+    conn.execute(index)
 
 
 def states(rows: Iterable[tuple]) -> Iterator[tuple]:
@@ -129,40 +142,41 @@ def refresh_states(conn: sqlite3.Connection, everything: bool = True) -> None:
     from their periods, which are current."""
     insert = f"INSERT INTO sanction_states ({', '.join(STATE)}) VALUES ({', '.join('?' * len(STATE))})"
     if everything:
-        [index] = conn.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'sanction_states_entity'"
-        ).fetchone()
-        conn.execute("DROP INDEX sanction_states_entity")
-        conn.execute("DELETE FROM sanction_states")
-        # Inserted in the table's key order (1.43 s -> 0.94 s of CPU for the 266,811 states of the
-        # 200,000-event store, against in the order they are computed). They come by jurisdiction
-        # and entity, and an open state (`until` OPEN, after every date) is the last of its entity:
-        # the open states (181,752 of those 266,811) come in the table's key order and are
-        # appended as they come. The others are sorted by SQLite from a scratch table, then put
-        # before the open ones of their jurisdiction: 2.87 -> 2.47 s of CPU for those states.
-        # (Sorted in Python, the states were all held at once, 88 MiB at the peak of that import;
-        # here a batch of them at a time.)
-        columns = ", ".join(STATE)
-        conn.execute(f"CREATE TEMP TABLE states_unsorted AS SELECT {columns} FROM sanction_states WHERE 0")
-        try:
-            computed = recomputed_states(conn)
-            while batch := list(islice(computed, _STATE_BATCH)):
-                conn.executemany(insert, [state for state in batch if state[1] == OPEN])
-                conn.executemany(
-                    f"INSERT INTO states_unsorted VALUES ({', '.join('?' * len(STATE))})",
-                    [state for state in batch if state[1] != OPEN],
-                )
-            conn.execute(
-                f"INSERT INTO sanction_states ({columns}) SELECT {columns} FROM states_unsorted "
-                "ORDER BY jurisdiction, until, entity_id, valid_from"
-            )
-        finally:
-            conn.execute("DROP TABLE IF EXISTS temp.states_unsorted")
-        conn.execute(index)
+        with _index_built_after(conn, "sanction_states_entity"):
+            _refresh_every_state(conn, insert)
         return
     stale = "entity_id IN (SELECT entity_id FROM sanction_periods_stale)"
     conn.execute(f"DELETE FROM sanction_states WHERE {stale}")
     conn.executemany(insert, list(recomputed_states(conn, stale)))
+
+
+def _refresh_every_state(conn: sqlite3.Connection, insert: str) -> None:
+    """Every state recomputed, into the table emptied (its entity index set aside)."""
+    conn.execute("DELETE FROM sanction_states")
+    # Inserted in the table's key order (1.43 s -> 0.94 s of CPU for the 266,811 states of the
+    # 200,000-event store, against in the order they are computed). They come by jurisdiction
+    # and entity, and an open state (`until` OPEN, after every date) is the last of its entity:
+    # the open states (181,752 of those 266,811) come in the table's key order and are
+    # appended as they come. The others are sorted by SQLite from a scratch table, then put
+    # before the open ones of their jurisdiction: 2.87 -> 2.47 s of CPU for those states.
+    # (Sorted in Python, the states were all held at once, 88 MiB at the peak of that import;
+    # here a batch of them at a time.)
+    columns = ", ".join(STATE)
+    conn.execute(f"CREATE TEMP TABLE states_unsorted AS SELECT {columns} FROM sanction_states WHERE 0")
+    try:
+        computed = recomputed_states(conn)
+        while batch := list(islice(computed, _STATE_BATCH)):
+            conn.executemany(insert, [state for state in batch if state[1] == OPEN])
+            conn.executemany(
+                f"INSERT INTO states_unsorted VALUES ({', '.join('?' * len(STATE))})",
+                [state for state in batch if state[1] != OPEN],
+            )
+        conn.execute(
+            f"INSERT INTO sanction_states ({columns}) SELECT {columns} FROM states_unsorted "
+            "ORDER BY jurisdiction, until, entity_id, valid_from"
+        )
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp.states_unsorted")
 
 
 def sanction_state_problems(conn: sqlite3.Connection, limit: int = 100) -> list[str]:
@@ -220,14 +234,10 @@ def refresh_sanction_periods(
 
 def _refresh_every_sanction_period(conn: sqlite3.Connection) -> None:
     # The rows come in the table's key order; the index is built once, from them, at the end.
-    [index] = conn.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'sanction_periods_in_force'"
-    ).fetchone()
-    conn.execute("DROP INDEX sanction_periods_in_force")
-    conn.execute("DELETE FROM sanction_periods")
-    # Every event in the order of the table (one pass) rather than a lookup per target.
-    _compute_sanction_periods(conn, "1", "events e CROSS JOIN targets t ON t.event_id = e.id")
-    conn.execute(index)
+    with _index_built_after(conn, "sanction_periods_in_force"):
+        conn.execute("DELETE FROM sanction_periods")
+        # Every event in the order of the table (one pass) rather than a lookup per target.
+        _compute_sanction_periods(conn, "1", "events e CROSS JOIN targets t ON t.event_id = e.id")
 
 
 def _compute_sanction_periods(
