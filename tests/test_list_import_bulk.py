@@ -255,10 +255,11 @@ def test_index_keys_of_the_fixture_lists_names_are_the_keys_of_both_forms():
 
 def test_a_digest_folds_identifiers_as_sorted_json_does():
     from sanctrack.importers import importer_for
-    from sanctrack.importers.base import _sorted_json
+    from sanctrack.jsontext import json_text, sorted_json_text
 
     folder = LISTS / "ofac_sdn_csv"
     values = [i for listing in importer_for(folder).read(folder).listings for i in listing.identifiers]
     values += [{"b": 1.5, "a": None, "c": ["x", "é"], "d": {"z": True, "y": 2}}, "text", 3]
     assert len(values) > 5
-    assert [_sorted_json(v) for v in values] == [json.dumps(v, sort_keys=True, ensure_ascii=False) for v in values]
+    assert [sorted_json_text(v) for v in values] == [json.dumps(v, sort_keys=True, ensure_ascii=False) for v in values]
+    assert [json_text(v) for v in values] == [json.dumps(v, ensure_ascii=False) for v in values]

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ..errors import BadDataError
+from ..jsontext import sorted_json_text
 from ..limits import bounded_lines
 
 if TYPE_CHECKING:
@@ -558,23 +559,6 @@ class XmlListImporter(ListImporter):
             yield self.listing(record, f"{name}: {record.tag} {number}")
 
 
-def _sorted_json_encoder():
-    """`json.dumps(value, sort_keys=True, ensure_ascii=False)`, the same text, from one C encoder
-    made once (as store/encoding.py does without sorted keys): dumps builds an encoder at every
-    call, 3.2 us against 1.1 us for an identifier, and a digest folds every identifier."""
-    from json import encoder
-
-    if encoder.c_make_encoder is None or encoder.c_encode_basestring is None:  # no C accelerator
-        return json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-    # (markers, default, encoder, indent, key separator, item separator, sort_keys, skipkeys, allow_nan)
-    make = encoder.c_make_encoder(None, json.JSONEncoder().default, encoder.c_encode_basestring,
-                                  None, ": ", ", ", True, False, True)  # fmt: skip
-    return lambda value: "".join(make(value, 0))
-
-
-_sorted_json = _sorted_json_encoder()
-
-
 def _folded(values: list) -> list:
     """A list's values for a digest: each casefolded (a value that is no string, such as an
     identifier, by its JSON with sorted keys), in sorted order."""
@@ -585,7 +569,7 @@ def _folded(values: list) -> list:
     except TypeError:
         pass
     return sorted(
-        v.casefold() if v.__class__ is str else _sorted_json(v).casefold()
+        v.casefold() if v.__class__ is str else sorted_json_text(v).casefold()
         for v in values
     )
 

@@ -7,28 +7,13 @@ import json
 import sqlite3
 from typing import Any, Iterable
 
+from ..jsontext import json_text
+
 # Columns holding JSON lists (or, for `raw`, an object), decoded when rows are read.
 JSON_COLUMNS = {
     "sources", "tags", "aliases", "programs", "countries", "birth_dates", "identifiers",
     "addresses", "raw",
 }  # fmt: skip
-
-
-def _json_encoder():
-    """`json.dumps(value, ensure_ascii=False)`, the same text, from one C encoder made once: dumps
-    with an argument builds a JSONEncoder and its C encoder at every call, 4.8 us against 1.1 us
-    for a list of two strings, and an import of 200,000 events encodes half a million lists."""
-    from json import encoder
-
-    if encoder.c_make_encoder is None or encoder.c_encode_basestring is None:  # no C accelerator
-        return json.JSONEncoder(ensure_ascii=False).encode
-    # (markers, default, encoder, indent, key separator, item separator, sort_keys, skipkeys, allow_nan)
-    make = encoder.c_make_encoder(None, json.JSONEncoder().default, encoder.c_encode_basestring,
-                                  None, ": ", ", ", False, False, True)  # fmt: skip
-    return lambda value: "".join(make(value, 0))
-
-
-json_text = _json_encoder()
 
 
 def encode_value(value: Any) -> Any:
