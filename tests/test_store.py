@@ -191,3 +191,32 @@ def test_an_old_store_is_upgraded_in_place(tmp_path, cli):
     [(lag_view_rows,)] = conn.execute("SELECT count(*) FROM events_with_targets").fetchall()
     assert lag_view_rows == 1
     assert cli.json("--db", str(old), "show", event["id"])["id"] == event["id"]
+
+
+def _event_row(event_id: str) -> dict:
+    return {"id": event_id, "date": "2024-01-02", "date_start": "2024-01-02", "date_end": "2024-01-02",
+            "authority": "OFAC", "jurisdiction": "US", "action": "designation"}  # fmt: skip
+
+
+@pytest.mark.parametrize("stored_first", [False, True], ids=["into an empty store", "after stored events"])
+def test_an_import_that_leaves_an_event_without_targets_is_refused_whole(cli, db, stored_first):
+    """The links of an import's new rows are checked before it commits: through the tables'
+    indexes when the tables were empty (every row is new), by rowid range otherwise."""
+    from sanctrack.errors import StoreError
+    from sanctrack.store.db import Store
+
+    if stored_first:
+        cli(*OFAC_EVENT)
+    before = store_digest(db) if db.exists() else None
+    store = Store.open(db)
+    try:
+        with pytest.raises(StoreError, match="event ev-000000000bad has no target; nothing was written"):
+            with store.change("import", "import"):
+                store.insert("events", _event_row("ev-000000000bad"))
+    finally:
+        store.close()
+    if before is not None:
+        assert store_digest(db) == before
+    else:
+        assert sqlite3.connect(db).execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    (db.parent / f"{db.name}-verify").unlink()  # the refused write was recorded as a failed verify
