@@ -512,6 +512,53 @@ def _run_limited(*args, fsize: int | None = None, read_only: bool = False):
                           env=env, timeout=120, preexec_fn=limit)
 
 
+@pytest.mark.slow
+def test_a_read_only_store_left_by_a_killed_first_import_is_not_read_half_written(tmp_path):
+    """A first import writes the store in rollback-journal mode (store/db.py). Killed while its
+    pages spill into the file, it leaves a hot -journal that only a writer can roll back; a
+    lookup that cannot write must refuse the store, not read it `immutable` as it lies."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "new.db"
+    big = tmp_path / "big.jsonl"
+    with big.open("w") as f:
+        for n in range(60000):
+            f.write(json.dumps({"type": "event", "date": "2024-05-01", "authority": "A",
+                                "jurisdiction": "US", "targets": [{"name": f"Company {n}"}]}) + "\n")
+    env = dict(os.environ)
+    env.pop("SANCTRACK_DEBUG", None)
+    proc = subprocess.Popen([sys.executable, "-m", "sanctrack", "--db", str(db), "import", str(big)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    while proc.poll() is None and not (db.exists() and db.stat().st_size > 8 << 20):
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL, "the import ended before its pages spilled"
+    with open(f"{db}-journal", "rb") as f:
+        assert f.read(1) not in (b"", b"\0")  # hot
+    os.chmod(db, 0o444)
+    os.chmod(folder, 0o555)
+    try:
+        exported = _run_limited("--db", str(db), "export", "--format", "jsonl", "--type", "event",
+                                read_only=True)
+        err = exported.stderr.decode()
+        assert exported.returncode == 3 and err.startswith("Error: cannot open the store"), err
+        assert exported.stdout == b""
+    finally:
+        os.chmod(folder, 0o755)
+        os.chmod(db, 0o644)
+    verified = _run_limited("--db", str(db), "verify")  # a writer rolls it back
+    assert verified.returncode == 0 and verified.stdout == b"ok\n", verified.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    conn.close()
+
+
 def test_a_full_disk_says_so_and_leaves_the_store_as_it_was(cli, seeded_store, tmp_path):
     big = tmp_path / "big.jsonl"
     with big.open("w") as f:

@@ -210,6 +210,93 @@ def test_a_reader_during_a_long_import_sees_the_store_as_it_was(tmp_path):
     assert set(seen) <= {1, 40001} and seen[0] == 1
 
 
+def _journal_mode(db) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("PRAGMA journal_mode").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_an_import_that_creates_the_store_leaves_it_in_wal_mode(tmp_path):
+    # It is written in rollback-journal mode (store/db.py, Store.change) and switched at the end.
+    records = tmp_path / "few.jsonl"
+    _write_events(records, 3)
+    db = tmp_path / "new.db"
+    assert run_process("--db", str(db), "import", str(records)).returncode == 0
+    assert _journal_mode(db) == "wal"
+    assert not os.path.exists(f"{db}-journal")
+    # A store left in rollback-journal mode (a first import that failed, or was killed, or
+    # could not switch while another process held the store) is switched by its next write.
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete"
+    conn.close()
+    assert run_process("--db", str(db), *OFAC_EVENT).returncode == 0
+    assert _journal_mode(db) == "wal"
+
+
+@pytest.mark.slow
+def test_kill_9_mid_first_import_of_a_new_store_leaves_none_or_all(tmp_path):
+    """As above, for the import that creates the store (written in rollback-journal mode): the
+    next process rolls a hot -journal back and finds a whole store, empty or with everything.
+    Killed once early (parsing, nothing written yet), then as soon as the store file has grown
+    past a size: its pages are spilling into it, so the -journal is hot."""
+    big = tmp_path / "big.jsonl"
+    _write_events(big, 60000)
+    env = dict(os.environ)
+    env.pop("SANCTRACK_DEBUG", None)
+    outcomes, hot = set(), 0
+    for round_number, grown_past in enumerate((None, 1, 8, 24)):  # MiB
+        db = tmp_path / f"new{round_number}.db"
+        proc = subprocess.Popen([sys.executable, "-m", "sanctrack", "--db", str(db), "import", str(big)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        if grown_past is None:
+            time.sleep(0.5)
+        else:
+            while proc.poll() is None and not (db.exists() and db.stat().st_size > grown_past << 20):
+                time.sleep(0.005)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        if not db.exists():
+            outcomes.add("absent")
+            continue
+        journal = f"{db}-journal"
+        if os.path.exists(journal):
+            with open(journal, "rb") as f:
+                hot += f.read(1) not in (b"", b"\0")
+        # A -journal may remain that SQLite does not roll back: one whose header was not synced
+        # yet, written before any page of the store was (so the store is whole without it).
+        verified = run_process("--db", str(db), "verify")  # through sanctrack's own opening checks
+        assert verified.returncode == 0 and verified.stdout == b"ok\n", verified.stderr
+        conn = sqlite3.connect(db)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        count = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        conn.close()
+        assert count in (0, 60000), count
+        outcomes.add(count)
+        assert run_process("--db", str(db), *OFAC_EVENT).returncode == 0
+        assert _journal_mode(db) == "wal" and not os.path.exists(journal)
+    assert 0 in outcomes and hot, (outcomes, hot)
+
+
+@pytest.mark.slow
+def test_a_reader_during_the_import_that_creates_the_store_sees_nothing_or_everything(tmp_path):
+    db = tmp_path / "read-new.db"
+    big = tmp_path / "big.jsonl"
+    _write_events(big, 40000)
+    env = dict(os.environ)
+    env.pop("SANCTRACK_DEBUG", None)
+    proc = subprocess.Popen([sys.executable, "-m", "sanctrack", "--db", str(db), "import", str(big)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    seen = []
+    while proc.poll() is None:
+        exported = run_process("--db", str(db), "export", "--format", "jsonl", "--type", "event")
+        assert exported.returncode == 0, exported.stderr
+        seen.append(len(exported.stdout.splitlines()))
+    assert proc.returncode == 0, proc.stderr.read()
+    assert set(seen) <= {0, 40000} and seen[0] == 0
+
+
 def test_undo_restores_across_processes_repeatedly(tmp_path):
     db = str(tmp_path / "u.db")
     event = run_process("--db", db, *OFAC_EVENT).stdout.decode().strip()
