@@ -73,6 +73,14 @@ def run_process(*args: str, input: bytes | None = None, env: dict | None = None)
     )
 
 
+def write_events(path, count: int) -> None:
+    """A JSONL file of `count` one-target events: the long imports of the process-level tests."""
+    with open(path, "w") as f:
+        for i in range(count):
+            f.write(json.dumps({"type": "event", "date": "2024-05-01", "authority": "A",
+                                "jurisdiction": "US", "targets": [{"name": f"Company {i}"}]}) + "\n")
+
+
 def modules_loaded(*argv: str) -> set[str]:
     """The top-level modules a real `sanctrack ARGV` process has imported when it ends."""
     probe = (

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, SEED, run_process, store_digest
+from conftest import REPO, SEED, run_process, store_digest, write_events
 
 # Stored names as an attacker writes them: SGR colour, OSC 52 (a clipboard write), an OSC 8 link,
 # OSC 0 (the window title), BEL, BS; and a reason of DEL, NEL, C1 CSI/ST/OSC, RLO, U+2028/U+2029.
@@ -526,10 +526,7 @@ def test_a_read_only_store_left_by_a_killed_first_import_is_not_read_half_writte
     folder.mkdir()
     db = folder / "new.db"
     big = tmp_path / "big.jsonl"
-    with big.open("w") as f:
-        for n in range(60000):
-            f.write(json.dumps({"type": "event", "date": "2024-05-01", "authority": "A",
-                                "jurisdiction": "US", "targets": [{"name": f"Company {n}"}]}) + "\n")
+    write_events(big, 60000)
     env = dict(os.environ)
     env.pop("SANCTRACK_DEBUG", None)
     proc = subprocess.Popen([sys.executable, "-m", "sanctrack", "--db", str(db), "import", str(big)],

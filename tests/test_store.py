@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import OFAC_EVENT, run_process, store_digest
+from conftest import OFAC_EVENT, run_process, store_digest, write_events
 from sanctrack.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 
@@ -149,7 +149,6 @@ def test_reads_do_not_change_the_store(cli, db):
 
 @pytest.mark.slow
 def test_ctrl_c_during_an_import_exits_130_and_writes_nothing(tmp_path):
-    import json
     import os
     import signal
     import time
@@ -158,10 +157,7 @@ def test_ctrl_c_during_an_import_exits_130_and_writes_nothing(tmp_path):
     assert run_process("--db", str(db), *OFAC_EVENT).returncode == 0
     before = store_digest(db)
     big = tmp_path / "big.jsonl"
-    with open(big, "w") as f:
-        for i in range(60000):
-            f.write(json.dumps({"type": "event", "date": "2024-05-01", "authority": "A",
-                                "jurisdiction": "US", "targets": [{"name": f"Company {i}"}]}) + "\n")
+    write_events(big, 60000)
     env = dict(os.environ)
     env.pop("SANCTRACK_DEBUG", None)
     proc = subprocess.Popen([sys.executable, "-m", "sanctrack", "--db", str(db), "import", str(big)],
