@@ -94,6 +94,24 @@ CLAIMED = {
 }
 
 
+def test_clean_folds_every_whitespace_character_as_the_regex_did():
+    # clean() folds with str.split(); it was re.sub(r"\s+", " ", value).strip(): the same
+    # characters must count as space, or stored names and digests would change.
+    import re
+    import sys
+
+    from sanctrack.importers.base import clean
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    spaces = re.findall(r"\s", every)
+    assert spaces == [c for c in every if c.isspace()] and len(spaces) > 25
+    for c in [*spaces, "a", "\u200b", "\ufeff", "\x00"]:  # zero-width and NUL are no space
+        for value in (c, f"a{c}{c}b{c}", f"{c}-0-{c}", f"{c}{c}"):
+            expected = re.sub(r"\s+", " ", value).strip()
+            assert clean(value) == (expected if expected not in ("", "-0-") else None), hex(ord(c))
+    assert clean(None) is None
+
+
 @pytest.mark.parametrize("importer", ALL_IMPORTERS, ids=lambda importer: importer.format)
 def test_detect_claims_exactly_its_own_sample_files(importer):
     """Every file under fixtures/lists, OFAC's included, is asked; only its own say yes."""

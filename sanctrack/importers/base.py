@@ -117,14 +117,13 @@ class ListImporter:
 # -- values ----------------------------------------------------------------------------------------
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def clean(value: str | None) -> str | None:
     """Whitespace folded; OFAC's `-0-` null and empty strings become None."""
     if value is None:
         return None
-    value = _SPACES.sub(" ", value).strip()
+    # str.split() cuts at the characters `\s` matches (both are str.isspace), at a quarter of
+    # the regex's cost: called for every field of every row of a list.
+    value = " ".join(value.split())
     if not value or value == "-0-":
         return None
     return value
