@@ -191,6 +191,8 @@ class EntityResolver:
     def resolve_many(self, targets: list[dict], known: list[str | None]) -> list[str]:
         """`resolve` of each target (with the entity each already is, or None), in order, with
         one lookup of every key and the new rows written in bulk."""
+        if self._only_new_parties(targets, known):
+            return self._create_many(targets)
         is_weak_key, seen = self._is_weak_key, self._seen
         # A target named as one met before in this change (same name, aliases and kind, no list
         # entry, no entity known) has the same keys: computed once (`seen`, `fresh`).
@@ -209,8 +211,6 @@ class EntityResolver:
                 if mark is not None:
                     fresh[mark] = pairs
             keyed.append(pairs)
-        if self._only_new_parties(targets, known):
-            return self._create_many(targets, keyed)
         keys = {key for pairs in computed for _, key in pairs if not is_weak_key(key)}
         self._load(keys)
         self._load_claims({entity_id for key in keys for entity_id in self._by_key.get(key, ())})
@@ -288,14 +288,18 @@ class EntityResolver:
             return False
         return len({source for source, _ in entries}) == 1
 
-    def _create_many(self, targets: list[dict], keyed: list[list[tuple[str, str]]]) -> list[str]:
+    def _create_many(self, targets: list[dict]) -> list[str]:
         """`_resolve` of targets that `_only_new_parties` found each bound to a new entity: the
-        same entities, names and order of rows, without looking for candidates."""
+        same entities, names and order of rows, without looking for candidates. A target's keys
+        are made just before its names are added, so that both read each name's words from
+        `names.ascii_forms`' cache (made for the whole batch first, the SDN list's 20,884 names
+        were split twice: 0.15 s of its import)."""
         self._batch = True
         try:
             found = []
-            add_name = self._add_name
-            for target, pairs in zip(targets, keyed):
+            add_name, keyed = self._add_name, self._keyed
+            for target in targets:
+                pairs = keyed(target)
                 entity_id = self._create(target, pairs)
                 self._claims[entity_id].add(tuple(target["listing"]))
                 for name, key in pairs:

@@ -85,9 +85,9 @@ def resolutions(monkeypatch):
     taken = []
     create_many = EntityResolver._create_many
 
-    def counted(self, targets, keyed):
+    def counted(self, targets):
         taken.append(len(targets))
-        return create_many(self, targets, keyed)
+        return create_many(self, targets)
 
     monkeypatch.setattr(EntityResolver, "_create_many", counted)
 
