@@ -73,6 +73,14 @@ def run_process(*args: str, input: bytes | None = None, env: dict | None = None)
     )
 
 
+def start_process(*args: str, **popen_args) -> subprocess.Popen:
+    """`run_process` left running (the caller waits for it): for signals, kills and readers
+    beside a long write. `popen_args` go to subprocess.Popen (stdout, stderr, preexec_fn)."""
+    env = dict(os.environ)
+    env.pop("SANCTRACK_DEBUG", None)
+    return subprocess.Popen([sys.executable, "-m", "sanctrack", *args], env=env, **popen_args)
+
+
 def write_events(path, count: int) -> None:
     """A JSONL file of `count` one-target events: the long imports of the process-level tests."""
     with open(path, "w") as f:

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, SEED, run_process, store_digest, write_events
+from conftest import REPO, SEED, run_process, start_process, store_digest, write_events
 
 # Stored names as an attacker writes them: SGR colour, OSC 52 (a clipboard write), an OSC 8 link,
 # OSC 0 (the window title), BEL, BS; and a reason of DEL, NEL, C1 CSI/ST/OSC, RLO, U+2028/U+2029.
@@ -519,7 +519,6 @@ def test_a_read_only_store_left_by_a_killed_first_import_is_not_read_half_writte
     lookup that cannot write must refuse the store, not read it `immutable` as it lies."""
     import signal
     import subprocess
-    import sys
     import time
 
     folder = tmp_path / "ro"
@@ -527,10 +526,8 @@ def test_a_read_only_store_left_by_a_killed_first_import_is_not_read_half_writte
     db = folder / "new.db"
     big = tmp_path / "big.jsonl"
     write_events(big, 60000)
-    env = dict(os.environ)
-    env.pop("SANCTRACK_DEBUG", None)
-    proc = subprocess.Popen([sys.executable, "-m", "sanctrack", "--db", str(db), "import", str(big)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    proc = start_process("--db", str(db), "import", str(big),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while proc.poll() is None and not (db.exists() and db.stat().st_size > 8 << 20):
         time.sleep(0.005)
     proc.send_signal(signal.SIGKILL)
@@ -771,7 +768,6 @@ def test_a_hangup_ignored_by_nohup_does_not_stop_a_fetch(hostile_server, tmp_pat
 def test_sigterm_and_sighup_during_import_roll_back_and_say_so(cli, seeded_store, tmp_path, signum):
     # The issue: SIGTERM or SIGHUP during `fetch` or `import` exited 143/129 with no message.
     import subprocess
-    import sys
 
     big = tmp_path / "big.jsonl"
     with big.open("w") as f:
@@ -780,11 +776,8 @@ def test_sigterm_and_sighup_during_import_roll_back_and_say_so(cli, seeded_store
                                 "jurisdiction": "US", "targets": [f"Signal target {n}"]}) + "\n")
     digest = store_digest(seeded_store)
     before = sorted(p.name for p in tmp_path.iterdir())
-    env = dict(os.environ)
-    env.pop("SANCTRACK_DEBUG", None)
-    process = subprocess.Popen([sys.executable, "-m", "sanctrack", "import", str(big)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                               preexec_fn=_signal_at_default(signum))
+    process = start_process("import", str(big), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=_signal_at_default(signum))
     for _ in range(600):  # until the import writes (its -wal grows), at most a minute
         wal = tmp_path / "store.db-wal"
         if wal.exists() and wal.stat().st_size > 1_000_000:

@@ -8,14 +8,13 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import OFAC_EVENT, hostile_xml, run_process, store_digest, write_events
+from conftest import OFAC_EVENT, hostile_xml, run_process, start_process, store_digest, write_events
 
 HOSTILE = "[bold red]Evil[/] \x1b[31mCorp\x1b]0;pwned\x07 \x9b2J \u202eLtd\u200f " + "x" * 300
 RAW_SEQUENCES = ("\x1b[31m", "\x1b]0;", "\x07", "\x9b", "\u202e", "\u200f")
@@ -155,6 +154,16 @@ def test_billion_laughs_through_import_is_refused(cli, db, tmp_path):
     assert store_digest(db) == "absent"
 
 
+def _events_in_whole_store(db) -> int:
+    """The events of a store that SQLite's integrity_check finds whole."""
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    finally:
+        conn.close()
+
+
 @pytest.mark.slow
 def test_kill_9_mid_import_leaves_none_or_all(tmp_path):
     """SQLite's crash-test pattern: SIGKILL an import at random moments; the store must pass
@@ -163,20 +172,15 @@ def test_kill_9_mid_import_leaves_none_or_all(tmp_path):
     assert run_process("--db", str(db), *OFAC_EVENT).returncode == 0
     big = tmp_path / "big.jsonl"
     write_events(big, 60000)
-    env = dict(os.environ)
-    env.pop("SANCTRACK_DEBUG", None)
     rng = random.Random(7)
     outcomes = set()
     for _ in range(6):
-        proc = subprocess.Popen([sys.executable, "-m", "sanctrack", "--db", str(db), "import", str(big)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        proc = start_process("--db", str(db), "import", str(big),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.3, 2.5))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
-        conn = sqlite3.connect(db)
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        count = conn.execute("SELECT count(*) FROM events").fetchone()[0]
-        conn.close()
+        count = _events_in_whole_store(db)
         assert count in (1, 60001), count
         outcomes.add(count)
         if count == 60001:
@@ -194,10 +198,8 @@ def test_a_reader_during_a_long_import_sees_the_store_as_it_was(tmp_path, existi
         assert run_process("--db", str(db), *OFAC_EVENT).returncode == 0
     big = tmp_path / "big.jsonl"
     write_events(big, 40000)
-    env = dict(os.environ)
-    env.pop("SANCTRACK_DEBUG", None)
-    proc = subprocess.Popen([sys.executable, "-m", "sanctrack", "--db", str(db), "import", str(big)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    proc = start_process("--db", str(db), "import", str(big),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seen = []
     while proc.poll() is None:
         exported = run_process("--db", str(db), "export", "--format", "jsonl", "--type", "event")
@@ -240,13 +242,11 @@ def test_kill_9_mid_first_import_of_a_new_store_leaves_none_or_all(tmp_path):
     past a size: its pages are spilling into it, so the -journal is hot."""
     big = tmp_path / "big.jsonl"
     write_events(big, 60000)
-    env = dict(os.environ)
-    env.pop("SANCTRACK_DEBUG", None)
     outcomes, hot = set(), 0
     for round_number, grown_past in enumerate((None, 1, 8, 24)):  # MiB
         db = tmp_path / f"new{round_number}.db"
-        proc = subprocess.Popen([sys.executable, "-m", "sanctrack", "--db", str(db), "import", str(big)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        proc = start_process("--db", str(db), "import", str(big),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if grown_past is None:
             time.sleep(0.5)
         else:
@@ -265,10 +265,7 @@ def test_kill_9_mid_first_import_of_a_new_store_leaves_none_or_all(tmp_path):
         # yet, written before any page of the store was (so the store is whole without it).
         verified = run_process("--db", str(db), "verify")  # through sanctrack's own opening checks
         assert verified.returncode == 0 and verified.stdout == b"ok\n", verified.stderr
-        conn = sqlite3.connect(db)
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        count = conn.execute("SELECT count(*) FROM events").fetchone()[0]
-        conn.close()
+        count = _events_in_whole_store(db)
         assert count in (0, 60000), count
         outcomes.add(count)
         assert run_process("--db", str(db), *OFAC_EVENT).returncode == 0
