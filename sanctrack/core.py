@@ -47,6 +47,8 @@ class EntityResolver:
     """
 
     def __init__(self, store: Store):
+        from hashlib import sha256
+
         from . import names, screening
 
         # The functions of names.py and screening.py the resolver calls for every target and
@@ -54,6 +56,8 @@ class EntityResolver:
         # import of 200,000 events makes over a million of these calls).
         self._name_keys, self._is_weak_key = names.name_keys, names.is_weak_key
         self._index_keys = screening.index_keys
+        self._kind_class, self._normalize_name = names.kind_class, names.normalize_name
+        self._sha256 = sha256
         compatible: dict[tuple, bool] = {}  # (kind, kind) -> kinds_compatible: a few kinds
 
         def kinds_compatible(a: str | None, b: str | None, of=names.kinds_compatible) -> bool:
@@ -355,26 +359,23 @@ class EntityResolver:
         return not self._all_cached and self.store.entity(entity_id) is not None
 
     def _create(self, target: dict, keyed: list[tuple[str, str]] = ()) -> str:
-        import hashlib
-
-        from .names import kind_class, normalize_name
-
-        cls = kind_class(target.get("kind"))
+        sha256 = self._sha256
+        cls = self._kind_class(target.get("kind"))
         base = None
         if cls is not None and cls != "person":  # the name's one key is normalize_name's
             base = next((key for name, key in keyed if name == target["name"]), None)
         if base is None:
-            base = normalize_name(target["name"]) or target["name"]
+            base = self._normalize_name(target["name"]) or target["name"]
         seed = f"{base}\x1f{cls or ''}"
         if target.get("listing"):
             # A list entry's entity is named by the entry too: two entries of one list with the
             # same name are two parties, and their ids must not depend on which came first.
             seed += "\x1f" + "\x1f".join(target["listing"])
-        entity_id = "en-" + hashlib.sha256(seed.encode()).hexdigest()[: rec.ID_HEX_LENGTH]
+        entity_id = "en-" + sha256(seed.encode()).hexdigest()[: rec.ID_HEX_LENGTH]
         attempt = 0
         while self._taken(entity_id):  # same name, conflicting kind
             attempt += 1
-            digest = hashlib.sha256(f"{seed}\x1f{attempt}".encode()).hexdigest()
+            digest = sha256(f"{seed}\x1f{attempt}".encode()).hexdigest()
             entity_id = "en-" + digest[: rec.ID_HEX_LENGTH]
         row = {"id": entity_id, "name": target["name"], "kind": target.get("kind"),
                "country": target.get("country")}  # fmt: skip
