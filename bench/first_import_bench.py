@@ -3,7 +3,10 @@
 (floor, sanctrack, floor, …), wall and CPU time (user + system of the child), medians, and the peak
 RSS of one untimed run of each. Default: the real July 2021 OFAC SDN set (day 0 of
 bench/year_generator.py), imported as `sanctrack import DIR --published 2021-07-01`; the floor is
-`bench/floor_list_import.py DIR DB` (the same reader, one bare table, one FTS5 index).
+`bench/floor_list_import.py DIR DB` (the same reader, one bare table, one FTS5 index). For an
+OFAC legacy CSV set the plainest floor is timed too, `bench/floor_plain_csv.py DIR DB` (the csv
+module, one bare table per file, one FTS5 index: the issue's "plain parse-and-insert"), and the
+import's ratio to it printed beside the first.
 
     python bench/first_import_bench.py [--runs 5] [--dir DIR] [--published DATE] [--other CHECKOUT]
 
@@ -51,6 +54,8 @@ def main() -> None:
     mine = sanctrack(db, "import", args.dir, "--published", args.published)
     # (argv, environment, working folder: `python -m sanctrack` imports the one found there first)
     sides = {"floor": (floor + [db], env, REPO), "sanctrack": (mine, env, REPO)}
+    if os.path.isdir(args.dir) and "sdn.csv" in (name.lower() for name in os.listdir(args.dir)):
+        sides["plain"] = ([sys.executable, os.path.join(HERE, "floor_plain_csv.py"), args.dir, db], env, REPO)
     if args.other:
         other = os.path.abspath(args.other)
         sides["other"] = (mine, dict(env, PYTHONPATH=other), other)
@@ -71,10 +76,13 @@ def main() -> None:
     line(f"first import, median of {args.runs}", medians["sanctrack"], medians["floor"], 2.0)
     if args.other:
         line(f"  the other checkout ({os.path.basename(other)})", medians["other"], medians["floor"], 2.0)
+    if "plain" in medians:
+        line("  against the plain csv floor", medians["sanctrack"], medians["plain"], 2.0)
     print(f"peak RSS {rss['sanctrack']:.1f} MiB (floor {rss['floor']:.1f} MiB; limit 250)"
+          + (f"; plain floor {rss['plain']:.1f} MiB" if "plain" in rss else "")
           + (f"; the other checkout {rss['other']:.1f} MiB" if args.other else ""))
     for name in sides:
-        if name != "floor":
+        if name not in ("floor", "plain"):
             ratios = (m / f for m, f in zip(times[name][1], times["floor"][1]))
             print(f"{name} cpu ratios run by run: {', '.join(f'{r:.2f}' for r in ratios)}")
     print(f"load average {', '.join(f'{v:.2f}' for v in os.getloadavg())}")

@@ -8,7 +8,8 @@ Day 0 is the real July 2021 SDN set (bench/year_generator.py); each later day is
 with `sanctrack import DAY --published DATE` and deleted. Figures (whole processes; wall time and
 CPU time, user + system, of the child: on a shared machine the CPU time is the steadier one):
 
-  first import      sanctrack import of day 0   vs  floor_list_import.py DAY DB (parse + insert)
+  first import      sanctrack import of day 0   vs  floor_list_import.py DAY DB (parse + insert),
+                                                    and vs  floor_plain_csv.py DAY DB (csv module)
   daily import      each day's import           vs  floor_list_import.py DAY --parse-only
                                                     (timed on every --parse-every'th day, paired)
   store size        the year's store            vs  the day-0 store + the versions added since, at
@@ -130,6 +131,11 @@ def main() -> None:
                 if os.path.exists(scratch + suffix):
                     os.remove(scratch + suffix)
             line("first import (8,976 listings)", (wall, cpu), (wall_floor, cpu_floor), 2.0)
+            # The plainest floor too: the csv module and bare tables, none of the reader's work.
+            plain = [sys.executable, os.path.join(HERE, "floor_plain_csv.py"), folder, floor_db]
+            wall_plain, cpu_plain, _ = run(plain, env)
+            os.remove(floor_db)
+            line("  against the plain csv floor", (wall, cpu), (wall_plain, cpu_plain), 2.0)
             print(f"{'first import peak RSS':<40} {rss:7.1f} MiB (floor {rss_floor:.1f} MiB; limit 250)")
             continue
         wall, cpu, proc = run(argv, env)
