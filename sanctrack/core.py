@@ -83,6 +83,10 @@ class EntityResolver:
         # The screening keys of the last name written: a name's keys come one after another
         # (`_keyed`), so each name's are computed once, and nothing grows with the import.
         self._last_match_keys: tuple[str, str] = ("", "")
+        # The screening keys of a batch's list entries' names, made by `resolve_many` right after
+        # their name keys: both then read the name's words from one `names.ascii_forms` cache hit
+        # (a list of 20,884 names leaves that cache long before its names are written).
+        self._made_match_keys: dict[str, str] = {}
         # (name, aliases, kind) of a target resolved in this change -> (its entity, its (name,
         # key) pairs, its strong keys): the same target met again is checked, not resolved anew
         # (`_again`; the 200,000-event file names 68,089 distinct targets in 310,122).
@@ -204,6 +208,7 @@ class EntityResolver:
                  if t.get("listing") is None and k is None else None
                  for t, k in zip(targets, known)]  # fmt: skip
         keyed, computed, fresh = [], [], {}
+        made, index_keys = self._made_match_keys, self._index_keys
         for target, mark in zip(targets, marks):
             pairs = None
             if mark is not None:
@@ -214,6 +219,10 @@ class EntityResolver:
                 computed.append(pairs)
                 if mark is not None:
                     fresh[mark] = pairs
+                elif target.get("listing") is not None:  # a new version: its names are mostly new
+                    for name, _ in pairs:
+                        if name not in made:
+                            made[name] = index_keys(name)
             keyed.append(pairs)
         keys = {key for pairs in computed for _, key in pairs if not is_weak_key(key)}
         self._load(keys)
@@ -236,6 +245,7 @@ class EntityResolver:
             return [self._current(entity_id) for entity_id in found]
         finally:
             self._batch = False
+            made.clear()
             self.flush()
 
     def _again(self, target: dict, seen: tuple[str, list[tuple[str, str]], tuple[str, ...]]) -> str | None:
@@ -393,11 +403,13 @@ class EntityResolver:
         if triple in self._names:
             return
         self._names.add(triple)
-        if self._last_match_keys[0] == name and name:
-            match_keys = self._last_match_keys[1]
-        else:
-            match_keys = self._index_keys(name)
-            self._last_match_keys = (name, match_keys)
+        match_keys = self._made_match_keys.get(name)
+        if match_keys is None:
+            if self._last_match_keys[0] == name and name:
+                match_keys = self._last_match_keys[1]
+            else:
+                match_keys = self._index_keys(name)
+                self._last_match_keys = (name, match_keys)
         if self._batch:
             self._pending_names.append((entity_id, key, name, match_keys))
         else:
