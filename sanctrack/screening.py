@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from .names import ascii_forms, strip_legal_forms
 
@@ -56,6 +56,7 @@ _CANON_STEPS = (
     ("gh", "g"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("ck", "k"), ("q", "k"),
 )
 _LATER_STEPS = (("tz", "ts"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("y", "i"))
+_BIN = ("ibn", "ben", "bn")  # "bn": بن transliterated without its vowel
 _VOWELS_AND_W = str.maketrans("", "", "aeiouw")
 
 
@@ -74,7 +75,7 @@ _ABBREVIATIONS = {
 def canonical(word: str) -> str:
     """One spelling for the transliteration variants of a word (lower-case ASCII in):
     "aleksey", "alexei" -> "aleksei"; "mohammed" -> "mohamed"; "yuriy", "iurii" -> "iuri"."""
-    if word in ("ibn", "ben", "bn"):  # "bn": بن transliterated without its vowel
+    if word in _BIN:
         return "bin"
     out = _ABBREVIATIONS.get(word, word)
     for old, new in _CANON_STEPS:
@@ -205,23 +206,61 @@ def index_keys(name: str) -> str:
     else:
         tokens = _spelled.__wrapped__(name)[0]
         without_forms = tuple(strip_legal_forms(list(tokens), True))
-    whole = list(map(_indexed_word, tokens))
+    known = _INDEXED_WORDS.get
+    whole = [known(t) or _indexed_word(t) for t in tokens]
     if without_forms == tokens:
         return " ".join(dict.fromkeys(_words_keys(whole)))
-    stripped = list(map(_indexed_word, without_forms))
+    stripped = [known(t) or _indexed_word(t) for t in without_forms]
     keys = _words_keys(whole)
     if [w[0] for w in whole] != [w[0] for w in stripped]:
         keys += _words_keys(stripped)
     return " ".join(dict.fromkeys(keys))
 
 
-@lru_cache(maxsize=65536)
+# What `index_keys` needs of a word as `words` spells it: (canonical spelling, its consonants, its
+# keys: none unless it is letters and digits only), made once (`_indexed_word`, or `index_words`
+# for many at once). Emptied when it reaches _INDEXED_WORDS_LIMIT words.
+_INDEXED_WORDS: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+_INDEXED_WORDS_LIMIT = 65536
+
+
 def _indexed_word(token: str) -> tuple[str, str, tuple[str, ...]]:
-    """(canonical spelling, its consonants, its keys: none unless it is letters and digits only)
-    of a word as `words` spells it: what `index_keys` needs of a word, from one cache lookup."""
     word = canonical(token)
     cons = consonants(word)
-    return word, cons, (_shaped_keys(word, cons) if word.isalnum() else ())
+    found = word, cons, (_shaped_keys(word, cons) if word.isalnum() else ())
+    if len(_INDEXED_WORDS) >= _INDEXED_WORDS_LIMIT:
+        _INDEXED_WORDS.clear()
+    _INDEXED_WORDS[token] = found
+    return found
+
+
+def index_words(tokens: Iterable[str]) -> None:
+    """Make what `index_keys` needs of many words at once, before their names' keys (a list's
+    first import meets ~17,000 new words): each step of `canonical` and `consonants` runs once
+    over the words' joined text instead of once for each word (the same spellings: tested
+    against `canonical` word by word)."""
+    import re
+
+    todo = [t for t in dict.fromkeys(tokens) if t not in _INDEXED_WORDS and "\n" not in t]
+    if not todo:
+        return
+    if len(_INDEXED_WORDS) + len(todo) > _INDEXED_WORDS_LIMIT:
+        _INDEXED_WORDS.clear()
+        todo = todo[:_INDEXED_WORDS_LIMIT]
+    # The words one to a line: no step of `canonical` matches across a line break.
+    text = "\n".join(["bin" if t in _BIN else _ABBREVIATIONS.get(t, t) for t in todo])
+    for old, new in _CANON_STEPS:
+        text = text.replace(old, new)
+    if "c" in text:
+        text = re.sub("c(?![heiy])", "k", text)  # a hard c: not before h, e, i, y (nor a line's end)
+    for old, new in _LATER_STEPS:
+        text = text.replace(old, new)
+    text = re.sub(r"(.)\1+", r"\1", text)  # doubled letters (`.` stops at a line break)
+    shaped = _shaped_keys
+    for token, word, cons in zip(todo, text.split("\n"), text.translate(_VOWELS_AND_W).split("\n")):
+        if not word:  # as `canonical`, which keeps a word its steps would empty
+            word, cons = token, consonants(token)
+        _INDEXED_WORDS[token] = word, cons, (shaped(word, cons) if word.isalnum() else ())
 
 
 def _words_keys(words: list[tuple[str, str, tuple[str, ...]]]) -> list[str]:

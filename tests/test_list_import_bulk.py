@@ -253,6 +253,36 @@ def test_index_keys_of_the_fixture_lists_names_are_the_keys_of_both_forms():
         assert index_keys(name) == " ".join(dict.fromkeys(keys)), name
 
 
+def test_index_words_spells_every_word_as_canonical_does_word_by_word():
+    """`index_words` runs each step of `canonical` over many words joined by line breaks: for
+    every word of the fixture lists' names (and the full SDN and UN lists when present), and for
+    words made to meet each step at a word's edges (a hard c last, doubled letters across two
+    words, "ibn", abbreviations, digits, other scripts), it gives what `_indexed_word` gives."""
+    from sanctrack import screening
+    from sanctrack.names import ascii_forms, words
+
+    full_sdn = REPO.parent / "shared" / "data" / "ofac_sdn_csv_full_2021"
+    names = _list_names()
+    if full_sdn.exists():
+        from sanctrack.importers import importer_for
+
+        names += [n for listing in importer_for(full_sdn).read(full_sdn).listings for n in (listing.name, *listing.aliases)]
+    found = [w for name in names for w in (ascii_forms(name)[0] if name.isascii() else words(name))]
+    made_up = ["c", "cc", "abc", "cab", "ck", "sch", "xx", "aa", "ibn", "ben", "bn", "intl", "grp",
+               "tech", "yy", "kh", "zhx", "oo", "ee", "qq", "tz", "1c", "c1", "ca", "ce", "mohammed",
+               "łódź", "дерипаска", "华为", "a-b", "sss", "cch", "x"]  # fmt: skip
+    every = list(dict.fromkeys(found + made_up))
+    assert len(every) > 2000
+    screening._INDEXED_WORDS.clear()
+    screening.index_words(every)
+    made = dict(screening._INDEXED_WORDS)
+    screening._INDEXED_WORDS.clear()
+    assert made.keys() == set(every)
+    assert {w: made[w] for w in every} == {w: screening._indexed_word(w) for w in every}
+    screening.index_words(["a\nb"])  # a line break in a word: left to `_indexed_word`
+    assert "a\nb" not in screening._INDEXED_WORDS
+
+
 def test_a_digest_folds_identifiers_as_sorted_json_does():
     from sanctrack.importers import importer_for
     from sanctrack.jsontext import json_text, sorted_json_text
