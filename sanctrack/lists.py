@@ -319,7 +319,7 @@ def _store_changes(store: Store, source: str, snapshot_id: str, date: str, follo
         version_of[(version.list_id, version.content)] = next_id
         rows.append((next_id, source, version.list_id, *version.values, version.digest, version.content, entity_id))
         next_id += 1
-    store.insert_many("listings", _VERSION_COLUMNS, rows)
+    store.insert_many("listings", _VERSION_COLUMNS, rows, encoded=True)  # values: listing_values
     replaced = {version.list_id for version in new}
     spans = []
     for list_id, was in held.items():
@@ -329,7 +329,7 @@ def _store_changes(store: Store, source: str, snapshot_id: str, date: str, follo
         if next_key is not None and (was.until is None or was.until > next_key):
             spans.append((was.listing, source, next_key, was.until))
     spans += [(version_of[(v.list_id, v.content)], source, key, next_key) for v in new]
-    store.insert_many("listing_spans", ("listing", "source", "since", "until"), spans)
+    store.insert_many("listing_spans", ("listing", "source", "since", "until"), spans, encoded=True)
 
 
 def snapshot_message(snapshot: dict) -> str:
