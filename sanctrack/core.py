@@ -27,7 +27,7 @@ DateParser = Callable[[str], PartialDate]
 # -- entities ------------------------------------------------------------------------------------
 
 
-# `_create_many` makes the screening words of this many entries at once (`screening.index_words`).
+# A list import makes the screening words of this many entries at once (`screening.index_words`).
 _WORDS_AT_ONCE = 1000
 
 
@@ -213,7 +213,9 @@ class EntityResolver:
                  for t, k in zip(targets, known)]  # fmt: skip
         keyed, computed, fresh = [], [], {}
         made, index_keys = self._made_match_keys, self._index_keys
-        for target, mark in zip(targets, marks):
+        for number, (target, mark) in enumerate(zip(targets, marks)):
+            if number % _WORDS_AT_ONCE == 0:
+                self._index_words_ahead(t for t in targets[number : number + _WORDS_AT_ONCE] if t.get("listing"))
             pairs = None
             if mark is not None:
                 hit = seen.get(mark)
@@ -312,24 +314,13 @@ class EntityResolver:
         are made just before its names are added, so that both read each name's words from
         `names.ascii_forms`' cache (made for the whole batch first, the SDN list's 20,884 names
         were split twice: 0.15 s of its import)."""
-        from .names import ascii_forms
-        from .screening import index_words
-
         self._batch = True
         try:
             found = []
             add_name, keyed = self._add_name, self._keyed
             for number, target in enumerate(targets):
                 if number % _WORDS_AT_ONCE == 0:
-                    # The new words of the next entries made at once (~2,300 names for 1,000
-                    # SDN entries: their words stay in `ascii_forms`' cache until written).
-                    index_words(
-                        word
-                        for t in targets[number : number + _WORDS_AT_ONCE]
-                        for name in (t["name"], *t.get("aliases", ()))
-                        if name.isascii()
-                        for word in ascii_forms(name)[0]
-                    )
+                    self._index_words_ahead(targets[number : number + _WORDS_AT_ONCE])
                 pairs = keyed(target)
                 entity_id = self._create(target, pairs)
                 self._claims[entity_id].add(tuple(target["listing"]))
@@ -340,6 +331,22 @@ class EntityResolver:
         finally:
             self._batch = False
             self.flush()
+
+    @staticmethod
+    def _index_words_ahead(targets: Iterable[dict]) -> None:
+        """The screening words of the next list entries' ASCII names made at once
+        (`screening.index_words`): for 1,000 SDN entries ~2,300 names, whose words then stay in
+        `names.ascii_forms`' cache until their keys are made."""
+        from .names import ascii_forms
+        from .screening import index_words
+
+        index_words(
+            word
+            for target in targets
+            for name in (target["name"], *target.get("aliases", ()))
+            if name.isascii()
+            for word in ascii_forms(name)[0]
+        )
 
     def _resolve(self, target: dict, keyed: list[tuple[str, str]], known: str | None) -> str:
         is_weak_key, kinds_compatible = self._is_weak_key, self._kinds_compatible
