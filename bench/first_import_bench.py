@@ -55,7 +55,8 @@ def main() -> None:
     # (argv, environment, working folder: `python -m sanctrack` imports the one found there first)
     sides = {"floor": (floor + [db], env, REPO), "sanctrack": (mine, env, REPO)}
     if os.path.isdir(args.dir) and "sdn.csv" in (name.lower() for name in os.listdir(args.dir)):
-        sides["plain"] = ([sys.executable, os.path.join(HERE, "floor_plain_csv.py"), args.dir, db], env, REPO)
+        plain = [sys.executable, os.path.join(HERE, "floor_plain_csv.py"), args.dir, db]
+        sides["plain"] = (plain, env, REPO)
     if args.other:
         other = os.path.abspath(args.other)
         sides["other"] = (mine, dict(env, PYTHONPATH=other), other)

@@ -24,7 +24,9 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 from first_import_bench import FULL  # noqa: E402
 
-SCHEMA_OF_KIND = {"person": "Person", "organization": "Organization", "vessel": "Vessel", "aircraft": "Airplane"}
+SCHEMA_OF_KIND = {
+    "person": "Person", "organization": "Organization", "vessel": "Vessel", "aircraft": "Airplane",
+}  # fmt: skip
 
 
 def main() -> None:

@@ -215,7 +215,8 @@ class EntityResolver:
         made, index_keys = self._made_match_keys, self._index_keys
         for number, (target, mark) in enumerate(zip(targets, marks)):
             if number % _WORDS_AT_ONCE == 0:
-                self._index_words_ahead(t for t in targets[number : number + _WORDS_AT_ONCE] if t.get("listing"))
+                ahead = targets[number : number + _WORDS_AT_ONCE]
+                self._index_words_ahead(t for t in ahead if t.get("listing"))
             pairs = None
             if mark is not None:
                 hit = seen.get(mark)
