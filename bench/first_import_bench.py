@@ -37,7 +37,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dir", default=FULL if os.path.isdir(FULL) else "/work/shared/data/ofac_sdn_csv_full_2021")
-    parser.add_argument("--published", help="default: 2021-07-01 for the default set, else the file's own date")
+    parser.add_argument("--published", help="default: 2021-07-01 for the default set, else none")
     parser.add_argument("--other", help="another checkout of sanctrack, timed in the same rounds")
     args = parser.parse_args()
     env = bench_env()
@@ -51,7 +51,9 @@ def main() -> None:
         return db
 
     floor = [sys.executable, os.path.join(HERE, "floor_list_import.py"), args.dir]
-    published = args.published or ("2021-07-01" if os.path.abspath(args.dir) == os.path.abspath(FULL) else None)
+    published = args.published
+    if published is None and os.path.abspath(args.dir) == os.path.abspath(FULL):
+        published = "2021-07-01"
     mine = sanctrack(db, "import", args.dir, *(["--published", published] if published else []))
     # (argv, environment, working folder: `python -m sanctrack` imports the one found there first)
     sides = {"floor": (floor + [db], env, REPO), "sanctrack": (mine, env, REPO)}
