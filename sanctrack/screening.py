@@ -252,7 +252,7 @@ def index_words(tokens: Iterable[str]) -> None:
     for old, new in _CANON_STEPS:
         text = text.replace(old, new)
     if "c" in text:
-        text = re.sub("c(?![heiy])", "k", text)  # a hard c: not before h, e, i, y (or line's end)
+        text = re.sub("c(?![heiy])", "k", text)  # a hard c: not before h, e, i, y (a last c is)
     for old, new in _LATER_STEPS:
         text = text.replace(old, new)
     text = re.sub(r"(.)\1+", r"\1", text)  # doubled letters (`.` stops at a line break)
