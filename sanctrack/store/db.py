@@ -191,8 +191,8 @@ def _connect(path: Path) -> tuple[sqlite3.Connection, bool]:
     uri = "file:" + quote(str(Path(path).absolute()))
     attempts = ((str(path), False), (uri + "?mode=ro", True), (uri + "?mode=ro&immutable=1", True))
     for number, (target, read_only) in enumerate(attempts):
-        if read_only and number == 2 and (os.path.exists(f"{path}-wal") or os.path.exists(f"{path}-journal")):
-            break
+        if number == 2 and any(os.path.exists(f"{path}{log}") for log in ("-wal", "-journal")):
+            break  # `immutable` only for a store no process has open (see above)
         try:
             conn = sqlite3.connect(
                 target, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, uri=read_only
