@@ -770,10 +770,7 @@ def test_sigterm_and_sighup_during_import_roll_back_and_say_so(cli, seeded_store
     import subprocess
 
     big = tmp_path / "big.jsonl"
-    with big.open("w") as f:
-        for n in range(60000):
-            f.write(json.dumps({"type": "event", "date": "2024-01-02", "authority": "Authority",
-                                "jurisdiction": "US", "targets": [f"Signal target {n}"]}) + "\n")
+    write_events(big, 60000)
     digest = store_digest(seeded_store)
     before = sorted(p.name for p in tmp_path.iterdir())
     process = start_process("import", str(big), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
