@@ -11,6 +11,7 @@ CPU time, user + system, of the child: on a shared machine the CPU time is the s
   first import      sanctrack import of day 0   vs  floor_list_import.py DAY DB (parse + insert),
                                                     and vs  floor_plain_csv.py DAY DB (csv module)
   daily import      each day's import           vs  floor_list_import.py DAY --parse-only
+                                                    and vs  floor_plain_csv.py DAY --parse-only
                                                     (timed on every --parse-every'th day, paired)
   store size        the year's store            vs  the day-0 store + the versions added since, at
                                                     the day-0 store's bytes per listing
@@ -143,15 +144,19 @@ def main() -> None:
         daily.append((wall, cpu, summary["added"], summary["removed"], summary["changed"]))
         if index % args.parse_every == 0 or index == 1:
             fw, fc, _ = run([sys.executable, os.path.join(HERE, "floor_list_import.py"), folder, "--parse-only"], env)
-            floors.append(((wall, cpu), (fw, fc), date, summary))
+            pw, pc, _ = run([sys.executable, os.path.join(HERE, "floor_plain_csv.py"), folder, "--parse-only"], env)
+            floors.append(((wall, cpu), (fw, fc), date, summary, (pw, pc)))
             line(f"daily import {date} (+{summary['added']} -{summary['removed']} ~{summary['changed']})",
                  (wall, cpu), (fw, fc), 2.0)
+            line("  against the csv module's parse", (wall, cpu), (pw, pc), 2.0)
     shutil.rmtree(os.path.join(work, "day"), ignore_errors=True)
     worst = max(f[0][1] / f[1][1] for f in floors)
     median_ratio = statistics.median(f[0][1] / f[1][1] for f in floors)
+    plain_ratios = [f[0][1] / f[4][1] for f in floors]
     print(f"daily imports: {len(daily)}; median {statistics.median(d[0] for d in daily):.3f}s wall "
           f"{statistics.median(d[1] for d in daily):.3f}s cpu; paired cpu ratio to the parse: median "
-          f"{median_ratio:.2f}x, worst {worst:.2f}x over {len(floors)} paired days")
+          f"{median_ratio:.2f}x, worst {worst:.2f}x over {len(floors)} paired days; to the csv module's "
+          f"parse: median {statistics.median(plain_ratios):.2f}x, worst {max(plain_ratios):.2f}x")
     print(f"generator: {year.stats}; batch days {sorted(year.batch_days)}")
 
     # -- size ---------------------------------------------------------------------------------

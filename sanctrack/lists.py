@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Callable, NamedTuple
+from functools import partial
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from .dates import utc_timestamp
 from .errors import BadDataError, UsageError
@@ -30,6 +31,7 @@ class _Version(NamedTuple):
     digest: str
     content: str
     values: tuple  # name … raw, as stored
+    fingerprint: str | None  # of the rows it was read from, if the reader gives it (ListRead.entries)
 
 
 def content_hash(path: Path) -> str:
@@ -241,31 +243,40 @@ def _import_list(store: Store, path: Path, importer: ListImporter, source: str |
         following = store.lists.snapshot_after(read.source, date)
         held = store.lists.held(previous["id"]) if previous else {}
         snapshot_id = _snapshot_id(store, read.source, date)
-        listings = read.listings
         if read.is_delta:
-            listings = _apply_delta(store, previous, listings, read.source)
+            entries = _unparsed(_apply_delta(store, previous, read.listings, read.source))
+        else:
+            entries = _unparsed(read.listings) if read.entries is None else read.entries
+        # The rows each held version was read from, by fingerprint: an entry whose rows are
+        # among them is that version, unparsed (a day's file: every entry but the few changed).
+        read_from = store.lists.held_fingerprints(previous["id"]) if previous else {}
         seen: set[str] = set()
         added = changed = 0
         new: list[_Version] = []  # entries whose version the previous one lacks
-        for count, listing in enumerate(listings, start=1):
-            list_id = listing.list_id
+        sources: list[tuple[int, str]] = []  # held versions read now from rows of another form
+        for count, (list_id, fingerprint, parse) in enumerate(entries, start=1):
             if list_id in seen:
                 raise BadDataError(f"{path}: the list id {list_id} appears twice")
             seen.add(list_id)
-            if not listing.name or not listing.name.strip():
-                raise BadDataError(f"{path}: entry {list_id} has no name")
-            content = listing_content(listing)
             was = held.get(list_id)
-            if was is not None and was.content == content:
-                pass  # held as it is: nothing to write
+            if was is not None and fingerprint and read_from.get(fingerprint) == was.listing:
+                pass  # the very rows of the version held: nothing to parse or write
             else:
-                digest = listing_digest(listing)
-                if was is None:
-                    added += 1
-                elif was.digest != digest:
-                    changed += 1
-                new.append(_Version(list_id, listing.name, listing.aliases, listing.kind, digest,
-                                    content, listing_values(listing)))
+                listing = parse()
+                if not listing.name or not listing.name.strip():
+                    raise BadDataError(f"{path}: entry {list_id} has no name")
+                content = listing_content(listing)
+                if was is not None and was.content == content:
+                    if fingerprint is not None:
+                        sources.append((was.listing, fingerprint))  # held as it is
+                else:
+                    digest = listing_digest(listing)
+                    if was is None:
+                        added += 1
+                    elif was.digest != digest:
+                        changed += 1
+                    new.append(_Version(list_id, listing.name, listing.aliases, listing.kind,
+                                        digest, content, listing_values(listing), fingerprint))
             if progress is not None and count % 1000 == 0:
                 progress(count)
         if not seen:
@@ -278,7 +289,7 @@ def _import_list(store: Store, path: Path, importer: ListImporter, source: str |
             "file_hash": file_hash, "listings": len(seen), "imported_at": utc_timestamp(),
         }  # fmt: skip
         store.insert("snapshots", snapshot)
-        _store_changes(store, read.source, snapshot_id, date, following, held, seen, new)
+        _store_changes(store, read.source, snapshot_id, date, following, held, seen, new, sources)
         store.log.set_change_summary(f"{summary_text}: snapshot {snapshot_id}, {len(seen)} listings")
     return _summary(
         snapshot, added, removed, changed, previous=previous["id"] if previous else None,
@@ -292,12 +303,24 @@ _VERSION_COLUMNS = (
 )  # fmt: skip
 
 
+def _unparsed(listings: Iterable[Listing]) -> Iterator[tuple[str, None, Callable[[], Listing]]]:
+    """Parsed listings in the form of ListRead.entries (with no fingerprint)."""
+    for listing in listings:
+        yield listing.list_id, None, partial(_itself, listing)
+
+
+def _itself(listing: Listing) -> Listing:
+    return listing
+
+
 def _store_changes(store: Store, source: str, snapshot_id: str, date: str, following: dict | None,
-                   held: dict, seen: set[str], new: list) -> None:  # fmt: skip
+                   held: dict, seen: set[str], new: list, sources: list) -> None:  # fmt: skip
     """Write what a new snapshot changes against the one before it (`held`): the versions it
     adds (stored once: a content already stored is reused), a span for each from this snapshot,
-    and the end of each span it does not continue. A snapshot placed before later ones (an older
-    publication imported late) ends its spans at itself and continues them from the next one."""
+    and the end of each span it does not continue; and the fingerprints of the rows the new
+    versions were read from, and the `sources` of held ones read from rows of another form. A
+    snapshot placed before later ones (an older publication imported late) ends its spans at
+    itself and continues them from the next one."""
     from .core import EntityResolver
     from .store.lists import snapshot_key
 
@@ -330,6 +353,10 @@ def _store_changes(store: Store, source: str, snapshot_id: str, date: str, follo
             spans.append((was.listing, source, next_key, was.until))
     spans += [(version_of[(v.list_id, v.content)], source, key, next_key) for v in new]
     store.insert_many("listing_spans", ("listing", "source", "since", "until"), spans, encoded=True)
+    sources += [(version_of[(v.list_id, v.content)], v.fingerprint) for v in new if v.fingerprint]
+    # A version stored before may have been read from these very rows already.
+    store.insert_many("listing_sources", ("listing", "fingerprint"), sources, unless_present=True,
+                      encoded=True)  # fmt: skip
 
 
 def snapshot_message(snapshot: dict) -> str:

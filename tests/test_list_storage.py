@@ -249,8 +249,9 @@ def test_list_history_read_from_spans_matches_the_files(cli, tmp_path, days):
 
 
 def test_verify_reads_the_spans(cli, tmp_path, days):
-    """verify's links on versions and spans: a whole store has none broken; a span whose version
-    is gone, and a snapshot counting other listings than its spans hold, are named."""
+    """verify's links on versions and spans: a whole store has none broken; a span (and a
+    fingerprint) whose version is gone, and a snapshot counting other listings than its spans
+    hold, are named."""
     db = tmp_path / "store.db"
     import_days(cli, db, days[:4])
     assert cli.json("--db", str(db), "verify")["problems"] == []
@@ -265,9 +266,11 @@ def test_verify_reads_the_spans(cli, tmp_path, days):
         conn.execute("DELETE FROM listings WHERE id = ?", (version,))
     conn.close()
     problems = cli.json("--db", str(db), "verify", code=3)["problems"]
-    assert len(problems) == 2, problems
+    assert len(problems) == 3, problems
     assert any(f"snapshot ofac-sdn/{days[2][0]} counts other listings" in p for p in problems), problems
     assert any(f"holds listing version {version}, which does not exist" in p for p in problems), problems
+    # and the fingerprint of the rows that version was read from
+    assert any(f"is of listing version {version}, which does not exist" in p for p in problems), problems
 
 
 FULL_UN = REPO.parent / "shared" / "data" / "un_consolidated_xml" / "UN_consolidated.xml"

@@ -251,6 +251,7 @@ def lists_as_schema_6(conn: sqlite3.Connection) -> None:
     for trigger in ("listings_ai", "listings_ad", "listings_au", "listings_immutable", "listing_spans_fixed"):
         conn.execute(f"DROP TRIGGER {trigger}")
     conn.execute("DROP TABLE listings_fts")
+    conn.execute("DROP TABLE listing_sources")  # schema 9's, gone with the versions it names
     conn.execute("DROP TABLE listing_spans")
     conn.execute("DROP TABLE listings")
     v6 = schema.LISTS_V2[schema.LISTS_V2.index("CREATE TABLE listings") :]

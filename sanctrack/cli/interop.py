@@ -72,6 +72,12 @@ def datasette_metadata(database: str) -> dict:
                             "(empty: still held)."
                         ),
                     },
+                    "listing_sources": {
+                        "description": (
+                            "The fingerprint of the rows of a list file each listing version was read "
+                            "from (the next import skips the entries whose rows have not changed)."
+                        ),
+                    },
                     "changes": {"description": "Every change to the store, newest last; undo reverts them."},
                     "sanction_periods": {
                         "description": (

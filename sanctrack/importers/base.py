@@ -23,8 +23,10 @@ import datetime
 import hashlib
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import IO, TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ..errors import BadDataError
@@ -84,6 +86,36 @@ class ListRead:
     # Rows of the file folded into a listing of the same list id (a US CSL party on several
     # sub-lists under one `_id`); the reader counts them as it streams.
     merged_rows: int = 0
+    # The same entries unparsed, where the reader can give them so (OFAC's CSV sets): (list_id,
+    # fingerprint of its rows, a function that parses them into its Listing). An import reads
+    # these instead of `listings`, and parses only the entries whose rows it does not hold.
+    entries: Iterator[tuple[str, str, Callable[[], Listing]]] | None = None
+
+
+def reader_salt(*modules: ModuleType) -> bytes:
+    """What the fingerprints of a reader's entries start with: the release, the Python and the
+    code of the modules that turn an entry's rows into its Listing, so that rows read by a
+    reader that parses them otherwise never pass for rows already stored (the first import by
+    a changed reader parses every entry again)."""
+    from .. import __version__
+
+    salt = hashlib.blake2b(f"{__version__}\n{sys.version}".encode(), digest_size=16)
+    for module in modules:
+        try:
+            salt.update(Path(module.__file__ or "").read_bytes())
+        except OSError:  # no source file to read (a frozen build): the release says it
+            salt.update(module.__name__.encode())
+    return salt.digest()
+
+
+def entry_fingerprint(salt: bytes, rows: list[list[str]]) -> str:
+    """The hash of an entry's rows (fields as read, each row of a width its file fixes) after
+    `salt`. The rows are joined by control characters the fields then cannot hold (checked: rows
+    holding one are hashed by their repr, marked apart), so two row sets never join alike."""
+    text = "\x1e".join(["\x1f".join(row) for row in rows])
+    if text.count("\x1f") + text.count("\x1e") != sum(map(len, rows)) - 1:
+        text = "\x00" + repr(rows)
+    return hashlib.blake2b(salt + text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class ListImporter:

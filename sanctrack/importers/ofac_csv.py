@@ -14,19 +14,24 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ..errors import BadDataError, UsageError
+from . import base
 from .base import (
     ListImporter,
     Listing,
     ListRead,
     check_unique,
     clean,
+    entry_fingerprint,
     joined,
+    reader_salt,
     text_lines,
     unique_dicts,
     unique_nonempty,
@@ -348,6 +353,21 @@ def _null_to_empty(value: str) -> str:
 
 
 def iter_listings(files: CsvSet) -> Iterator[Listing]:
+    for _list_id, parse in _entries(files):
+        yield parse()
+
+
+def iter_entries(files: CsvSet) -> Iterator[tuple[str, str, Callable[[], Listing]]]:
+    """(list_id, fingerprint, parse) of each entry (ListRead.entries): its rows of the four files
+    fingerprinted as read, parsed only when asked."""
+    salt = reader_salt(base, sys.modules[__name__])
+    for list_id, parse in _entries(files):
+        _name, _line, row, add, alt, continued = parse.args
+        yield list_id, entry_fingerprint(salt, [row, *add, *alt, *continued]), parse
+
+
+def _entries(files: CsvSet) -> Iterator[tuple[str, partial[Listing]]]:
+    """Each entry of the main file with its rows of the joined files, ready to parse."""
     addresses = _load_joined(files.add, ADD_COLUMNS, numbers=2)
     alternates = _load_joined(files.alt, ALT_COLUMNS, numbers=2)
     continued = _load_joined(files.comments, COMMENT_COLUMNS, numbers=1)
@@ -355,44 +375,57 @@ def iter_listings(files: CsvSet) -> Iterator[Listing]:
     # trimmed copies do) are simply never asked for.
     seen: dict[str, str] = {}
     name = str(files.main)
+    no_rows: list[list[str]] = []
     for line, row in read_rows(files.main, MAIN_COLUMNS):
         list_id = row[0].strip()
         check_unique(seen, list_id, f"line {line}", name)
-        fields = _fields(MAIN_COLUMNS, row)
-        if fields["SDN_Name"] is None:
-            raise BadDataError(f"{name}: line {line}: entry {list_id} has no name")
-        # Remarks longer than the column are cut mid-word and go on in the comments file.
-        remarks = clean(
-            _null_to_empty(row[_REMARKS])
-            + "".join(_null_to_empty(more[1]) for more in continued.get(list_id, ()))
-        )
-        fields["Remarks"] = remarks
-        facts = parse_remarks(remarks)
-        add_rows = [_fields(ADD_COLUMNS[1:], more[1:]) for more in addresses.get(list_id, ())]
-        alt_rows = [_fields(ALT_COLUMNS[1:], more[1:]) for more in alternates.get(list_id, ())]
-        alt_rows.sort(key=lambda alt: int(alt["alt_num"]))
-        yield Listing(
-            list_id=list_id,
-            name=fields["SDN_Name"],
-            aliases=unique_nonempty(alt["alt_name"] for alt in alt_rows),
-            kind=ofac_kind(fields["SDN_Type"]),
-            programs=_programs(fields["Program"]),
-            countries=unique_nonempty(
-                [ofac_country(add["Country"]) for add in add_rows] + facts.countries
-            ),
-            birth_dates=unique_nonempty(facts.birth_dates),
-            identifiers=unique_dicts(facts.identifiers),
-            addresses=unique_nonempty(
-                joined((add["Address"], add["City/State/Province/Postal Code"],
-                              ofac_country(add["Country"])))
-                for add in add_rows
-            ),
-            remarks=remarks,
-            raw={
-                **fields, "add": add_rows, "alt": alt_rows,
-                "weak_aliases": unique_nonempty(facts.weak_aliases),
-            },
-        )
+        yield list_id, partial(
+            _listing, name, line, row, addresses.get(list_id, no_rows),
+            alternates.get(list_id, no_rows), continued.get(list_id, no_rows),
+        )  # fmt: skip
+
+
+def _listing(
+    name: str, line: int, row: list[str], add: list[list[str]], alt: list[list[str]],
+    continued: list[list[str]],
+) -> Listing:  # fmt: skip
+    """The Listing of an entry's rows: its sdn.csv row and its rows of add.csv, alt.csv and
+    sdn_comments.csv, in file order."""
+    list_id = row[0].strip()
+    fields = _fields(MAIN_COLUMNS, row)
+    if fields["SDN_Name"] is None:
+        raise BadDataError(f"{name}: line {line}: entry {list_id} has no name")
+    # Remarks longer than the column are cut mid-word and go on in the comments file.
+    remarks = clean(
+        _null_to_empty(row[_REMARKS]) + "".join(_null_to_empty(more[1]) for more in continued)
+    )
+    fields["Remarks"] = remarks
+    facts = parse_remarks(remarks)
+    add_rows = [_fields(ADD_COLUMNS[1:], more[1:]) for more in add]
+    alt_rows = [_fields(ALT_COLUMNS[1:], more[1:]) for more in alt]
+    alt_rows.sort(key=lambda alt: int(alt["alt_num"]))
+    return Listing(
+        list_id=list_id,
+        name=fields["SDN_Name"],
+        aliases=unique_nonempty(alt["alt_name"] for alt in alt_rows),
+        kind=ofac_kind(fields["SDN_Type"]),
+        programs=_programs(fields["Program"]),
+        countries=unique_nonempty(
+            [ofac_country(add["Country"]) for add in add_rows] + facts.countries
+        ),
+        birth_dates=unique_nonempty(facts.birth_dates),
+        identifiers=unique_dicts(facts.identifiers),
+        addresses=unique_nonempty(
+            joined((add["Address"], add["City/State/Province/Postal Code"],
+                          ofac_country(add["Country"])))
+            for add in add_rows
+        ),
+        remarks=remarks,
+        raw={
+            **fields, "add": add_rows, "alt": alt_rows,
+            "weak_aliases": unique_nonempty(facts.weak_aliases),
+        },
+    )
 
 
 def _looks_like_main_row(head: bytes) -> bool:
@@ -432,4 +465,5 @@ class OfacCsvImporter(ListImporter):
             published=None,  # the CSV files carry no date
             listings=iter_listings(files),
             format=self.format,
+            entries=iter_entries(files),
         )

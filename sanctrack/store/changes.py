@@ -24,12 +24,13 @@ from .schema import FTS_COLUMNS, FTS_TRIGGERS, STALE_ON_INSERT
 # Tables whose rows carry `change_id`, the change that inserted them; undo deletes those rows.
 RECORD_TABLES = (
     "events", "targets", "responses", "entities", "entity_names", "snapshots", "listings",
-    "listing_spans",
+    "listing_spans", "listing_sources",
 )  # fmt: skip
 PRIMARY_KEYS = {
     "snapshots": ("id",),
     "listings": ("id",),
     "listing_spans": ("listing", "since"),
+    "listing_sources": ("listing", "fingerprint"),
     "events": ("id",),
     "targets": ("event_id", "position"),
     "responses": ("id",),
@@ -353,6 +354,7 @@ class ChangeLog:
             ("responses", "event_id", "events"), ("responses", "counter_event_id", "events"),
             ("events", "in_response_to", "events"), ("targets", "entity_id", "entities"),
             ("listings", "entity_id", "entities"), ("entity_names", "entity_id", "entities"),
+            ("listing_sources", "listing", "listings"),
         )  # fmt: skip
         for table, column, target in pointers:
             for (later_id,) in self.conn.execute(

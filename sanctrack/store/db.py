@@ -755,6 +755,8 @@ class Store:
         ("listing_spans", "SELECT sp.listing, sp.since FROM listing_spans sp WHERE NOT EXISTS "
          "(SELECT 1 FROM snapshots s WHERE s.rowid = CAST(substr(sp.since, instr(sp.since, '#') + 1) AS INTEGER) "
          "AND s.source = sp.source)", "listing version {0} is held since snapshot {1}, which does not exist"),
+        ("listing_sources", "SELECT f.fingerprint, f.listing FROM listing_sources f WHERE NOT EXISTS "
+         "(SELECT 1 FROM listings l WHERE l.id = f.listing)", "the fingerprint {0} is of listing version {1}, which does not exist"),
         ("listings", "SELECT l.list_id, l.entity_id FROM listings l WHERE NOT EXISTS "
          "(SELECT 1 FROM entities e WHERE e.id = l.entity_id)", "listing {0} names entity {1}, which does not exist"),
         # What each snapshot holds, counted for every snapshot at once: the spans begun minus
@@ -770,7 +772,7 @@ class Store:
     )  # fmt: skip
 
     LINK_ALIASES = {"responses": "r", "events": "e", "targets": "t", "entity_names": "n",
-                    "listing_spans": "sp", "listings": "l", "snapshots": "s"}  # fmt: skip
+                    "listing_spans": "sp", "listing_sources": "f", "listings": "l", "snapshots": "s"}  # fmt: skip
 
     def link_problems(self, limit: int = 100, after: dict[str, int | None] | None = None,
                       change_id: int | None = None) -> list[str]:

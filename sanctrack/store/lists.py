@@ -160,6 +160,19 @@ class ListQueries:
             for row in self.conn.execute(_HELD_SQL.format(columns=columns), {"source": source, "key": key})
         }
 
+    def held_fingerprints(self, snapshot_id: str) -> dict[str, int]:
+        """fingerprint -> version id of the rows each version a snapshot holds was read from
+        (`listing_sources`)."""
+        found = self.key(snapshot_id)
+        if found is None:
+            return {}
+        source, key = found
+        held = _HELD_SQL.format(columns="l.id")
+        return dict(self.conn.execute(
+            f"SELECT f.fingerprint, f.listing FROM listing_sources f WHERE f.listing IN ({held})",
+            {"source": source, "key": key},
+        ).fetchall())  # fmt: skip
+
     def held_rows(self, snapshot_id: str, columns: str) -> list[tuple]:
         """`columns` (of `listings l` and `listing_spans sp`) of the versions a snapshot holds,
         by version id (for a snapshot imported in one go, the order of its file)."""

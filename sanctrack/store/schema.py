@@ -18,7 +18,7 @@ from .periods import refresh_sanction_periods, refresh_states
 
 # 'SNCT': marks the file as sanctrack's so another program's database is never written to.
 APPLICATION_ID = 0x534E4354
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # The log of changes (store/changes.py): one row per write, and the rows it replaced or removed.
 CHANGE_LOG = """
@@ -222,7 +222,21 @@ BEGIN SELECT RAISE(ABORT, 'a listing of a snapshot is never rewritten'); END;
 CREATE TRIGGER listing_spans_fixed BEFORE UPDATE OF listing, source, since ON listing_spans
 BEGIN SELECT RAISE(ABORT, 'a span of a listing only ever ends'); END;
 """
-LISTS = SNAPSHOTS + LISTINGS
+# The rows of a list file each version was read from, by their fingerprint (a hash of those rows
+# and of the reader's code, importers/base.py `entry_fingerprint`): the next import of the source
+# finds an entry whose rows have not changed by it, without parsing it again. A version read from
+# rows of several forms (or by several releases of the reader) has several.
+LISTING_SOURCES = """
+CREATE TABLE listing_sources (
+    listing INTEGER NOT NULL REFERENCES listings(id),
+    fingerprint TEXT NOT NULL,
+    change_id INTEGER NOT NULL,
+    PRIMARY KEY (listing, fingerprint)
+) WITHOUT ROWID;
+CREATE TRIGGER listing_sources_fixed BEFORE UPDATE ON listing_sources
+BEGIN SELECT RAISE(ABORT, 'the source of a listing is never rewritten'); END;
+"""
+LISTS = SNAPSHOTS + LISTINGS + LISTING_SOURCES
 
 # Readable views for Datasette and sqlite-utils: events with their targets, responses with their
 # lag (the rule of `rules.lag_days`).
@@ -573,6 +587,12 @@ def _to_v8(conn: sqlite3.Connection) -> None:
     refresh_states(conn)
 
 
+def _to_v9(conn: sqlite3.Connection) -> None:
+    """The fingerprints of the rows each version was read from. Versions stored before have none:
+    the next import of each source parses every entry, as before, and records them."""
+    execute_script(conn, LISTING_SOURCES)
+
+
 def _statement(script: str, start: str) -> str:
     """The statement of `script` that begins with `start`."""
     begin = script.index(start)
@@ -582,6 +602,6 @@ def _statement(script: str, start: str) -> str:
 # Forward migrations: MIGRATIONS[n] takes a store at user_version n to n + 1. (A store at 0 is a
 # new file: `create` sets it up at SCHEMA_VERSION at once.)
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _to_v5, 5: _to_v6, 6: _to_v7, 7: _to_v8,
+    1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _to_v5, 5: _to_v6, 6: _to_v7, 7: _to_v8, 8: _to_v9,
 }  # fmt: skip
 assert max(MIGRATIONS) + 1 == SCHEMA_VERSION
