@@ -1,7 +1,8 @@
 """An import parses only the entries whose rows changed (issue 19): each version of an OFAC CSV
-entry is stored with the fingerprint of the rows it was read from (`listing_sources`), and the
-next import of the source takes an entry whose rows carry a held version's fingerprint for that
-version, unparsed. Every answer stays that of a store whose imports parsed every entry.
+entry (or an FtM target) is stored with the fingerprint of the rows it was read from
+(`listing_sources`), and the next import of the source takes an entry whose rows carry a held
+version's fingerprint for that version, unparsed. Every answer stays that of a store whose
+imports parsed every entry.
 
 The days are made by bench/year_generator.py from the small real OFAC CSV set in fixtures, as in
 test_list_storage.py; the parses are counted by wrapping the reader's parse of one entry.
@@ -212,3 +213,80 @@ def test_fingerprints_tell_rows_apart_however_their_fields_are_cut():
     salt = reader_salt(base, ofac_csv)
     read = list(ofac_csv.iter_entries(ofac_csv.locate_set(folder)))
     assert [(i, fp) for i, fp, _ in read] == [(i, entry_fingerprint(salt, by_entry[i])) for i, _, _ in read]
+
+
+ZALA = Path(__file__).resolve().parents[1] / "fixtures" / "lists" / "opensanctions_ftm" / "yente_zala" / "entities.ftm.json"
+TARGET, PERSON, HOLDER = "NK-abdzbEBkqyT29GyREbiURZ", "NK-mCEmxFfuhfdjpC8gsxH74o", "NK-aU5ybkbRFJucf8YMwsJvDw"
+
+
+@pytest.fixture
+def ftm_parses(monkeypatch) -> list[str]:
+    """The ids of the entities the FtM reader turns into listings, in order."""
+    import sanctrack.importers.ftm as ftm
+
+    seen: list[str] = []
+    parse = ftm._entity_listing
+
+    def counted(entity, *rest):
+        seen.append(entity["id"])
+        return parse(entity, *rest)
+
+    monkeypatch.setattr(ftm, "_entity_listing", counted)
+    return seen
+
+
+def ftm_days(tmp_path: Path) -> list[tuple[str, Path, set[str]]]:
+    """Four files of the OpenSanctions sample, each day changing what one kind of join adds to a
+    target whose own line stays as it was, and the expected targets to parse. (The changes are
+    made up for the test; they stand for no real listing.)"""
+    import json
+
+    entities = [json.loads(line) for line in ZALA.read_text().splitlines() if line.strip()]
+    by_id = {entity["id"]: entity for entity in entities}
+    address = next(a for a in by_id[HOLDER]["properties"]["addressEntity"] if a in by_id)
+    passport = next(e["id"] for e in entities if e["schema"] == "Passport" and HOLDER in e["properties"]["holder"])
+    sanction = next(e["id"] for e in entities if e["schema"] == "Sanction" and TARGET in e["properties"]["entity"])
+    changes = [
+        (set(), lambda: None),
+        # a sanction of TARGET gone, and a name more for PERSON
+        ({TARGET, PERSON}, lambda: (entities.remove(by_id[sanction]),
+                                    by_id[PERSON]["properties"]["name"].append("Test Name Added"))),
+        ({HOLDER}, lambda: by_id[address]["properties"].__setitem__("full", ["1 Test Street, Testville"])),
+        ({HOLDER}, lambda: by_id[passport]["properties"].__setitem__("number", ["TEST0001"])),
+    ]
+    # The file's date is its entities' latest last_seen: one entity no target reads moves it on.
+    clock = next(e for e in entities if e["schema"] == "Ownership")
+    found = []
+    for day, (expected, change) in enumerate(changes, start=1):
+        change()
+        clock["last_seen"] = f"2026-05-0{day}T00:00:00"
+        path = tmp_path / f"day{day}" / "entities.ftm.json"
+        path.parent.mkdir()
+        path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entities))
+        found.append((f"2026-05-0{day}", path, expected))
+    return found
+
+
+def test_an_ftm_import_parses_the_targets_whose_line_or_joins_changed(cli, tmp_path, ftm_parses):
+    fast, everything = tmp_path / "fast.db", tmp_path / "everything.db"
+    targets: list[str] = []
+    days = ftm_days(tmp_path)
+    for index, (date, path, expected) in enumerate(days):
+        ftm_parses.clear()
+        cli.json("--db", str(fast), "import", str(path))
+        if index == 0:
+            targets = list(ftm_parses)
+            assert len(targets) > 3
+        else:
+            assert set(ftm_parses) == expected and len(ftm_parses) == len(expected), date
+        parse_everything(everything)
+        ftm_parses.clear()
+        cli.json("--db", str(everything), "import", str(path))
+        assert ftm_parses == targets
+    assert tables(fast, ("listing_sources",)) == tables(everything, ("listing_sources",))
+    for date, _path, _ in days:
+        for target in (TARGET, PERSON, HOLDER):
+            shown = [cli("--db", str(db), "show", f"opensanctions/{date}/{target}", "--json").stdout
+                     for db in (fast, everything)]  # fmt: skip
+            assert shown[0] == shown[1]
+

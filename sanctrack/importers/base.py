@@ -86,7 +86,8 @@ class ListRead:
     # Rows of the file folded into a listing of the same list id (a US CSL party on several
     # sub-lists under one `_id`); the reader counts them as it streams.
     merged_rows: int = 0
-    # The same entries unparsed, where the reader can give them so (OFAC's CSV sets): (list_id,
+    # The same entries unparsed, where the reader can give them so (OFAC's CSV sets, FtM entity
+    # files): (list_id,
     # fingerprint of its rows, a function that parses them into its Listing). An import reads
     # these instead of `listings`, and parses only the entries whose rows it does not hold.
     entries: Iterator[tuple[str, str, Callable[[], Listing]]] | None = None
@@ -115,7 +116,12 @@ def entry_fingerprint(salt: bytes, rows: list[list[str]]) -> str:
     text = "\x1e".join(["\x1f".join(row) for row in rows])
     if text.count("\x1f") + text.count("\x1e") != sum(map(len, rows)) - 1:
         text = "\x00" + repr(rows)
-    return hashlib.blake2b(salt + text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return salted_hash(salt, text.encode("utf-8", "surrogatepass"))
+
+
+def salted_hash(salt: bytes, data: bytes) -> str:
+    """The fingerprint of an entry whose input is `data` (ListRead.entries)."""
+    return hashlib.blake2b(salt + data, digest_size=16).hexdigest()
 
 
 class ListImporter:

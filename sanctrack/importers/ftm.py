@@ -25,13 +25,16 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ..errors import BadDataError
 from ..vocabulary import KIND_OF_FTM_SCHEMA
+from . import base
 from .base import (
     ListImporter,
     ListRead,
@@ -43,7 +46,9 @@ from .base import (
     identifier,
     iso_date,
     joined,
+    reader_salt,
     row_raw,
+    salted_hash,
     split_list,
     unique_cleaned,
     unique_dicts,
@@ -115,7 +120,7 @@ class FtmImporter(ListImporter):
         published, where = _dataset_date(path, delta)
         return ListRead(
             "opensanctions", published, _listings(path, name, delta), self.format, is_delta=delta,
-            published_from=where,
+            published_from=where, entries=None if delta else _entries(path, name),
         )
 
 
@@ -157,9 +162,9 @@ def _values(properties: dict, key: str) -> list[str]:
     return []
 
 
-def _json_lines(path: Path, name: str, only: re.Pattern | None) -> Iterator[tuple[int, dict]]:
-    """(line number, object) of a JSON-lines file, streamed; lines not matching `only` skipped
-    unparsed."""
+def _json_lines(path: Path, name: str, only: re.Pattern | None) -> Iterator[tuple[int, dict, bytes]]:
+    """(line number, object, the line) of a JSON-lines file, streamed; lines not matching `only`
+    skipped unparsed."""
     with open(path, "rb") as stream:
         for number, line in enumerate(stream, start=1):
             if (only is not None and not only.search(line)) or not line.strip():
@@ -174,14 +179,14 @@ def _json_lines(path: Path, name: str, only: re.Pattern | None) -> Iterator[tupl
                 ) from None
             if not isinstance(value, dict):
                 raise BadDataError(f"{name}: line {number}: not a JSON object")
-            yield number, value
+            yield number, value, line
 
 
 def _entities(
     path: Path, name: str, delta: bool, only: re.Pattern | None = None
-) -> Iterator[tuple[int, str | None, dict]]:
-    """(line number, op or None, entity) for each line, checked for the shape the file needs."""
-    for number, value in _json_lines(path, name, only):
+) -> Iterator[tuple[str | None, dict, bytes]]:
+    """(op or None, entity, its line) for each line, checked for the shape the file needs."""
+    for number, value, line in _json_lines(path, name, only):
         op, entity = (value.get("op"), value.get("entity")) if delta else (None, value)
         if delta and (op not in _DELTA_OPS or not isinstance(entity, dict)):
             raise BadDataError(
@@ -196,7 +201,7 @@ def _entities(
             )
         if not isinstance(entity.get("properties", {}), dict):
             raise BadDataError(f"{name}: line {number}: the entity's properties are not an object")
-        yield number, op, entity
+        yield op, entity, line
 
 
 @dataclass
@@ -228,20 +233,54 @@ class _Joins:
                 ]
 
 
-def _listings(path: Path, name: str, delta: bool) -> Iterator[Listing]:
+def _joins(path: Path, name: str, delta: bool) -> _Joins:
+    """What the file's sanctions, addresses and documents add to its targets (a first pass over
+    the lines of those schemas only)."""
     joins = _Joins()
-    for _number, op, entity in _entities(path, name, delta, only=_JOINED_SCHEMAS):
+    for op, entity, _line in _entities(path, name, delta, only=_JOINED_SCHEMAS):
         if op != "DEL":
             joins.add(entity)
-    for _number, op, entity in _entities(path, name, delta):
+    return joins
+
+
+def _target_kind(entity: dict) -> str | None:
+    """The target kind of an entity that is a listing (a party, not a sanction or an address)."""
+    kind = KIND_OF_FTM_SCHEMA.get(entity["schema"])
+    return kind if entity.get("target") is not False else None
+
+
+def _listings(path: Path, name: str, delta: bool) -> Iterator[Listing]:
+    joins = _joins(path, name, delta)
+    for op, entity, _line in _entities(path, name, delta):
         if op == "DEL":
             names = _values(entity.get("properties") or {}, "name")
             label = clean(entity.get("caption")) or next(iter(unique_cleaned(names)), entity["id"])
             yield Listing(list_id=entity["id"], name=label, raw=entity, op=op)
             continue
-        kind = KIND_OF_FTM_SCHEMA.get(entity["schema"])
-        if kind is not None and entity.get("target") is not False:
+        kind = _target_kind(entity)
+        if kind is not None:
             yield _entity_listing(entity, kind, joins, op)
+
+
+def _entries(path: Path, name: str) -> Iterator[tuple[str, str, Callable[[], Listing]]]:
+    """(list_id, fingerprint, parse) of each listing of a full file (ListRead.entries): the
+    fingerprint covers the entity's line and all `_entity_listing` reads of the other entities
+    (the sanctions and documents naming it, the addresses it names)."""
+    joins = _joins(path, name, delta=False)
+    salt = reader_salt(base, sys.modules[__name__])
+    for _op, entity, line in _entities(path, name, delta=False):
+        kind = _target_kind(entity)
+        if kind is None:
+            continue
+        entity_id = entity["id"]
+        joined = (
+            joins.sanctions.get(entity_id),
+            [joins.addresses.get(address) for address in _values(entity.get("properties") or {}, "addressEntity")],
+            joins.documents.get(entity_id),
+        )  # fmt: skip
+        # A line holds no line break: the one after it parts it from the rest.
+        data = line.rstrip(b"\r\n") + b"\n" + repr(joined).encode("utf-8", "surrogatepass")
+        yield entity_id, salted_hash(salt, data), partial(_entity_listing, entity, kind, joins, None)
 
 
 def _entity_listing(entity: dict, kind: str, joins: _Joins, op: str | None) -> Listing:
