@@ -635,3 +635,19 @@ def test_impossible_designation_date_is_refused(tmp_path):
     message = "Designation 1: DateDesignated: unreadable date '31/02/2012'"
     with pytest.raises(BadDataError, match=message):
         consume(UkXmlImporter(), path)
+
+
+def test_text_lines_read_each_line_in_the_first_encoding_that_decodes_it():
+    import io
+
+    from sanctrack.importers.base import text_lines
+
+    data = (
+        b"\xef\xbb\xbf1,UTF-8 \xc3\xa9\r\n"  # a byte-order mark opening the file
+        b"\xef\xbb\xbf2,after a mark\r\n"  # one opening a later line (files joined): dropped too
+        b"3,Windows-1252 \xe9\x80\r\n"  # not UTF-8: Windows-1252
+        b"4,\x81\xe9\r\n"  # not Windows-1252 either (0x81 is unassigned): latin-1
+    )
+    assert list(text_lines(io.BytesIO(data), "test.csv")) == [
+        "1,UTF-8 é\r\n", "2,after a mark\r\n", "3,Windows-1252 é€\r\n", "4,\x81é\r\n",
+    ]

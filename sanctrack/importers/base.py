@@ -87,9 +87,9 @@ class ListRead:
     # sub-lists under one `_id`); the reader counts them as it streams.
     merged_rows: int = 0
     # The same entries unparsed, where the reader can give them so (OFAC's CSV sets, FtM entity
-    # files): (list_id,
-    # fingerprint of its rows, a function that parses them into its Listing). An import reads
-    # these instead of `listings`, and parses only the entries whose rows it does not hold.
+    # files): (list_id, fingerprint of its rows, a function that parses them into its Listing).
+    # An import reads these instead of `listings`, and parses only the entries whose rows it
+    # does not hold.
     entries: Iterator[tuple[str, str, Callable[[], Listing]]] | None = None
 
 
@@ -322,16 +322,18 @@ def year_range(start: str | None, end: str | None) -> str | None:
 # above the header; the header is found by the columns it must have.
 
 
-def text_lines(stream: IO[bytes], name: str, encodings=("utf-8-sig", "cp1252", "latin-1")) -> Iterator[str]:
+def text_lines(stream: IO[bytes], name: str, encodings=("utf-8", "cp1252", "latin-1")) -> Iterator[str]:
     """Decoded lines of a large text file, streamed. Each line is read in the first encoding that
     decodes it whole (official CSVs mix UTF-8 and Windows-1252 across years); latin-1 last, since
-    it reads any byte."""
+    it reads any byte. A line loses a leading byte-order mark, as `utf-8-sig` would drop it (whose
+    decoder, written in Python, took a quarter of an OFAC CSV read)."""
     for number, raw in enumerate(bounded_lines(stream, name), start=1):
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8):]
         for encoding in encodings:
             try:
-                yield raw.decode(encoding)
+                # (no other encoding tried here decodes any byte to U+FEFF)
+                yield raw.decode(encoding).removeprefix("\ufeff")
                 break
             except UnicodeDecodeError:
                 continue
