@@ -290,3 +290,25 @@ def test_an_ftm_import_parses_the_targets_whose_line_or_joins_changed(cli, tmp_p
                      for db in (fast, everything)]  # fmt: skip
             assert shown[0] == shown[1]
 
+
+
+def test_two_real_sdn_files_a_week_apart(cli, tmp_path, parses):
+    """OFAC's own sdn.csv of 2024-04-04 and 2024-04-12 (fixtures): the second import parses the
+    entries whose row is new or changed, and stores what a store parsing every entry stores."""
+    pair = Path(__file__).resolve().parents[1] / "fixtures" / "lists" / "ofac_sdn_csv_diffpair"
+    fast, everything = tmp_path / "fast.db", tmp_path / "everything.db"
+    first, second = rows_by_entry(pair / "2024-04-04"), rows_by_entry(pair / "2024-04-12")
+    changed = [i for i, rows in second.items() if first.get(i) != rows]
+    assert 0 < len(changed) < len(second)
+    for db in (fast, everything):
+        cli.json("--db", str(db), "import", str(pair / "2024-04-04" / "sdn.csv"), "--published", "2024-04-04")
+    parse_everything(everything)
+    parses.clear()
+    cli.json("--db", str(fast), "import", str(pair / "2024-04-12" / "sdn.csv"), "--published", "2024-04-12")
+    assert parses == changed
+    parses.clear()
+    cli.json("--db", str(everything), "import", str(pair / "2024-04-12" / "sdn.csv"), "--published", "2024-04-12")
+    assert parses == list(second)
+    assert tables(fast, ("listing_sources",)) == tables(everything, ("listing_sources",))
+    diff = ["diff", "ofac-sdn/2024-04-04", "ofac-sdn/2024-04-12"]
+    assert cli.json("--db", str(fast), *diff) == cli.json("--db", str(everything), *diff)
