@@ -249,7 +249,8 @@ def _import_list(store: Store, path: Path, importer: ListImporter, source: str |
             entries = _unparsed(read.listings) if read.entries is None else read.entries
         # The rows each held version was read from, by fingerprint: an entry whose rows are
         # among them is that version, unparsed (a day's file: every entry but the few changed).
-        read_from = store.lists.held_fingerprints(previous["id"]) if previous else {}
+        fingerprinted = previous and read.entries is not None and not read.is_delta
+        read_from = store.lists.held_fingerprints(previous["id"]) if fingerprinted else {}
         seen: set[str] = set()
         added = changed = 0
         new: list[_Version] = []  # entries whose version the previous one lacks
@@ -353,9 +354,9 @@ def _store_changes(store: Store, source: str, snapshot_id: str, date: str, follo
             spans.append((was.listing, source, next_key, was.until))
     spans += [(version_of[(v.list_id, v.content)], source, key, next_key) for v in new]
     store.insert_many("listing_spans", ("listing", "source", "since", "until"), spans, encoded=True)
-    sources += [(version_of[(v.list_id, v.content)], v.fingerprint) for v in new if v.fingerprint]
+    read_from = sources + [(version_of[(v.list_id, v.content)], v.fingerprint) for v in new if v.fingerprint]
     # A version stored before may have been read from these very rows already.
-    store.insert_many("listing_sources", ("listing", "fingerprint"), sources, unless_present=True,
+    store.insert_many("listing_sources", ("listing", "fingerprint"), read_from, unless_present=True,
                       encoded=True)  # fmt: skip
 
 
