@@ -296,23 +296,27 @@ def read_rows(
     remarks continue across files mid-word). Blank lines and the 0x1A end marker are skipped; a row
     of the wrong width, or whose first `numbers` fields (ent_num, then Add_num or alt_num) are not
     integers, is BadDataError."""
+    assert numbers in (1, 2) and len(columns) > 1, (numbers, columns)
     name = str(path)
+    width, numbered = len(columns), columns[:numbers]
     with open(path, "rb") as stream:
         reader = csv.reader(text_lines(stream, name))
         try:
             for row in reader:
-                if not row or row == [_EOF_MARKER]:
-                    continue
-                if len(row) != len(columns):
+                if len(row) != width:
+                    if not row or row == [_EOF_MARKER]:
+                        continue
                     raise BadDataError(
                         f"{name}: line {reader.line_num}: {len(row)} fields where OFAC's "
-                        f"{path.name} has {len(columns)}"
+                        f"{path.name} has {width}"
                     )
-                for column, value in zip(columns[:numbers], row):
-                    if not value.strip().isdigit():
-                        raise BadDataError(
-                            f"{name}: line {reader.line_num}: {column} {value!r} is not a number"
-                        )
+                # (one test of the row's first field, or two, instead of a loop: every row pays it)
+                if not row[0].strip().isdigit() or (numbers == 2 and not row[1].strip().isdigit()):
+                    for column, value in zip(numbered, row):
+                        if not value.strip().isdigit():
+                            raise BadDataError(
+                                f"{name}: line {reader.line_num}: {column} {value!r} is not a number"
+                            )
                 yield reader.line_num, row
         except csv.Error as err:
             raise BadDataError(f"{name}: line {reader.line_num}: unreadable CSV ({err})") from None
