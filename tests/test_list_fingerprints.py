@@ -312,3 +312,21 @@ def test_two_real_sdn_files_a_week_apart(cli, tmp_path, parses):
     assert tables(fast, ("listing_sources",)) == tables(everything, ("listing_sources",))
     diff = ["diff", "ofac-sdn/2024-04-04", "ofac-sdn/2024-04-12"]
     assert cli.json("--db", str(fast), *diff) == cli.json("--db", str(everything), *diff)
+
+
+def test_an_ftm_fingerprint_changes_with_the_vocabulary_of_its_kinds(tmp_path, monkeypatch):
+    """Which FtM schemas are listings, and of what kind, is vocabulary.py's: a release that
+    changes it must parse every target again, so its code is in the fingerprints' salt."""
+    from sanctrack import vocabulary
+    from sanctrack.importers import importer_for
+
+    def fingerprints() -> list[str]:
+        return [fingerprint for _, fingerprint, _ in importer_for(ZALA).read(ZALA).entries]
+
+    before = fingerprints()
+    assert before == fingerprints()
+    changed = tmp_path / "vocabulary.py"
+    changed.write_bytes(Path(vocabulary.__file__).read_bytes() + b"\n# another release\n")
+    monkeypatch.setattr(vocabulary, "__file__", str(changed))
+    after = fingerprints()
+    assert len(after) == len(before) and not set(after) & set(before)

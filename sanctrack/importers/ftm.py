@@ -32,6 +32,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .. import vocabulary
 from ..errors import BadDataError
 from ..vocabulary import KIND_OF_FTM_SCHEMA
 from . import base
@@ -267,7 +268,8 @@ def _entries(path: Path, name: str) -> Iterator[tuple[str, str, Callable[[], Lis
     fingerprint covers the entity's line and all `_entity_listing` reads of the other entities
     (the sanctions and documents naming it, the addresses it names)."""
     joins = _joins(path, name, delta=False)
-    salt = reader_salt(base, sys.modules[__name__])
+    # vocabulary.py says which schemas are targets and of what kind: part of the parse.
+    salt = reader_salt(base, vocabulary, sys.modules[__name__])
     for _op, entity, line in _entities(path, name, delta=False):
         kind = _target_kind(entity)
         if kind is None:
