@@ -354,9 +354,9 @@ def _store_changes(store: Store, source: str, snapshot_id: str, date: str, follo
             spans.append((was.listing, source, next_key, was.until))
     spans += [(version_of[(v.list_id, v.content)], source, key, next_key) for v in new]
     store.insert_many("listing_spans", ("listing", "source", "since", "until"), spans, encoded=True)
-    read_from = sources + [(version_of[(v.list_id, v.content)], v.fingerprint) for v in new if v.fingerprint]
+    fingerprints = sources + [(version_of[(v.list_id, v.content)], v.fingerprint) for v in new if v.fingerprint]
     # A version stored before may have been read from these very rows already.
-    store.insert_many("listing_sources", ("listing", "fingerprint"), read_from, unless_present=True,
+    store.insert_many("listing_sources", ("listing", "fingerprint"), fingerprints, unless_present=True,
                       encoded=True)  # fmt: skip
 
 

@@ -223,9 +223,9 @@ CREATE TRIGGER listing_spans_fixed BEFORE UPDATE OF listing, source, since ON li
 BEGIN SELECT RAISE(ABORT, 'a span of a listing only ever ends'); END;
 """
 # The rows of a list file each version was read from, by their fingerprint (a hash of those rows
-# and of the reader's code, importers/base.py `entry_fingerprint`): the next import of the source
-# finds an entry whose rows have not changed by it, without parsing it again. A version read from
-# rows of several forms (or by several releases of the reader) has several.
+# and of the reader's code: importers/base.py `reader_salt`, ListRead.entries): the next import of
+# the source finds an entry whose rows have not changed by it, without parsing it again. A version
+# read from rows of several forms (or by several releases of the reader) has several.
 LISTING_SOURCES = """
 CREATE TABLE listing_sources (
     listing INTEGER NOT NULL REFERENCES listings(id),
