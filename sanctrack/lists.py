@@ -331,10 +331,14 @@ def _store_changes(store: Store, source: str, snapshot_id: str, date: str, follo
         next_key = snapshot_key(following["published"], store.lists.snapshot_rowid(following["id"]))
     stored = store.lists.versions_with_content(source, [(v.list_id, v.content) for v in new])
     fresh = [v for v in new if (v.list_id, v.content) not in stored]
+    # An entry is one party in all its versions, whatever order its snapshots came in: a version
+    # the previous snapshot lacks takes the entity of the entry's versions in other snapshots (a
+    # later one imported first, or one before a gap in the entry's listing).
+    elsewhere = store.lists.entities_of_entries(source, [v.list_id for v in fresh if v.list_id not in held])
     entities = EntityResolver(store).resolve_many(
         [{"name": v.name, "aliases": v.aliases, "kind": known_target_kind(v.kind), "listing": (source, v.list_id)}
          for v in fresh],
-        [held[v.list_id].entity_id if v.list_id in held else None for v in fresh],
+        [held[v.list_id].entity_id if v.list_id in held else elsewhere.get(v.list_id) for v in fresh],
     )
     version_of = {pair: version for pair, (version, _) in stored.items()}
     next_id = store.lists.next_listing_id()
@@ -352,7 +356,16 @@ def _store_changes(store: Store, source: str, snapshot_id: str, date: str, follo
         store.update("listing_spans", {"listing": was.listing, "since": was.since}, {"until": key})
         if next_key is not None and (was.until is None or was.until > next_key):
             spans.append((was.listing, source, next_key, was.until))
-    spans += [(version_of[(v.list_id, v.content)], source, key, next_key) for v in new]
+    # A stored version the next snapshot holds from its start is held from this one on: its
+    # span is taken back to here (one span per run of snapshots, whatever the import order).
+    continued = {}
+    if next_key is not None:
+        continued = store.lists.spans_since(next_key, [version for version, _ in stored.values()])
+        for version in continued:
+            store.delete("listing_spans", {"listing": version, "since": next_key})
+    for v in new:
+        version = version_of[(v.list_id, v.content)]
+        spans.append((version, source, key, continued[version] if version in continued else next_key))
     store.insert_many("listing_spans", ("listing", "source", "since", "until"), spans, encoded=True)
     fingerprints = sources + [(version_of[(v.list_id, v.content)], v.fingerprint) for v in new if v.fingerprint]
     # A version stored before may have been read from these very rows already.

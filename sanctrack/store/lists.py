@@ -425,6 +425,29 @@ class ListQueries:
 
     # -- writing (inside a change; see lists.import_list) -----------------------------------------
 
+    def entities_of_entries(self, source: str, list_ids: list[str]) -> dict[str, str]:
+        """list_id -> the entity of the entry's latest stored version, for the entries of `source`
+        that have one (in any snapshot)."""
+        if not list_ids or not self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM listings WHERE source = ?)", (source,)
+        ).fetchone()[0]:
+            return {}
+        return dict(self.conn.execute(
+            "SELECT l.list_id, l.entity_id FROM json_each(?) j CROSS JOIN listings l "
+            "ON l.source = ? AND l.list_id = j.value ORDER BY l.id",
+            (json.dumps(list_ids), source),
+        ))  # fmt: skip
+
+    def spans_since(self, key: str, versions: list[int]) -> dict[int, str | None]:
+        """version id -> the end (`until`) of its span that begins at snapshot key `key`."""
+        if not versions:
+            return {}
+        return dict(self.conn.execute(
+            "SELECT sp.listing, sp.until FROM json_each(?) j CROSS JOIN listing_spans sp "
+            "ON sp.listing = j.value AND sp.since = ?",
+            (json.dumps(versions), key),
+        ))  # fmt: skip
+
     def versions_with_content(self, source: str, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
         """(list_id, content) -> (version id, entity_id) of the versions already stored."""
         pairs = list(pairs)
