@@ -3,6 +3,7 @@
 floor measured in the same run (bench/README.md, "A year of daily snapshots").
 
     python bench/year_bench.py [--days 365] [--seed 1] [--parse-every 15] [--runs 7] [--workdir DIR]
+    python bench/year_bench.py --real DIR   # DIR/YYYY-MM-DD/sdn.csv ...: real files of those days
 
 Day 0 is the real July 2021 SDN set (bench/year_generator.py); each later day is written, imported
 with `sanctrack import DAY --published DATE` and deleted. Figures (whole processes; wall time and
@@ -94,6 +95,23 @@ def line(label: str, value: tuple, floor: tuple, limit: float | None = None) -> 
           f"{'' if limit is None else f' (limit {limit}x) {verdict}'}", flush=True)
 
 
+def generated_days(year: Year, work: str):
+    """(date, folder) of each generated day, written to one folder in turn (a year on disk would
+    be ~1.3 GB)."""
+    folder = os.path.join(work, "day")
+    for date, files in year.days():
+        shutil.rmtree(folder, ignore_errors=True)
+        write_day(folder, files)
+        yield date, folder
+
+
+def real_days(root: str):
+    """(date, folder) of each DIR/YYYY-MM-DD folder, oldest first."""
+    for name in sorted(os.listdir(root)):
+        if os.path.isdir(os.path.join(root, name)):
+            yield name, os.path.join(root, name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--days", type=int, default=365)
@@ -101,6 +119,10 @@ def main() -> None:
     parser.add_argument("--parse-every", type=int, default=15)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--workdir")
+    parser.add_argument("--real", metavar="DIR",
+                        help="real days instead of generated ones: DIR/YYYY-MM-DD/ each holds a day's "
+                        "files (sdn.csv, and add.csv, alt.csv, sdn_comments.csv when published), "
+                        "imported in date order; --days and --seed are then unused")  # fmt: skip
     args = parser.parse_args()
     env = bench_env()
     work = args.workdir or tempfile.mkdtemp(prefix="sanctrack-year-")
@@ -110,15 +132,12 @@ def main() -> None:
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(path + suffix):
                 os.remove(path + suffix)
-    year = Year(args.seed, days=args.days)
+    year = None if args.real else Year(args.seed, days=args.days)
     dates = []
     daily, floors = [], []
-    for index, (date, files) in enumerate(year.days()):
-        folder = os.path.join(work, "day")
-        shutil.rmtree(folder, ignore_errors=True)
-        write_day(folder, files)
+    for index, (date, folder) in enumerate(real_days(args.real) if args.real else generated_days(year, work)):
         dates.append(date)
-        argv = sanctrack(db, "import", folder, "--published", date, "--json")
+        argv = sanctrack(db, "import", folder, "--source", "ofac-sdn", "--published", date, "--json")
         if index == 0:
             rss_floor, _ = peak_rss([sys.executable, os.path.join(HERE, "floor_list_import.py"), folder, floor_db], env=env, cwd=REPO)
             os.remove(floor_db)
@@ -131,7 +150,8 @@ def main() -> None:
             for suffix in ("", "-wal", "-shm"):
                 if os.path.exists(scratch + suffix):
                     os.remove(scratch + suffix)
-            line("first import (8,976 listings)", (wall, cpu), (wall_floor, cpu_floor), 2.0)
+            listings = count(one, "SELECT count(*) FROM listings")
+            line(f"first import ({listings:,} listings)", (wall, cpu), (wall_floor, cpu_floor), 2.0)
             # The plainest floor too: the csv module and bare tables, none of the reader's work.
             plain = [sys.executable, os.path.join(HERE, "floor_plain_csv.py"), folder, floor_db]
             wall_plain, cpu_plain, _ = run(plain, env)
@@ -157,7 +177,11 @@ def main() -> None:
           f"{statistics.median(d[1] for d in daily):.3f}s cpu; paired cpu ratio to the parse: median "
           f"{median_ratio:.2f}x, worst {worst:.2f}x over {len(floors)} paired days; to the csv module's "
           f"parse: median {statistics.median(plain_ratios):.2f}x, worst {max(plain_ratios):.2f}x")
-    print(f"generator: {year.stats}; batch days {sorted(year.batch_days)}")
+    if year is not None:
+        print(f"generator: {year.stats}; batch days {sorted(year.batch_days)}")
+    else:
+        print(f"real days: {dates[0]} to {dates[-1]}: added {sum(d[2] for d in daily)}, removed "
+              f"{sum(d[3] for d in daily)}, changed {sum(d[4] for d in daily)} after the first")
 
     # -- size ---------------------------------------------------------------------------------
     size_year, size_one = size(db), size(one)
