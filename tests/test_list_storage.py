@@ -387,3 +387,48 @@ def _without_entity_ids(value):
     import re
 
     return re.sub(r"en-[0-9a-f]{12}", "en-", repr(value))
+
+
+def _miscount(db: Path, snapshot_id: str) -> None:
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("DROP TRIGGER snapshots_immutable")
+        conn.execute("UPDATE snapshots SET listings = listings + 1 WHERE id = ?", (snapshot_id,))
+        conn.execute("CREATE TRIGGER snapshots_immutable BEFORE UPDATE ON snapshots "
+                     "BEGIN SELECT RAISE(ABORT, 'a snapshot is never rewritten'); END")  # fmt: skip
+    conn.close()
+
+
+def test_the_check_before_an_import_commits_counts_the_snapshots_it_added(cli, tmp_path, days):
+    """The check before commit counts a snapshot placed last through the index of spans (what
+    it holds, not the whole history: 23 ms of every daily import on 295 real SDN days); one
+    placed before others has every snapshot of its source counted, since its import ended and
+    restarted spans they hold."""
+    in_order = tmp_path / "in-order.db"
+    import_days(cli, in_order, days[:3])
+    last = f"ofac-sdn/{days[2][0]}"
+    _miscount(in_order, last)
+    store = Store.open(in_order)
+    try:
+        after = store.last_rowids()
+        after["snapshots"] -= 1  # as when the last import was about to commit
+        problems = store.link_problems(after=after, change_id=3)
+        assert [p for p in problems if "counts other listings" in p] == [
+            f"snapshot {last} counts other listings than it holds ({len(parsed(days[2][1])) + 1} ≠ {len(parsed(days[2][1]))})"
+        ]
+        after["snapshots"] += 1  # nothing added: nothing counted
+        assert store.link_problems(after=after, change_id=3) == []
+    finally:
+        store.close()
+
+    placed_before = tmp_path / "placed-before.db"
+    import_days(cli, placed_before, [days[0], days[2], days[1]])
+    _miscount(placed_before, last)  # a snapshot the last import did not add
+    store = Store.open(placed_before)
+    try:
+        after = store.last_rowids()
+        after["snapshots"] -= 1  # the import of days[1], placed before days[2]
+        problems = store.link_problems(after=after, change_id=3)
+        assert [p for p in problems if "counts other listings" in p and last in p], problems
+    finally:
+        store.close()

@@ -285,6 +285,9 @@ _LAZY_FAMILIES = {
 }
 
 
+_SNAPSHOT_COUNT_WORDS = "snapshot {0} counts other listings than it holds ({1})"
+
+
 class Store:
     """An open sanctrack store. Use `Store.open(path)`."""
 
@@ -768,7 +771,7 @@ class Store:
          "held AS (SELECT source, key, sum(d) OVER (PARTITION BY source ORDER BY key) AS n FROM steps) "
          "SELECT s.id, s.listings || ' ≠ ' || h.n FROM snapshots s JOIN held h ON h.source = s.source "
          "AND h.key = " + SNAPSHOT_KEY_SQL + " WHERE h.n != s.listings",
-         "snapshot {0} counts other listings than it holds ({1})"),
+         _SNAPSHOT_COUNT_WORDS),
     )  # fmt: skip
 
     LINK_ALIASES = {"responses": "r", "events": "e", "targets": "t", "entity_names": "n",
@@ -783,6 +786,9 @@ class Store:
         problems: list[str] = []
         for table, query, words in self.LINKS:
             params: tuple = (limit,)
+            if after is not None and table == "snapshots":
+                problems += self._new_snapshot_problems(after["snapshots"], query, limit)
+                continue
             if after is not None:
                 # Each query ends in the WHERE of the rows it checks, named by this alias.
                 alias = self.LINK_ALIASES[table]
@@ -799,6 +805,33 @@ class Store:
             for row in self.conn.execute(f"{query} LIMIT ?", params):
                 problems.append(words.format(*row))
         return problems[:limit]
+
+    def _new_snapshot_problems(self, after: int, counts_sql: str, limit: int) -> list[str]:
+        """The snapshots a change added (rowids past `after`) against the spans that hold them.
+        One placed last among its source's is counted through the index of spans (the versions
+        it holds, not the history); one placed before others ended and restarted spans that
+        later snapshots hold, so every snapshot of its source is counted (`counts_sql`)."""
+        problems: list[str] = []
+        added = self.conn.execute(
+            f"SELECT s.id, s.source, s.listings, {SNAPSHOT_KEY_SQL}, EXISTS (SELECT 1 FROM snapshots x "
+            "WHERE x.source = s.source AND (x.published > s.published OR x.published = s.published "
+            "AND x.rowid > s.rowid)) FROM snapshots s WHERE s.rowid > ?",
+            (after,),
+        ).fetchall()  # fmt: skip
+        for snapshot_id, source, listings, key, placed_before in added:
+            if placed_before:
+                rows = self.conn.execute(f"{counts_sql} AND s.source = ? LIMIT ?", (source, limit))
+                problems += [_SNAPSHOT_COUNT_WORDS.format(*row) for row in rows]
+                continue
+            (held,) = self.conn.execute(
+                "SELECT (SELECT count(*) FROM listing_spans WHERE source = :source AND until IS NULL "
+                "AND since <= :key) + (SELECT count(*) FROM listing_spans WHERE source = :source "
+                "AND until > :key AND since <= :key)",
+                {"source": source, "key": key},
+            ).fetchone()  # fmt: skip
+            if held != listings:
+                problems.append(_SNAPSHOT_COUNT_WORDS.format(snapshot_id, f"{listings} ≠ {held}"))
+        return problems
 
     def last_rowids(self) -> dict[str, int | None]:
         """The largest rowid of each table holding records (new rows are inserted after it);
