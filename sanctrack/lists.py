@@ -241,15 +241,16 @@ def _import_list(store: Store, path: Path, importer: ListImporter, source: str |
     with store.change("import", summary_text), store.bulk(LIST_INDEXES):
         previous = store.lists.snapshot_before(read.source, date)
         following = store.lists.snapshot_after(read.source, date)
-        held = store.lists.held(previous["id"]) if previous else {}
         snapshot_id = _snapshot_id(store, read.source, date)
         if read.is_delta:
             entries = _unparsed(_apply_delta(store, previous, read.listings, read.source))
         else:
             entries = _unparsed(read.listings) if read.entries is None else read.entries
         # The rows each held version was read from, by fingerprint: an entry whose rows are
-        # among them is that version, unparsed (a day's file: every entry but the few changed).
-        fingerprinted = previous and read.entries is not None and not read.is_delta
+        # among them is that version, unparsed (a day's file: every entry but the few changed),
+        # and the hashes of a held version are read only for an entry parsed.
+        fingerprinted = bool(previous) and read.entries is not None and not read.is_delta
+        held = store.lists.held(previous["id"], hashes=not fingerprinted) if previous else {}
         read_from = store.lists.held_fingerprints(previous["id"]) if fingerprinted else {}
         seen: set[str] = set()
         added = changed = 0
@@ -267,6 +268,8 @@ def _import_list(store: Store, path: Path, importer: ListImporter, source: str |
                 if not listing.name or not listing.name.strip():
                     raise BadDataError(f"{path}: entry {list_id} has no name")
                 content = listing_content(listing)
+                if was is not None and was.content is None:
+                    was = held[list_id] = store.lists.with_hashes(was)
                 if was is not None and was.content == content:
                     if fingerprint is not None:
                         sources.append((was.listing, fingerprint))  # held as it is
