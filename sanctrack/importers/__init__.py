@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from importlib import import_module
 from pathlib import Path
+from typing import Iterator
 
 from ..errors import UsageError
 from .base import ListImporter, ListRead, Listing
@@ -30,7 +31,14 @@ IMPORTER_CLASSES: list[tuple[str, str]] = [
 
 
 def importers() -> list[ListImporter]:
-    return [getattr(import_module(module, __name__), cls)() for module, cls in IMPORTER_CLASSES]
+    return list(_each_importer())
+
+
+def _each_importer() -> Iterator[ListImporter]:
+    """The importers in detection order, each module imported when its turn comes: detecting an
+    OFAC CSV set does not import the UK, EU, UN, CSL and FtM readers (~8 ms)."""
+    for module, cls in IMPORTER_CLASSES:
+        yield getattr(import_module(module, __name__), cls)()
 
 
 def list_formats() -> list[str]:
@@ -40,19 +48,16 @@ def list_formats() -> list[str]:
 def importer_for(path: Path, fmt: str | None = None) -> ListImporter | None:
     """The importer of a list file or folder: the one named by `fmt`, else the first that detects
     it; None when no importer knows it (the caller may then try sanctrack's own format)."""
-    found = importers()
     if fmt is not None:
-        for importer in found:
+        for importer in _each_importer():
             if importer.format == fmt:
                 return importer
-        raise UsageError(
-            f"unknown list format {fmt!r}", hint=f"use one of: {', '.join(i.format for i in found)}"
-        )
+        raise UsageError(f"unknown list format {fmt!r}", hint=f"use one of: {', '.join(list_formats())}")
     head = b""
     if path.is_file():
         with open(path, "rb") as f:
             head = f.read(4096)
-    for importer in found:
+    for importer in _each_importer():
         if importer.detect(path, head):
             return importer
     return None
