@@ -292,6 +292,67 @@ def test_an_ftm_import_parses_the_targets_whose_line_or_joins_changed(cli, tmp_p
 
 
 
+def _stamped(entities: list[dict], day: str, path: Path) -> Path:
+    """The entities as a run of `day` exports them: every one's last_seen is that day."""
+    import json
+
+    path.parent.mkdir(parents=True)
+    path.write_text("".join(json.dumps(dict(e, last_seen=f"{day}T06:00:00"), ensure_ascii=False) + "\n"
+                            for e in entities))  # fmt: skip
+    return path
+
+
+def test_the_daily_last_seen_of_opensanctions_changes_no_listing(cli, db, tmp_path, ftm_parses):
+    """OpenSanctions stamps every entity with the day of the run that exported it (last_seen):
+    kept in each version's raw, it made every target a new version every day, a copy of the
+    whole list (14 versions more a day for this sample, 0 changes reported), and had every target
+    parsed again. A day later with nothing else changed: no version, no span, nothing parsed; a
+    name added to one target: that target alone."""
+    import json
+
+    entities = [json.loads(line) for line in ZALA.read_text().splitlines() if line.strip()]
+    conn = sqlite3.connect(db)
+
+    def counts() -> tuple[int, int]:
+        return conn.execute("SELECT (SELECT count(*) FROM listings), (SELECT count(*) FROM listing_spans)").fetchone()
+
+    cli.json("import", str(_stamped(entities, "2026-05-01", tmp_path / "d1" / "entities.ftm.json")))
+    first = counts()
+    ftm_parses.clear()
+    summary = cli.json("import", str(_stamped(entities, "2026-05-02", tmp_path / "d2" / "entities.ftm.json")))
+    assert summary["snapshots"][0]["published"] == "2026-05-02"
+    assert (summary["snapshots"][0]["added"], summary["snapshots"][0]["changed"]) == (0, 0)
+    assert ftm_parses == []
+    assert counts() == first
+    person = next(e for e in entities if e["id"] == PERSON)
+    person["properties"]["name"].append("Test Name Added")
+    summary = cli.json("import", str(_stamped(entities, "2026-05-03", tmp_path / "d3" / "entities.ftm.json")))
+    assert summary["snapshots"][0]["changed"] == 1
+    assert ftm_parses == [PERSON]
+    assert counts() == (first[0] + 1, first[1] + 1)
+    raw = cli.json("show", f"opensanctions/2026-05-03/{PERSON}")["raw"]
+    assert "last_seen" not in raw and raw["first_seen"]
+
+
+def test_the_last_seen_of_a_targets_simple_csv_changes_no_listing(cli, db, tmp_path):
+    """The same stamp in zavod's flat export, a column of every row."""
+    import csv
+
+    simple = ZALA.parents[1] / "targets_simple" / "targets.simple.csv"
+    with open(simple, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    conn = sqlite3.connect(db)
+    for day in ("2026-05-01", "2026-05-02"):
+        path = tmp_path / day / "targets.simple.csv"
+        path.parent.mkdir()
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(dict(row, last_seen=f"{day}T06:00:00") for row in rows)
+        cli.json("import", str(path))
+    assert conn.execute("SELECT count(*) FROM listings").fetchone() == (len(rows),)
+    assert conn.execute("SELECT count(*) FROM snapshots").fetchone() == (2,)
+
 def test_two_real_sdn_files_a_week_apart(cli, tmp_path, parses):
     """OFAC's own sdn.csv of 2024-04-04 and 2024-04-12 (fixtures): the second import parses the
     entries whose row is new or changed, and stores what a store parsing every entry stores."""

@@ -79,6 +79,13 @@ _JOINED_SCHEMAS = re.compile(rb'"schema"\s*:\s*"(?:Sanction|Address|Passport|Ide
 _SIMPLE_WHAT = "an OpenSanctions targets.simple.csv"
 _VERSION = re.compile(r"(\d{4})(\d{2})(\d{2})\d{6}-[0-9a-z]+")  # OpenSanctions version ids
 _LAST_SEEN = re.compile(rb'"last_seen"\s*:\s*"(\d{4}-\d{2}-\d{2})')
+# OpenSanctions stamps every entity (and every targets.simple.csv row) with `last_seen`, the day
+# of the run that exported it: a new value each day for every entity, changed or not. It dates
+# the file (above) and is no part of a listing: kept in a version's raw, it made every entity a
+# new version every day (a copy of the whole list a day); kept in the fingerprint, it had every
+# entry parsed again each day.
+_EXPORT_STAMP = "last_seen"
+_EXPORT_STAMP_FIELD = re.compile(rb'"last_seen"\s*:\s*"[^"\\]*"')
 
 
 def _is_simple_header(cells: list[str]) -> bool:
@@ -256,7 +263,8 @@ def _listings(path: Path, name: str, delta: bool) -> Iterator[Listing]:
         if op == "DEL":
             names = _values(entity.get("properties") or {}, "name")
             label = clean(entity.get("caption")) or next(iter(unique_cleaned(names)), entity["id"])
-            yield Listing(list_id=entity["id"], name=label, raw=entity, op=op)
+            raw = {key: value for key, value in entity.items() if key != _EXPORT_STAMP}
+            yield Listing(list_id=entity["id"], name=label, raw=raw, op=op)
             continue
         kind = _target_kind(entity)
         if kind is not None:
@@ -281,7 +289,8 @@ def _entries(path: Path, name: str) -> Iterator[tuple[str, str, Callable[[], Lis
             joins.documents.get(entity_id),
         )  # fmt: skip
         # A line holds no line break: the one after it parts it from the rest.
-        data = line.rstrip(b"\r\n") + b"\n" + repr(joined).encode("utf-8", "surrogatepass")
+        line = _EXPORT_STAMP_FIELD.sub(b"", line.rstrip(b"\r\n"))
+        data = line + b"\n" + repr(joined).encode("utf-8", "surrogatepass")
         yield entity_id, salted_hash(salt, data), partial(_entity_listing, entity, kind, joins, None)
 
 
@@ -305,7 +314,7 @@ def _entity_listing(entity: dict, kind: str, joins: _Joins, op: str | None) -> L
         for address_id in _values(properties, "addressEntity")
         for full in joins.addresses.get(address_id, [])
     ]
-    raw = dict(entity)
+    raw = {key: value for key, value in entity.items() if key != _EXPORT_STAMP}
     if sanctions:
         raw["sanctions"] = sanctions
     return Listing(
@@ -359,5 +368,5 @@ def _simple_listings(path: Path, name: str) -> Iterator[Listing]:
                 identifier("id", value) for value in split_list(row["identifiers"])
             ),
             addresses=split_list(row.get("addresses")),
-            raw=row_raw(row),
+            raw={column: cell for column, cell in row_raw(row).items() if column != _EXPORT_STAMP},
         )
