@@ -559,7 +559,8 @@ def _fold(value: Any) -> str:
 
 def listing_changes(left: Mapping, right: Mapping) -> list[dict]:
     """What differs between two versions of a listing, field by field, ignoring letter case,
-    spacing and order: `{field, left, right}`, with `added` and `removed` for list fields."""
+    spacing and order: `{field, left, right}`, with `added` and `removed` for list fields; then
+    each fact only the raw record holds, `{field: "raw", key, left, right}` (listing_facts.py)."""
     changes: list[dict[str, Any]] = []
     for name in LISTING_FIELDS:
         a, b = left.get(name), right.get(name)
@@ -576,7 +577,9 @@ def listing_changes(left: Mapping, right: Mapping) -> list[dict]:
             })  # fmt: skip
         elif _fold(a) != _fold(b):
             changes.append({"field": name, "left": a, "right": b})
-    return changes
+    from .listing_facts import fact_changes
+
+    return changes + fact_changes(left, right, LISTING_FIELDS)
 
 
 def _jurisdiction_changes(left: dict, right: dict) -> list[dict]:

@@ -78,9 +78,10 @@ def designation_item(row: dict, first_seen_in: str, first_seen: str) -> dict:
 
 def amendment_item(new: dict, old: dict, snapshot: dict) -> dict:
     from .diff import listing_changes
+    from .listing_facts import change_label
 
     changes = listing_changes(old, new)
-    fields = ", ".join(c["field"] for c in changes) or "details"
+    fields = ", ".join(map(change_label, changes)) or "details"
     item = _base(new, "amendment", snapshot["published"], "snapshot", snapshot["id"],
                  f"{fields} changed in {snapshot['id']} (was {old['snapshot_id']})")  # fmt: skip
     item["previous_snapshot"] = old["snapshot_id"]

@@ -432,3 +432,48 @@ def test_the_check_before_an_import_commits_counts_the_snapshots_it_added(cli, t
         assert [p for p in problems if "counts other listings" in p and last in p], problems
     finally:
         store.close()
+
+
+def _vessel_day(folder: Path, flag: str, call_sign: str = "9HDQ9") -> Path:
+    """An sdn.csv of one vessel (its row as OFAC writes it: the flag only in Vess_flag)."""
+    folder.mkdir()
+    (folder / "sdn.csv").write_text(
+        f'15037,"ARK","vessel","IRAN",-0- ,"{call_sign}","Crude Oil Tanker",-0- ,"157,833",'
+        f'"{flag}","NITC","Vessel Registration Identification IMO 9187655."\r\n',
+        newline="",
+    )
+    return folder
+
+
+def test_a_fact_only_the_raw_record_holds_is_a_change(cli, db, tmp_path):
+    """Found on OFAC's real files of 2023-04-24 and 2023-04-27: 29 vessels whose flag moved from
+    Panama to Iran (sdn.csv's Vess_flag, which no field of a listing holds) were the same to
+    the digest, so the import counted 3 changed entries of 32 and diff showed 3. The flag is now
+    a change (raw key Vess_flag), its letter case is not, and a store of schema 9 gets its
+    digests recomputed."""
+    days = [("2023-04-24", "Panama", "9HDQ9"), ("2023-04-27", "Iran", "9HDQ9"),
+            ("2023-04-28", "IRAN", "9HDQ9"), ("2023-04-29", "IRAN", "-0- ")]  # fmt: skip
+    summaries = [
+        cli.json("import", str(_vessel_day(tmp_path / date, flag, sign)), "--published", date)["snapshots"][0]
+        for date, flag, sign in days
+    ]
+    assert [s["changed"] for s in summaries[1:]] == [1, 0, 1]
+    flag = cli.json("diff", "ofac-sdn/2023-04-24", "ofac-sdn/2023-04-27")["changed"]
+    assert [c["changes"] for c in flag] == [[{"field": "raw", "key": "Vess_flag", "left": "Panama", "right": "Iran"}]]
+    assert cli.json("diff", "ofac-sdn/2023-04-27", "ofac-sdn/2023-04-28")["changed"] == []
+    sign = cli.json("diff", "ofac-sdn/2023-04-28", "ofac-sdn/2023-04-29")["changed"][0]["changes"]
+    assert sign == [{"field": "raw", "key": "Call_Sign", "left": "9HDQ9", "right": None}]
+
+    # A schema 9 store: its digests were made without the raw facts (the same for both days).
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("DROP TRIGGER listings_immutable")
+    conn.execute("UPDATE listings SET digest = 'made-without-facts'")
+    from sanctrack.store.schema import LISTINGS, _statement
+
+    conn.execute(_statement(LISTINGS, "CREATE TRIGGER listings_immutable"))
+    conn.execute("PRAGMA user_version = 9")
+    conn.close()
+    assert cli.json("diff", "ofac-sdn/2023-04-24", "ofac-sdn/2023-04-27")["changed"] == flag  # migrated
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(DISTINCT digest) FROM listings").fetchone() == (3,)
+    assert cli.json("verify")["problems"] == []

@@ -31,6 +31,7 @@ from typing import IO, TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ..errors import BadDataError
 from ..jsontext import sorted_json_text
+from ..listing_facts import raw_facts
 from ..limits import bounded_lines
 
 if TYPE_CHECKING:
@@ -614,11 +615,12 @@ def _folded(values: list) -> list:
 
 
 def _digest(name, aliases, kind, programs, countries, listed_on, birth_dates, identifiers,
-            addresses, remarks) -> str:  # fmt: skip
+            addresses, remarks, raw) -> str:  # fmt: skip
     meaningful = (
         " ".join(name.split()).casefold(), _folded(aliases), kind, _folded(programs),
         _folded(countries), listed_on, _folded(birth_dates), _folded(identifiers),
         _folded(addresses), " ".join((remarks or "").split()).casefold(),
+        sorted(raw_facts(raw).items()),
     )  # fmt: skip
     return hashlib.blake2b(repr(meaningful).encode(), digest_size=10).hexdigest()
 
@@ -628,11 +630,12 @@ def _content(values: tuple) -> str:
 
 
 def listing_digest(listing: Listing) -> str:
-    """What makes two versions of a listing the same: its content, not row order or letter case.
+    """What makes two versions of a listing the same: its content, not row order or letter case:
+    its fields and the facts only its raw record holds (listing_facts.py: a vessel's flag).
     Computed over the parsed values (their repr, which Python builds in C), not re-encoded JSON."""
     return _digest(listing.name, listing.aliases, listing.kind, listing.programs, listing.countries,
                    listing.listed_on, listing.birth_dates, listing.identifiers, listing.addresses,
-                   listing.remarks)  # fmt: skip
+                   listing.remarks, listing.raw)  # fmt: skip
 
 
 def listing_content(listing: Listing) -> str:
@@ -644,7 +647,8 @@ def listing_content(listing: Listing) -> str:
 
 
 def row_digests(row: dict) -> tuple[str, str]:
-    """(digest, content) of a stored listing row, its lists decoded (the schema 7 migration)."""
+    """(digest, content) of a stored listing row, its lists decoded (the schema 7 and 10
+    migrations)."""
     values = tuple(row[f] for f in ("name", "aliases", "kind", "programs", "countries", "listed_on",
                                     "birth_dates", "identifiers", "addresses", "remarks", "raw"))  # fmt: skip
-    return _digest(*values[:-1]), _content(values)
+    return _digest(*values), _content(values)

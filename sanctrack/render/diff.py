@@ -158,6 +158,9 @@ def _shown_value(value) -> str:
 
 def change_text(change: dict) -> str:
     """One field's change: `field: -old +new` for lists, `field: old → new` for values."""
+    from ..listing_facts import change_label
+
+    change = dict(change, field=change_label(change))
     if "added" in change:
         words = [f"-{_shown_value(v)}" for v in change["removed"]]
         words += [f"+{_shown_value(v)}" for v in change["added"]]

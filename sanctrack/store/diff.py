@@ -19,7 +19,7 @@ _LIGHT_COLUMNS = "l.list_id, l.name, l.entity_id, l.kind, l.programs, l.digest"
 # What field-level changes compare.
 _FULL_COLUMNS = (
     "l.list_id, l.name, l.aliases, l.kind, l.programs, l.countries, l.listed_on, l.birth_dates, "
-    "l.identifiers, l.addresses, l.remarks, l.digest, l.entity_id"
+    "l.identifiers, l.addresses, l.remarks, l.raw, l.digest, l.entity_id"
 )
 
 

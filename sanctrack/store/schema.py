@@ -18,7 +18,7 @@ from .periods import refresh_sanction_periods, refresh_states
 
 # 'SNCT': marks the file as sanctrack's so another program's database is never written to.
 APPLICATION_ID = 0x534E4354
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # The log of changes (store/changes.py): one row per write, and the rows it replaced or removed.
 CHANGE_LOG = """
@@ -593,15 +593,41 @@ def _to_v9(conn: sqlite3.Connection) -> None:
     execute_script(conn, LISTING_SOURCES)
 
 
+def _to_v10(conn: sqlite3.Connection) -> None:
+    """Each version's digest over the facts only its raw record holds too (listing_facts.py):
+    versions that differ only in them (a vessel's flag) were the same to `diff` and to the
+    counts of changes. The digest is recomputed from the stored values, which do not change."""
+    from ..importers.base import row_digests
+    from .encoding import decode
+    from .lists import LISTING_FIELDS
+
+    # (and the full-text trigger of updates, which would take out and put back every
+    # listing's unchanged text: the same index, in other segments than a new store's)
+    conn.execute("DROP TRIGGER listings_immutable")
+    conn.execute('DROP TRIGGER "listings_au"')
+    columns = ", ".join(LISTING_FIELDS)
+    rows = conn.execute(f"SELECT id, {columns} FROM listings").fetchall()
+    conn.executemany(
+        "UPDATE listings SET digest = ? WHERE id = ?",
+        ((row_digests(decode(dict(zip(LISTING_FIELDS, values))))[0], version) for version, *values in rows),
+    )
+    execute_script(conn, _statement(LISTINGS, "CREATE TRIGGER listings_immutable"))
+    execute_script(conn, _statement(full_text("listings"), 'CREATE TRIGGER "listings_au"'))
+
+
 def _statement(script: str, start: str) -> str:
-    """The statement of `script` that begins with `start`."""
-    begin = script.index(start)
-    return script[begin : script.index(";", begin) + 1] + "\n"
+    """The statement of `script` that begins with `start` (a trigger's holds semicolons)."""
+    begin = end = script.index(start)
+    while True:
+        end = script.index(";", end) + 1
+        if sqlite3.complete_statement(script[begin:end]):
+            return script[begin:end] + "\n"
 
 
 # Forward migrations: MIGRATIONS[n] takes a store at user_version n to n + 1. (A store at 0 is a
 # new file: `create` sets it up at SCHEMA_VERSION at once.)
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _to_v5, 5: _to_v6, 6: _to_v7, 7: _to_v8, 8: _to_v9,
+    9: _to_v10,
 }  # fmt: skip
 assert max(MIGRATIONS) + 1 == SCHEMA_VERSION
