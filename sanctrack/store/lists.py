@@ -443,12 +443,15 @@ class ListQueries:
 
     # -- writing (inside a change; see lists.import_list) -----------------------------------------
 
+    def _has_versions(self, source: str) -> bool:
+        return bool(self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM listings WHERE source = ?)", (source,)
+        ).fetchone()[0])  # fmt: skip
+
     def entities_of_entries(self, source: str, list_ids: list[str]) -> dict[str, str]:
         """list_id -> the entity of the entry's latest stored version, for the entries of `source`
         that have one (in any snapshot)."""
-        if not list_ids or not self.conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM listings WHERE source = ?)", (source,)
-        ).fetchone()[0]:
+        if not list_ids or not self._has_versions(source):
             return {}
         return dict(self.conn.execute(
             "SELECT l.list_id, l.entity_id FROM json_each(?) j CROSS JOIN listings l "
@@ -469,9 +472,7 @@ class ListQueries:
     def versions_with_content(self, source: str, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
         """(list_id, content) -> (version id, entity_id) of the versions already stored."""
         pairs = list(pairs)
-        if not pairs or not self.conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM listings WHERE source = ?)", (source,)
-        ).fetchone()[0]:
+        if not pairs or not self._has_versions(source):
             return {}  # the source's first versions (a first import): none to look up
         return {
             (list_id, content): (version, entity_id)
