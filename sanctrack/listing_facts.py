@@ -21,29 +21,29 @@ _WORDS = re.compile(r"\w+")
 def raw_facts(raw: Mapping[str, Any] | None) -> dict[str, str]:
     """path -> value of each scalar fact of a raw record ("Vess_flag", "vesselInfo.vesselFlag"),
     casefolded with its spacing collapsed (a digest ignores letter case and spacing); empty
-    strings and nulls left out."""
+    strings and nulls left out. (Written out in one function: every entry of a first
+    import pays it, ~5 us.)"""
     facts: dict[str, str] = {}
     if not raw:
         return facts
     for key, value in raw.items():
-        if value.__class__ is dict:
-            for inner, item in value.items():
-                folded = _folded(item)
-                if folded:
-                    facts[f"{key}.{inner}"] = folded
-        else:
-            folded = _folded(value)
+        cls = value.__class__
+        if cls is str:
+            folded = " ".join(value.split()).casefold()
             if folded:
                 facts[key] = folded
+        elif cls is dict:
+            for inner, item in value.items():
+                cls = item.__class__
+                if cls is str:
+                    folded = " ".join(item.split()).casefold()
+                    if folded:
+                        facts[f"{key}.{inner}"] = folded
+                elif cls is not list and cls is not dict and item is not None:
+                    facts[f"{key}.{inner}"] = str(item).casefold()
+        elif cls is not list and value is not None:
+            facts[key] = str(value).casefold()  # a number or a boolean
     return facts
-
-
-def _folded(value: Any) -> str:
-    if value.__class__ is str:
-        return " ".join(value.split()).casefold()
-    if value is None or value.__class__ in (list, dict):
-        return ""
-    return str(value).casefold()  # a number or a boolean
 
 
 def fact_changes(left: Mapping, right: Mapping, fields: tuple[str, ...]) -> list[dict[str, Any]]:
