@@ -119,13 +119,11 @@ class DiffQueries:
 
     def listings(self, snapshot_id: str, list_ids: Iterable[str]) -> dict[str, dict]:
         """list_id -> the listing whole (lists decoded), for the listings whose fields differ."""
-        wanted = set(list_ids)
         names = [c.strip()[2:] for c in _FULL_COLUMNS.split(",")]
-        found = {}
-        for row in ListQueries(self.conn).held_rows(snapshot_id, _FULL_COLUMNS):
-            if row[0] in wanted:
-                found[row[0]] = decode(dict(zip(names, row)))
-        return found
+        return {
+            row[0]: decode(dict(zip(names, row)))
+            for row in ListQueries(self.conn).held_rows(snapshot_id, _FULL_COLUMNS, list_ids)
+        }
 
     def entities_for_keys(self, keys: Iterable[str]) -> dict[str, list[tuple[str, str | None]]]:
         """name key -> [(entity id, kind)] of the entities having a name under it, oldest first:

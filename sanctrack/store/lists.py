@@ -76,12 +76,16 @@ class Held(NamedTuple):
 
 # The spans of `source` open at key `k`, with their versions: those still open, then those that
 # end after `k` (two ranges of one index; a version held since after `k` is left out).
-_HELD_SQL = (
+_HELD_ARM = (
     "SELECT {columns} FROM listing_spans sp JOIN listings l ON l.id = sp.listing "
-    "WHERE sp.source = :source AND sp.until IS NULL AND sp.since <= :key "
-    "UNION ALL SELECT {columns} FROM listing_spans sp JOIN listings l ON l.id = sp.listing "
-    "WHERE sp.source = :source AND sp.until > :key AND sp.since <= :key"
+    "WHERE sp.source = :source AND {until} AND sp.since <= :key{only}"
 )
+_HELD_ARMS = _HELD_ARM.replace("{until}", "sp.until IS NULL") + " UNION ALL " + _HELD_ARM.replace(
+    "{until}", "sp.until > :key"
+)
+_HELD_SQL = _HELD_ARMS.replace("{only}", "")
+# The same, of the list ids in the JSON array :ids only.
+_HELD_OF_IDS_SQL = _HELD_ARMS.replace("{only}", " AND l.list_id IN (SELECT value FROM json_each(:ids))")
 
 
 class ListQueries:
@@ -191,15 +195,21 @@ class ListQueries:
             {"source": source, "key": key},
         ).fetchall())  # fmt: skip
 
-    def held_rows(self, snapshot_id: str, columns: str) -> list[tuple]:
+    def held_rows(self, snapshot_id: str, columns: str, list_ids: Iterable[str] | None = None) -> list[tuple]:
         """`columns` (of `listings l` and `listing_spans sp`) of the versions a snapshot holds,
-        by version id (for a snapshot imported in one go, the order of its file)."""
+        by version id (for a snapshot imported in one go, the order of its file); only those of
+        `list_ids` when given (the others' long columns, such as raw, are then never read)."""
         found = self.key(snapshot_id)
         if found is None:
             return []
         source, key = found
-        sql = f"SELECT * FROM ({_HELD_SQL.format(columns='l.id AS _order, ' + columns)}) ORDER BY _order"
-        return [row[1:] for row in self.conn.execute(sql, {"source": source, "key": key})]
+        params = {"source": source, "key": key}
+        if list_ids is None:
+            held = _HELD_SQL.format(columns="l.id AS _order, " + columns)
+        else:
+            held = _HELD_OF_IDS_SQL.format(columns="l.id AS _order, " + columns)
+            params["ids"] = json.dumps(list(list_ids))
+        return [row[1:] for row in self.conn.execute(f"SELECT * FROM ({held}) ORDER BY _order", params)]
 
     def listing_entities(self, snapshot_id: str) -> dict[str, str]:
         """list_id -> entity_id of every listing of a snapshot."""
