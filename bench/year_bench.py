@@ -161,6 +161,10 @@ def main() -> None:
             continue
         wall, cpu, proc = run(argv, env)
         summary = json.loads(proc.stdout)["snapshots"][0]
+        if summary.get("unchanged"):
+            # A file identical to the day before (a day with no change: the generator makes
+            # some) is that snapshot; the day has none of its own to look up or diff.
+            dates.pop()
         daily.append((wall, cpu, summary["added"], summary["removed"], summary["changed"]))
         if index % args.parse_every == 0 or index == 1:
             fw, fc, _ = run([sys.executable, os.path.join(HERE, "floor_list_import.py"), folder, "--parse-only"], env)
