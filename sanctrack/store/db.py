@@ -823,12 +823,7 @@ class Store:
                 rows = self.conn.execute(f"{counts_sql} AND s.source = ? LIMIT ?", (source, limit))
                 problems += [_SNAPSHOT_COUNT_WORDS.format(*row) for row in rows]
                 continue
-            (held,) = self.conn.execute(
-                "SELECT (SELECT count(*) FROM listing_spans WHERE source = :source AND until IS NULL "
-                "AND since <= :key) + (SELECT count(*) FROM listing_spans WHERE source = :source "
-                "AND until > :key AND since <= :key)",
-                {"source": source, "key": key},
-            ).fetchone()  # fmt: skip
+            held = self.lists.held_count(source, key)
             if held != listings:
                 problems.append(_SNAPSHOT_COUNT_WORDS.format(snapshot_id, f"{listings} ≠ {held}"))
         return problems

@@ -76,16 +76,16 @@ class Held(NamedTuple):
 
 # The spans of `source` open at key `k`, with their versions: those still open, then those that
 # end after `k` (two ranges of one index; a version held since after `k` is left out).
-_HELD_ARM = (
-    "SELECT {columns} FROM listing_spans sp JOIN listings l ON l.id = sp.listing "
-    "WHERE sp.source = :source AND {until} AND sp.since <= :key{only}"
-)
+_HELD_ARM = "SELECT {columns} FROM listing_spans sp{join} WHERE sp.source = :source AND {until} AND sp.since <= :key{only}"
 _HELD_ARMS = _HELD_ARM.replace("{until}", "sp.until IS NULL") + " UNION ALL " + _HELD_ARM.replace(
     "{until}", "sp.until > :key"
 )
-_HELD_SQL = _HELD_ARMS.replace("{only}", "")
+_WITH_VERSIONS = _HELD_ARMS.replace("{join}", " JOIN listings l ON l.id = sp.listing")
+_HELD_SQL = _WITH_VERSIONS.replace("{only}", "")
 # The same, of the list ids in the JSON array :ids only.
-_HELD_OF_IDS_SQL = _HELD_ARMS.replace("{only}", " AND l.list_id IN (SELECT value FROM json_each(:ids))")
+_HELD_OF_IDS_SQL = _WITH_VERSIONS.replace("{only}", " AND l.list_id IN (SELECT value FROM json_each(:ids))")
+# The spans alone (`sp.` columns): no version row read.
+_HELD_SPANS_SQL = _HELD_ARMS.replace("{join}", "").replace("{only}", "")
 
 
 class ListQueries:
@@ -189,11 +189,18 @@ class ListQueries:
         if found is None:
             return {}
         source, key = found
-        held = _HELD_SQL.format(columns="l.id")
+        held = _HELD_SPANS_SQL.format(columns="sp.listing")
         return dict(self.conn.execute(
             f"SELECT f.fingerprint, f.listing FROM listing_sources f WHERE f.listing IN ({held})",
             {"source": source, "key": key},
         ).fetchall())  # fmt: skip
+
+    def held_count(self, source: str, key: str) -> int:
+        """How many versions the snapshot of `source` at `key` holds, by its spans alone."""
+        return self.conn.execute(
+            f"SELECT count(*) FROM ({_HELD_SPANS_SQL.format(columns='sp.listing')})",
+            {"source": source, "key": key},
+        ).fetchone()[0]
 
     def held_rows(self, snapshot_id: str, columns: str, list_ids: Iterable[str] | None = None) -> list[tuple]:
         """`columns` (of `listings l` and `listing_spans sp`) of the versions a snapshot holds,
@@ -425,10 +432,7 @@ class ListQueries:
         if old_id is None:
             found = self.key(new_id)
             if found is not None:
-                (counts["added"],) = self.conn.execute(
-                    f"SELECT count(*) FROM ({_HELD_SQL.format(columns='sp.listing')})",
-                    {"source": found[0], "key": found[1]},
-                ).fetchone()
+                counts["added"] = self.held_count(*found)
             return counts
         for kind, _, _ in self._changed_versions(old_id, new_id):
             counts[kind] += 1
