@@ -88,6 +88,11 @@ _EXPORT_STAMP = "last_seen"
 _EXPORT_STAMP_FIELD = re.compile(rb'"last_seen"\s*:\s*"[^"\\]*"')
 
 
+def _unstamped(record: dict) -> dict:
+    """An entity or a targets.simple.csv row for a listing's raw: without its export stamp."""
+    return {key: value for key, value in record.items() if key != _EXPORT_STAMP}
+
+
 def _is_simple_header(cells: list[str]) -> bool:
     return {"id", "schema", "name", "aliases", "identifiers", "sanctions", "dataset"} <= set(cells)
 
@@ -263,8 +268,7 @@ def _listings(path: Path, name: str, delta: bool) -> Iterator[Listing]:
         if op == "DEL":
             names = _values(entity.get("properties") or {}, "name")
             label = clean(entity.get("caption")) or next(iter(unique_cleaned(names)), entity["id"])
-            raw = {key: value for key, value in entity.items() if key != _EXPORT_STAMP}
-            yield Listing(list_id=entity["id"], name=label, raw=raw, op=op)
+            yield Listing(list_id=entity["id"], name=label, raw=_unstamped(entity), op=op)
             continue
         kind = _target_kind(entity)
         if kind is not None:
@@ -314,7 +318,7 @@ def _entity_listing(entity: dict, kind: str, joins: _Joins, op: str | None) -> L
         for address_id in _values(properties, "addressEntity")
         for full in joins.addresses.get(address_id, [])
     ]
-    raw = {key: value for key, value in entity.items() if key != _EXPORT_STAMP}
+    raw = _unstamped(entity)
     if sanctions:
         raw["sanctions"] = sanctions
     return Listing(
@@ -368,5 +372,5 @@ def _simple_listings(path: Path, name: str) -> Iterator[Listing]:
                 identifier("id", value) for value in split_list(row["identifiers"])
             ),
             addresses=split_list(row.get("addresses")),
-            raw={column: cell for column, cell in row_raw(row).items() if column != _EXPORT_STAMP},
+            raw=_unstamped(row_raw(row)),
         )
