@@ -3,11 +3,17 @@ beyond the listing's fields.
 
 Readers map names, aliases, programs, countries, dates, identifiers, addresses and remarks to
 fields; the rest of an entry stays in `raw` as the list wrote it, such as a vessel's flag, call
-sign, type, tonnage and owner in OFAC's sdn.csv (`Vess_flag`…), the `vesselInfo` of its XML, or
-an entry's own last-updated mark (UN `LAST_DAY_UPDATED`, UK `LastUpdated`, OpenSanctions
-`last_change`). Without them, 29 vessels whose flag OFAC moved from Panama to Iran on 2023-04-27
-counted as unchanged. The facts are the record's scalar values and those of its objects one level
-down; lists are left to the fields (aliases, addresses, programs: the rows they came from).
+sign, type, tonnage and owner in OFAC's sdn.csv (`Vess_flag`…), the `vesselInfo` of its XML,
+the `features` of its advanced XML (`features[Vessel Flag]`), a UK ship's
+`ShipDetails.Ship.CurrentBelievedFlagOfShips.CurrentBelievedFlagOfShip`, or an entry's own
+last-updated mark (UN `LAST_DAY_UPDATED`, UK `LastUpdated`, OpenSanctions `last_change`).
+Without them, 29 vessels whose flag OFAC moved from Panama to Iran on 2023-04-27 counted as
+unchanged.
+
+The facts are the record's values at any depth of its objects, each by its path. A list of
+values is one fact (sorted: order is no change). A list of typed objects (`{"type": "Vessel
+Flag", "value": "Cuba"}`) gives a fact per type and key. A list of other objects (rows of
+aliases, addresses, documents) is left to the fields it became: its rows hold their names.
 """
 
 from __future__ import annotations
@@ -16,43 +22,105 @@ import re
 from typing import Any, Mapping
 
 _WORDS = re.compile(r"\w+")
+_JOIN = " | "  # between the values of one fact drawn from a list
 
 
-def raw_facts(raw: Mapping[str, Any] | None) -> dict[str, str]:
-    """path -> value of each scalar fact of a raw record ("Vess_flag", "vesselInfo.vesselFlag"),
-    casefolded with its spacing collapsed (a digest ignores letter case and spacing); empty
-    strings and nulls left out. (Written out in one function: every entry of a first
-    import pays it, ~5 us.)"""
+def raw_facts(raw: Mapping[str, Any] | None, originals: dict | None = None) -> dict[str, str]:
+    """path -> value of each fact of a raw record ("Vess_flag", "vesselInfo.vesselFlag",
+    "features[Vessel Flag]"), casefolded with its spacing collapsed (a digest ignores letter
+    case and spacing); empty strings and nulls left out. With `originals`, each fact's value as
+    the record holds it is put there by the same path (a list's, as a list)."""
     facts: dict[str, str] = {}
-    if not raw:
-        return facts
-    for key, value in raw.items():
+    if raw:
+        _walk(raw, "", facts, originals)
+    return facts
+
+
+def _walk(mapping: Mapping, prefix: str, facts: dict, originals: dict | None) -> None:
+    # Written out, not one helper per value: every entry of a first import pays it (~5 us).
+    for key, value in mapping.items():
         cls = value.__class__
         if cls is str:
             folded = " ".join(value.split()).casefold()
-            if folded:
-                facts[key] = folded
+            if not folded:
+                continue
         elif cls is dict:
-            for inner, item in value.items():
-                cls = item.__class__
-                if cls is str:
-                    folded = " ".join(item.split()).casefold()
-                    if folded:
-                        facts[f"{key}.{inner}"] = folded
-                elif cls is not list and cls is not dict and item is not None:
-                    facts[f"{key}.{inner}"] = str(item).casefold()
-        elif cls is not list and value is not None:
-            facts[key] = str(value).casefold()  # a number or a boolean
-    return facts
+            _walk(value, f"{prefix}{key}.", facts, originals)
+            continue
+        elif cls is list:
+            if value:
+                _list(value, prefix + key, facts, originals)
+            continue
+        elif value is None:
+            continue
+        else:
+            folded = str(value).casefold()  # a number or a boolean
+        facts[prefix + key] = folded
+        if originals is not None:
+            originals[prefix + key] = value
+
+
+def _list(items: list, path: str, facts: dict, originals: dict | None) -> None:
+    values = []
+    for item in items:
+        cls = item.__class__
+        if cls is str:
+            folded = " ".join(item.split()).casefold()
+            if folded:
+                values.append(folded)
+        elif cls is dict:
+            if item.get("type").__class__ is str:
+                _typed(items, path, facts, originals)
+            return  # (a list of other objects: rows the fields hold)
+        elif cls is not list and item is not None:
+            values.append(str(item).casefold())
+    if values:
+        values.sort()
+        facts[path] = _JOIN.join(values)
+        if originals is not None:
+            originals[path] = items
+
+
+def _typed(items: list, path: str, facts: dict, originals: dict | None) -> None:
+    """The facts of a list of typed objects, by type: `features[Vessel Flag]` of a
+    `{"type", "value"}` object, `measures[Block].comment` of others; the values of objects of one
+    type joined in sorted order."""
+    found: dict[str, list[str]] = {}
+    kept: dict[str, list] = {}
+    for item in items:
+        if item.__class__ is not dict or item.get("type").__class__ is not str:
+            continue
+        kind = item["type"]
+        if item.keys() == {"type", "value"}:
+            rest, prefix = {f"{path}[{kind}]": item["value"]}, ""
+        else:
+            rest, prefix = {k: v for k, v in item.items() if k != "type"}, f"{path}[{kind}]."
+        one: dict[str, str] = {}
+        one_kept: dict | None = {} if originals is not None else None
+        _walk(rest, prefix, one, one_kept)
+        for key, value in one.items():
+            found.setdefault(key, []).append(value)
+            if one_kept is not None:
+                kept.setdefault(key, []).append(one_kept[key])
+    for key, values in found.items():
+        facts[key] = _JOIN.join(sorted(values))
+        if originals is not None:
+            originals[key] = kept[key][0] if len(kept[key]) == 1 else kept[key]
 
 
 def fact_changes(left: Mapping, right: Mapping, fields: tuple[str, ...]) -> list[dict[str, Any]]:
     """The raw facts that differ between two versions of a listing (`{field: "raw", key, left,
-    right}`), less those a field of the listing already says: a fact whose words are those of one
-    of `fields` on both sides (`SDN_Name` and `name`, `Program` and `programs`)."""
-    left_facts, right_facts = raw_facts(left.get("raw")), raw_facts(right.get("raw"))
+    right}`), less those the listing's fields already say: a fact whose words are those of one
+    of `fields` on both sides (`SDN_Name` and `name`, `Program` and `programs`), and a fact drawn
+    from a list whose changed words are all among the fields' changed words (OpenSanctions'
+    `properties.alias` beside `aliases`). A single value (a flag) is always said."""
+    left_kept: dict = {}
+    right_kept: dict = {}
+    left_facts = raw_facts(left.get("raw"), left_kept)
+    right_facts = raw_facts(right.get("raw"), right_kept)
     left_words = [_words(left.get(field)) for field in fields]
     right_words = [_words(right.get(field)) for field in fields]
+    moved_in_fields = set().union(*(a ^ b for a, b in zip(left_words, right_words)))
     changes = []
     for key in sorted(left_facts.keys() | right_facts.keys()):
         a, b = left_facts.get(key, ""), right_facts.get(key, "")
@@ -61,8 +129,11 @@ def fact_changes(left: Mapping, right: Mapping, fields: tuple[str, ...]) -> list
         a_words, b_words = _words(a), _words(b)
         if any(a_words == lw and b_words == rw for lw, rw in zip(left_words, right_words)):
             continue
-        changes.append({"field": "raw", "key": key,
-                        "left": _original(left.get("raw"), key), "right": _original(right.get("raw"), key)})  # fmt: skip
+        before, after = left_kept.get(key), right_kept.get(key)
+        moved = a_words ^ b_words
+        if (before.__class__ is list or after.__class__ is list) and moved and moved <= moved_in_fields:
+            continue
+        changes.append({"field": "raw", "key": key, "left": before, "right": after})
     return changes
 
 
@@ -72,17 +143,6 @@ def _words(value: Any) -> frozenset[str]:
     if value.__class__ is list:
         return frozenset(word for item in value for word in _WORDS.findall(str(item).casefold()))
     return frozenset(_WORDS.findall(str(value).casefold()))
-
-
-def _original(raw: Mapping[str, Any] | None, key: str) -> Any:
-    """A fact as the record holds it (not folded)."""
-    if not raw:
-        return None
-    outer, _, inner = key.partition(".")
-    value = raw.get(outer) if outer in raw else raw.get(key)
-    if inner and value.__class__ is dict and outer in raw:
-        return value.get(inner)
-    return value
 
 
 def change_label(change: Mapping[str, Any]) -> str:

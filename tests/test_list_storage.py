@@ -500,3 +500,75 @@ def test_the_counts_of_two_real_files_are_the_csv_modules(cli, db):
     cli("import", str(pair / "2024-04-04" / "sdn.csv"), "--published", "2024-04-04")
     summary = cli.json("import", str(pair / "2024-04-12" / "sdn.csv"), "--published", "2024-04-12")["snapshots"][0]
     assert (summary["added"], summary["removed"], summary["changed"]) == expected
+
+
+LISTS = REPO / "fixtures" / "lists"
+
+
+def _edited(source: Path, folder: Path, *edits: tuple[str, str], stamp: tuple[str, str] | None = None) -> Path:
+    """A copy of a real list file in `folder` with each (old, new) text replaced once, and each
+    `stamp` (old, new) everywhere (an export's date on every entity)."""
+    text = source.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    if stamp:
+        assert stamp[0] in text
+        text = text.replace(*stamp)
+    folder.mkdir(parents=True)
+    (folder / source.name).write_text(text, encoding="utf-8")
+    return folder / source.name
+
+
+def test_facts_held_deeper_in_the_raw_record_are_changes(cli, db, tmp_path):
+    """OFAC's advanced XML holds a vessel's flag and call sign in its features (a list of typed
+    objects), and the UK list a person's position four objects down: schema 10's facts (scalars,
+    and those one object down) missed both, so a flag changed on a day of the advanced XML made
+    no change to count or show. A value that a field already says (a name added to an
+    OpenSanctions entity's `properties.name`, which `aliases` shows) is not said twice."""
+    advanced = LISTS / "ofac_sdn_advanced_xml" / "sample_sdn_advanced.xml"
+    sign = ('1432">CL2192<', '1432">CL9999<')
+
+    def day(number: int) -> tuple[str, str]:
+        return "<Month>9</Month><Day>9</Day>", f"<Month>9</Month><Day>{number}</Day>"
+
+    cli("import", str(advanced))
+    cli("import", str(_edited(advanced, tmp_path / "a2", day(10), ('1432">Cuba<', '1432">Panama<'), sign)))
+    upper = ('1432">Cuba<', '1432">PANAMA<')  # letter case only, against day 10
+    summary = cli.json("import", str(_edited(advanced, tmp_path / "a3", day(11), upper, sign)))["snapshots"][0]
+    assert summary["changed"] == 0
+    changed = cli.json("diff", "ofac-sdn/2026-09-09", "ofac-sdn/2026-09-10")["changed"]
+    assert [(c["source_id"], c["changes"]) for c in changed] == [("4238", [
+        {"field": "raw", "key": "features[Vessel Call Sign]", "left": "CL2192", "right": "CL9999"},
+        {"field": "raw", "key": "features[Vessel Flag]", "left": "Cuba", "right": "Panama"},
+    ])]  # fmt: skip
+
+    uk = LISTS / "uk_sanctions_list_xml" / "sample_uk_sanctions.xml"
+    cli("import", str(uk))
+    position = ("<Position>Deputy Minister of Agriculture", "<Position>Minister of Agriculture")
+    cli("import", str(_edited(uk, tmp_path / "u2", ("10/09/2026", "11/09/2026"), position)))
+    changed = cli.json("diff", "uk/2026-09-10", "uk/2026-09-11")["changed"]
+    assert [(c["source_id"], [(x["field"], x.get("key")) for x in c["changes"]]) for c in changed] == [
+        ("AFG0006", [("raw", "IndividualDetails.Individual.Positions.Position")])]  # fmt: skip
+
+    ftm = LISTS / "opensanctions_ftm" / "yente_t1" / "entities.ftm.json"
+    cli("import", str(ftm))
+    named = ('"name":["LLC “Inter Tobacco”",', '"name":["LLC “Inter Tobacco”","Inter Tobacco Holding",')
+    cli("import", str(_edited(ftm, tmp_path / "f2", named, stamp=("2024-06-01T", "2024-06-02T"))))
+    changed = cli.json("diff", "opensanctions/2024-06-01", "opensanctions/2024-06-02")["changed"]
+    assert [[x["field"] for x in c["changes"]] for c in changed] == [["aliases"]]
+    assert changed[0]["changes"][0]["added"] == ["Inter Tobacco Holding"]
+
+    # A schema 10 store: its digests were made from the shallower facts.
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("DROP TRIGGER listings_immutable")
+    conn.execute("UPDATE listings SET digest = 'made-from-schema-10-facts'")
+    from sanctrack.store.schema import LISTINGS, _statement
+
+    conn.execute(_statement(LISTINGS, "CREATE TRIGGER listings_immutable"))
+    conn.execute("PRAGMA user_version = 10")
+    conn.close()
+    changed = cli.json("diff", "ofac-sdn/2026-09-09", "ofac-sdn/2026-09-10")["changed"]  # migrated
+    assert [c["source_id"] for c in changed] == ["4238"]
+    assert cli.json("diff", "ofac-sdn/2026-09-10", "ofac-sdn/2026-09-11")["changed"] == []
+    assert cli.json("verify")["problems"] == []

@@ -18,7 +18,7 @@ from .periods import refresh_sanction_periods, refresh_states
 
 # 'SNCT': marks the file as sanctrack's so another program's database is never written to.
 APPLICATION_ID = 0x534E4354
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 # The log of changes (store/changes.py): one row per write, and the rows it replaced or removed.
 CHANGE_LOG = """
@@ -594,9 +594,16 @@ def _to_v9(conn: sqlite3.Connection) -> None:
 
 
 def _to_v10(conn: sqlite3.Connection) -> None:
-    """Each version's digest over the facts only its raw record holds too (listing_facts.py):
-    versions that differ only in them (a vessel's flag) were the same to `diff` and to the
-    counts of changes. The digest is recomputed from the stored values, which do not change."""
+    """Schema 10 made each version's digest over the scalar facts of its raw record; schema 11
+    recomputes them over all of them (`_to_v11`), so a store at 9 is computed once, there."""
+
+
+def _to_v11(conn: sqlite3.Connection) -> None:
+    """Each version's digest over the facts only its raw record holds (listing_facts.py): from
+    schema 11, at any depth and in lists too; at 10, scalars and those one object down; before,
+    none. Versions that differ only in such facts (a vessel's flag in sdn.csv, in the advanced
+    XML's features, in the UK list's ship details) were the same to `diff` and to the counts of
+    changes. The digest is recomputed from the stored values, which do not change."""
     from ..importers.base import row_digests
     from .encoding import decode
     from .lists import LISTING_FIELDS
@@ -628,6 +635,6 @@ def _statement(script: str, start: str) -> str:
 # new file: `create` sets it up at SCHEMA_VERSION at once.)
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _to_v5, 5: _to_v6, 6: _to_v7, 7: _to_v8, 8: _to_v9,
-    9: _to_v10,
+    9: _to_v10, 10: _to_v11,
 }  # fmt: skip
 assert max(MIGRATIONS) + 1 == SCHEMA_VERSION
