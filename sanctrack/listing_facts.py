@@ -13,7 +13,9 @@ unchanged.
 The facts are the record's values at any depth of its objects, each by its path. A list of
 values is one fact (sorted: order is no change). A list of typed objects (`{"type": "Vessel
 Flag", "value": "Cuba"}`) gives a fact per type and key. A list of other objects (rows of
-aliases, addresses, documents) is left to the fields it became: its rows hold their names.
+aliases, addresses, documents, places of birth) is one fact, its rows in sorted order: what the
+fields do not say of them (an alias's type, an address's remarks, a UN entry's second place of
+birth) is compared too, and a diff names it when no field does.
 """
 
 from __future__ import annotations
@@ -71,7 +73,16 @@ def _list(items: list, path: str, facts: dict, originals: dict | None) -> None:
         elif cls is dict:
             if item.get("type").__class__ is str:
                 _typed(items, path, facts, originals)
-            return  # (a list of other objects: rows the fields hold)
+                return
+            # Rows (aliases, addresses, documents: most of what they say, fields say): one fact,
+            # each row by its repr (~1.4 us a row, in C), folded, in sorted order. "\0" parts
+            # them: a repr escapes it, and it is no space to fold.
+            rows = " ".join("\0".join(map(repr, items)).split()).casefold().split("\0")
+            rows.sort()
+            facts[path] = _JOIN.join(rows)
+            if originals is not None:
+                originals[path] = items
+            return
         elif cls is not list and item is not None:
             values.append(str(item).casefold())
     if values:
@@ -110,10 +121,15 @@ def _typed(items: list, path: str, facts: dict, originals: dict | None) -> None:
 
 def fact_changes(left: Mapping, right: Mapping, fields: tuple[str, ...]) -> list[dict[str, Any]]:
     """The raw facts that differ between two versions of a listing (`{field: "raw", key, left,
-    right}`), less those the listing's fields already say: a fact whose words are those of one
-    of `fields` on both sides (`SDN_Name` and `name`, `Program` and `programs`), and a fact drawn
-    from a list whose changed words are all among the fields' changed words (OpenSanctions'
-    `properties.alias` beside `aliases`). A single value (a flag) is always said."""
+    right}`), less those the listing's fields already say:
+    - a fact whose words are those of one of `fields` on both sides (`SDN_Name` and `name`,
+      `Program` and `programs`);
+    - a fact drawn from a list of values whose changed words are all among the fields' changed
+      words (OpenSanctions' `properties.alias` beside `aliases`);
+    - a fact drawn from rows (sdn.csv's `alt` rows beside `aliases`), unless nothing else differs
+      (an alias's type, aka to fka): a row holds its number and its field together, so its change
+      is named only when it is the only one.
+    A single value (a flag) is always said."""
     left_kept: dict = {}
     right_kept: dict = {}
     left_facts = raw_facts(left.get("raw"), left_kept)
@@ -121,7 +137,7 @@ def fact_changes(left: Mapping, right: Mapping, fields: tuple[str, ...]) -> list
     left_words = [_words(left.get(field)) for field in fields]
     right_words = [_words(right.get(field)) for field in fields]
     moved_in_fields = set().union(*(a ^ b for a, b in zip(left_words, right_words)))
-    changes = []
+    changes, of_rows = [], []
     for key in sorted(left_facts.keys() | right_facts.keys()):
         a, b = left_facts.get(key, ""), right_facts.get(key, "")
         if a == b:
@@ -130,11 +146,38 @@ def fact_changes(left: Mapping, right: Mapping, fields: tuple[str, ...]) -> list
         if any(a_words == lw and b_words == rw for lw, rw in zip(left_words, right_words)):
             continue
         before, after = left_kept.get(key), right_kept.get(key)
+        change = {"field": "raw", "key": key, "left": before, "right": after}
+        if before.__class__ is list or after.__class__ is list:
+            change.update(_moved(before, after))
+        if _rows(before) or _rows(after):
+            of_rows.append(change)
+            continue
         moved = a_words ^ b_words
         if (before.__class__ is list or after.__class__ is list) and moved and moved <= moved_in_fields:
             continue
-        changes.append({"field": "raw", "key": key, "left": before, "right": after})
+        changes.append(change)
+    if of_rows and not changes and not any(a != b for a, b in zip(left_words, right_words)):
+        return of_rows
     return changes
+
+
+def _moved(before: Any, after: Any) -> dict[str, list]:
+    """`added` and `removed` of a fact drawn from a list: its items (rows, values) on one side
+    only, compared as the digest compares them (folded)."""
+    a = before if before.__class__ is list else [] if before is None else [before]
+    b = after if after.__class__ is list else [] if after is None else [after]
+    folded_a, folded_b = [_folded(item) for item in a], [_folded(item) for item in b]
+    set_a, set_b = set(folded_a), set(folded_b)
+    return {"added": [item for item, f in zip(b, folded_b) if f not in set_a],
+            "removed": [item for item, f in zip(a, folded_a) if f not in set_b]}  # fmt: skip
+
+
+def _folded(item: Any) -> str:
+    return " ".join((item if item.__class__ is str else repr(item)).split()).casefold()
+
+
+def _rows(value: Any) -> bool:
+    return value.__class__ is list and any(item.__class__ is dict for item in value)
 
 
 def _words(value: Any) -> frozenset[str]:

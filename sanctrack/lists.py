@@ -222,10 +222,13 @@ def _import_list(store: Store, path: Path, importer: ListImporter, source: str |
         read.source = source
     date, date_from = publication(read, importer, path, published)
     file_hash = content_hash(path)
-    known = store.lists.snapshot_with_hash(read.source, file_hash)
-    if known is not None:
-        notify(f"{path}: already imported as snapshot {known['id']}; nothing changed")
-        return _summary(known, 0, 0, 0, unchanged=True)
+    # The same file is already imported when the snapshot in force on its day holds it. One held
+    # by a later snapshot only (the later of two identical days, imported first) is not: its
+    # day needs a snapshot of its own, or the day before it would answer for it.
+    in_force = store.lists.snapshot_before(read.source, date)
+    if in_force is not None and in_force["file_hash"] == file_hash:
+        notify(f"{path}: already imported as snapshot {in_force['id']}; nothing changed")
+        return _summary(in_force, 0, 0, 0, unchanged=True)
     same_day = [s for s in store.lists.snapshots(read.source) if s["published"] == date]
     if same_day and not read.is_delta:
         raise BadDataError(

@@ -104,6 +104,36 @@ def test_the_order_of_imports_changes_no_answer(cli, tmp_path, days):
     assert answers(cli, shuffled, days) == answers(cli, in_order, days)
 
 
+def test_the_later_of_two_identical_days_imported_first_leaves_the_earlier_its_snapshot(cli, tmp_path, days):
+    """Found by a check of other lists' files: with a day's files repeated byte for byte the next
+    day, importing the later first made the earlier one "already imported" (the store held the
+    file), so no snapshot was made for its day, and `check --as-of` that day answered from the day
+    before: not sanctioned, for an entry the day's files list."""
+    import shutil
+
+    (first, day0), (second, day1) = days[0], days[1]
+    repeat = tmp_path / "repeat"
+    shutil.copytree(day1, repeat)
+    later = "2024-03-20"
+    added = sorted(parsed(day1).keys() - parsed(day0).keys())
+    assert added, "day 2 adds an entry"
+    name = parsed(day1)[added[0]]["name"]
+
+    db = tmp_path / "store.db"
+    import_days(cli, db, [(first, day0), (later, repeat), (second, day1)])
+    assert stored(db, f"ofac-sdn/{second}") == parsed(day1)
+    verdict = cli.json("--db", str(db), "check", name, "--as-of", second, code=None)
+    assert verdict["sanctioned"] and added[0] in {m["listing"].rsplit("/", 1)[1] for m in verdict["matches"]}
+    in_order = tmp_path / "in-order.db"
+    import_days(cli, in_order, [(first, day0), (second, day1), (later, repeat)])  # the last: "already"
+    both = [(first, day0), (second, day1)]
+    assert answers(cli, db, both) == answers(cli, in_order, both)
+    # again, on any day: the file is held by the snapshot in force then
+    summary = cli.json("--db", str(db), "import", str(day1), "--published", "2024-03-25")["snapshots"][0]
+    assert summary["id"] == f"ofac-sdn/{later}"
+    assert cli.json("--db", str(db), "verify")["problems"] == []
+
+
 def test_an_unchanged_day_writes_no_listing(cli, tmp_path, days):
     db = tmp_path / "store.db"
     import_days(cli, db, days[:3])
@@ -572,3 +602,36 @@ def test_facts_held_deeper_in_the_raw_record_are_changes(cli, db, tmp_path):
     assert [c["source_id"] for c in changed] == ["4238"]
     assert cli.json("diff", "ofac-sdn/2026-09-10", "ofac-sdn/2026-09-11")["changed"] == []
     assert cli.json("verify")["problems"] == []
+
+
+def test_what_rows_say_beyond_the_fields_is_a_change_named_when_alone(cli, tmp_path):
+    """sdn.csv's alt rows give aliases their names; the row's type (aka, fka) and remarks are
+    held by no field. An alias becoming an fka is a change, named by the rows that differ; an
+    alias added is named by `aliases` alone (its row is the same change)."""
+    import shutil
+
+    def day(name: str, old: bytes, new: bytes) -> Path:
+        folder = tmp_path / name
+        shutil.copytree(SMALL, folder)
+        text = (folder / "alt.csv").read_bytes()
+        assert text.count(old) == 1
+        (folder / "alt.csv").write_bytes(text.replace(old, new))
+        return folder
+
+    row = b'11195,11591,"aka","HESA TRADE CENTER",-0- '
+    cli("import", str(SMALL), "--published", "2024-01-01")
+    cli("import", str(day("fka", row, row.replace(b'"aka"', b'"fka"'))), "--published", "2024-01-02")
+    added = row + b"\r\n" + row.replace(b"11591", b"99999").replace(b"HESA TRADE CENTER", b"HESA EXPORT")
+    cli("import", str(day("more", row, added)), "--published", "2024-01-03")
+
+    changed = cli.json("diff", "ofac-sdn/2024-01-01", "ofac-sdn/2024-01-02")["changed"]
+    assert [c["source_id"] for c in changed] == ["11195"]
+    (change,) = changed[0]["changes"]
+    assert (change["field"], change["key"]) == ("raw", "alt")
+    assert [(r["alt_num"], r["alt_type"]) for r in change["removed"]] == [("11591", "aka")]
+    assert [(r["alt_num"], r["alt_type"]) for r in change["added"]] == [("11591", "fka")]
+    assert "alt: -11591 aka HESA TRADE CENTER, +11591 fka HESA TRADE CENTER" in cli(
+        "diff", "ofac-sdn/2024-01-01", "ofac-sdn/2024-01-02").stdout
+
+    changed = cli.json("diff", "ofac-sdn/2024-01-01", "ofac-sdn/2024-01-03")["changed"]
+    assert [[(x["field"], x.get("added")) for x in c["changes"]] for c in changed] == [[("aliases", ["HESA EXPORT"])]]

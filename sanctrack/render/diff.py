@@ -152,7 +152,9 @@ def _shown_value(value) -> str:
         return "(none)"
     if isinstance(value, dict):
         text = " ".join(str(value[k]) for k in ("type", "value") if value.get(k))
-        return text + (f" ({value['country']})" if value.get("country") else "") or str(value)
+        text += f" ({value['country']})" if value.get("country") else ""
+        # (else a row of a raw record, such as an sdn.csv alt row: its values)
+        return text or " ".join(str(v) for v in value.values() if v not in (None, "")) or str(value)
     return str(value)
 
 

@@ -96,12 +96,6 @@ class ListQueries:
 
     # -- snapshots -------------------------------------------------------------------------------
 
-    def snapshot_with_hash(self, source: str, file_hash: str) -> dict | None:
-        return first_row(
-            self.conn,
-            "SELECT * FROM snapshots WHERE source = ? AND file_hash = ?", (source, file_hash)
-        )
-
     def snapshot(self, snapshot_id: str) -> dict | None:
         return first_row(self.conn, "SELECT * FROM snapshots WHERE id = ?", (snapshot_id,))
 

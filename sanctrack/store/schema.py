@@ -177,7 +177,6 @@ CREATE TABLE snapshots (
     imported_at TEXT NOT NULL,
     change_id INTEGER NOT NULL
 );
-CREATE UNIQUE INDEX snapshots_content ON snapshots (source, file_hash);
 CREATE INDEX snapshots_source ON snapshots (source, published);
 CREATE TRIGGER snapshots_immutable BEFORE UPDATE ON snapshots
 BEGIN SELECT RAISE(ABORT, 'a snapshot is never rewritten'); END;
@@ -603,7 +602,12 @@ def _to_v11(conn: sqlite3.Connection) -> None:
     schema 11, at any depth and in lists too; at 10, scalars and those one object down; before,
     none. Versions that differ only in such facts (a vessel's flag in sdn.csv, in the advanced
     XML's features, in the UK list's ship details) were the same to `diff` and to the counts of
-    changes. The digest is recomputed from the stored values, which do not change."""
+    changes. The digest is recomputed from the stored values, which do not change.
+
+    And one file may be held by two snapshots of a source (the later of two identical days,
+    imported first, then the earlier: each day has its snapshot), so the index that made a file
+    once per source goes."""
+    conn.execute("DROP INDEX IF EXISTS snapshots_content")
     from ..importers.base import row_digests
     from .encoding import decode
     from .lists import LISTING_FIELDS
