@@ -567,9 +567,9 @@ def listing_changes(left: Mapping, right: Mapping) -> list[dict]:
         if name in _LIST_FIELDS:
             a, b = list(a or []), list(b or [])
             folded_a, folded_b = [_fold(v) for v in a], [_fold(v) for v in b]
-            if sorted(folded_a) == sorted(folded_b):
-                continue
             set_a, set_b = set(folded_a), set(folded_b)
+            if set_a == set_b:  # (order, letter case, a value twice: as the digest)
+                continue
             changes.append({
                 "field": name, "left": a, "right": b,
                 "added": [v for v, f in zip(b, folded_b) if f not in set_a],

@@ -11,7 +11,7 @@ Without them, 29 vessels whose flag OFAC moved from Panama to Iran on 2023-04-27
 unchanged.
 
 The facts are the record's values at any depth of its objects, each by its path. A list of
-values is one fact (sorted: order is no change). A list of typed objects (`{"type": "Vessel
+values is one fact (each value once, sorted: order and repeats are no change). A list of typed objects (`{"type": "Vessel
 Flag", "value": "Cuba"}`) gives a fact per type and key. A list of other objects (rows of
 aliases, addresses, documents, places of birth) is one fact, its rows in sorted order: what the
 fields do not say of them (an alias's type, an address's remarks, a UN entry's second place of
@@ -78,16 +78,14 @@ def _list(items: list, path: str, facts: dict, originals: dict | None) -> None:
             # each row by its repr (~1.4 us a row, in C), folded, in sorted order. "\0" parts
             # them: a repr escapes it, and it is no space to fold.
             rows = " ".join("\0".join(map(repr, items)).split()).casefold().split("\0")
-            rows.sort()
-            facts[path] = _JOIN.join(rows)
+            facts[path] = _JOIN.join(sorted(set(rows)))
             if originals is not None:
                 originals[path] = items
             return
         elif cls is not list and item is not None:
             values.append(str(item).casefold())
     if values:
-        values.sort()
-        facts[path] = _JOIN.join(values)
+        facts[path] = _JOIN.join(sorted(set(values)))
         if originals is not None:
             originals[path] = items
 
@@ -114,7 +112,7 @@ def _typed(items: list, path: str, facts: dict, originals: dict | None) -> None:
             if one_kept is not None:
                 kept.setdefault(key, []).append(one_kept[key])
     for key, values in found.items():
-        facts[key] = _JOIN.join(sorted(values))
+        facts[key] = _JOIN.join(sorted(set(values)))
         if originals is not None:
             originals[key] = kept[key][0] if len(kept[key]) == 1 else kept[key]
 

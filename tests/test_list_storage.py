@@ -635,3 +635,16 @@ def test_what_rows_say_beyond_the_fields_is_a_change_named_when_alone(cli, tmp_p
 
     changed = cli.json("diff", "ofac-sdn/2024-01-01", "ofac-sdn/2024-01-03")["changed"]
     assert [[(x["field"], x.get("added")) for x in c["changes"]] for c in changed] == [[("aliases", ["HESA EXPORT"])]]
+
+
+def test_an_alias_repeated_in_other_letter_case_is_no_change(cli, tmp_path):
+    """Found by a check over generated OpenSanctions days: a name given twice in two letter cases
+    on one day and once on the next was counted as a change that `diff` showed as "reordered",
+    adding and removing nothing. Letter case and repeats are no change, in the fields as in the
+    raw record's lists."""
+    ftm = LISTS / "opensanctions_ftm" / "yente_t1" / "entities.ftm.json"
+    twice = ('"name":["LLC “Inter Tobacco”",', '"name":["LLC “Inter Tobacco”","llc “INTER tobacco”",')
+    cli("import", str(_edited(ftm, tmp_path / "f1", twice)))
+    summary = cli.json("import", str(_edited(ftm, tmp_path / "f2", stamp=("2024-06-01T", "2024-06-02T"))))
+    assert summary["snapshots"][0]["changed"] == 0
+    assert cli.json("diff", "opensanctions/2024-06-01", "opensanctions/2024-06-02")["changed"] == []

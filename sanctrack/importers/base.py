@@ -601,17 +601,18 @@ class XmlListImporter(ListImporter):
 
 def _folded(values: list) -> list:
     """A list's values for a digest: each casefolded (a value that is no string, such as an
-    identifier, by its JSON with sorted keys), in sorted order."""
+    identifier, by its JSON with sorted keys), once each (two aliases that differ in letter case
+    alone are one), in sorted order."""
     if not values:
         return values
     try:
-        return sorted(map(str.casefold, values))  # most lists hold only strings
+        return sorted(set(map(str.casefold, values)))  # most lists hold only strings
     except TypeError:
         pass
-    return sorted(
+    return sorted({
         v.casefold() if v.__class__ is str else sorted_json_text(v).casefold()
         for v in values
-    )
+    })  # fmt: skip
 
 
 def _digest(name, aliases, kind, programs, countries, listed_on, birth_dates, identifiers,
