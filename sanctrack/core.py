@@ -673,7 +673,7 @@ def show_entity(store: Store, entity_id: str) -> dict:
         "country": row["country"],
         "names": names,
         "events": events,
-        "listings": listings_with_since(store.lists.listings_of_entities([entity_id])),
+        "listings": listings_with_since(store, store.lists.listings_of_entities([entity_id])),
         "list_history": _list_history(store, entity_id),
     }
 
@@ -687,21 +687,26 @@ def _list_history(store: Store, entity_id: str) -> list[dict]:
     return [{k: item[k] for k in keep} for item in entity_history(store, [entity_id])]
 
 
-def listings_with_since(rows: list[dict]) -> list[dict]:
+def listings_with_since(store: Store, rows: list[dict]) -> list[dict]:
     """An entity's listings (oldest snapshot first, by source) as `show` gives them, each with
-    since when it stands: the list's own date, else the snapshot it was first seen in
-    (`rules.listing_since`, the rule of check and diff)."""
-    from .rules import since_fields
+    since when it stands: the list's own date, else the snapshot it was first seen in, in its
+    current run (`rules.listing_since`, the rule of check and diff)."""
+    from .rules import listing_run, since_fields
 
-    first: dict[tuple, dict] = {}
+    snapshots = {source: store.lists.snapshots(source) for source in {row["source"] for row in rows}}
+    position = {s["id"]: n for found in snapshots.values() for n, s in enumerate(found)}
+    holding: dict[tuple, set[str]] = {}
+    for row in rows:
+        holding.setdefault((row["source"], row["list_id"]), set()).add(row["snapshot_id"])
     shown = []
     for row in rows:
-        seen = first.setdefault((row["source"], row["list_id"]), row)
+        first, gone = listing_run(snapshots[row["source"]], holding[(row["source"], row["list_id"])],
+                                  position[row["snapshot_id"]])  # fmt: skip
         shown.append({
             "id": f"{row['snapshot_id']}/{row['list_id']}", "source": row["source"],
             "published": row["published"], "name": row["name"], "programs": row["programs"],
             "listed_on": row["listed_on"],
-            **since_fields(row["listed_on"], seen["published"], seen["snapshot_id"]),
+            **since_fields(row["listed_on"], first["published"], first["id"], gone and gone["published"]),
         })  # fmt: skip
     return shown
 
@@ -721,8 +726,10 @@ def show_listing(store: Store, text: str) -> dict:
     record.update({k: v for k, v in row.items() if k not in ("change_id", "snapshot_id", "digest")})
     from .rules import since_fields
 
-    seen = store.lists.first_seen(snapshot["source"], list_id)
-    record.update(since_fields(row["listed_on"], seen["published"], seen["id"]))
+    _, key = store.lists.key(snapshot_id)
+    start, gone = store.lists.runs(snapshot["source"], [list_id], key)[list_id]
+    seen, gone = store.lists.snapshot_of_key(start), gone and store.lists.snapshot_of_key(gone)
+    record.update(since_fields(row["listed_on"], seen["published"], seen["id"], gone and gone["published"]))
     return record
 
 

@@ -225,7 +225,7 @@ def listed_in_force(rows: Iterable[Mapping], as_of: str) -> list[dict]:
 
     found = []
     for row in rows:
-        since, since_from = listing_since(row["listed_on"], row["first_seen"])
+        since, since_from = listing_since(row["listed_on"], row["first_seen"], row.get("gone"))
         if since > as_of:
             continue
         sanction = listing_sanction(

@@ -99,20 +99,40 @@ def delisting_item(last: dict, snapshot: dict) -> dict:
 # -- one party's history --------------------------------------------------------------------------
 
 
+def relisting_item(version: dict, snapshot: dict, last: dict, gone: dict) -> dict:
+    """A listing back in `snapshot` after it was gone from `gone` (last held as `last`): dated
+    by the snapshot, as the list's listing date is that of its first listing, before the gap."""
+    from .diff import listing_changes
+
+    text = f"listed again in {snapshot['id']} (gone from {gone['id']}, last in {last['snapshot_id']})"
+    if version.get("listed_on"):
+        text += f"; the list's listing date, {version['listed_on']}, is of its earlier listing"
+    item = _base(version, "designation", snapshot["published"], "snapshot", snapshot["id"], text)
+    item["previous_snapshot"] = last["snapshot_id"]
+    if last["digest"] != version["digest"]:
+        item["changes"] = listing_changes(last, version)
+    return item
+
+
 def history_of_versions(versions: list[dict], snapshots: list[dict]) -> list[dict]:
     """The designations, amendments and delistings told by the stored versions of ONE listing
-    (one source's list id), given every snapshot of that source oldest first."""
+    (one source's list id), given every snapshot of that source oldest first. A listing back
+    after it was gone is listed again on the day of the snapshot it is back in."""
     by_snapshot = {v["snapshot_id"]: v for v in versions}
     items: list[dict] = []
     held: dict | None = None
+    last: dict | None = None  # the version held before the listing was gone
+    gone: dict | None = None  # the snapshot it was gone from
     for snapshot in snapshots:
         version = by_snapshot.get(snapshot["id"])
         if version is None:
             if held is not None:
                 items.append(delisting_item(held, snapshot))
-                held = None
+                last, gone, held = held, snapshot, None
             continue
-        if held is None:
+        if held is None and last is not None:
+            items.append(relisting_item(version, snapshot, last, gone))
+        elif held is None:
             items.append(designation_item(version, snapshot["id"], snapshot["published"]))
         elif held["digest"] != version["digest"]:
             items.append(amendment_item(version, held, snapshot))

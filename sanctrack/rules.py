@@ -29,7 +29,10 @@ Per source, the latest snapshot published on or before the day decides (`decisiv
 before the first snapshot, the first one does, and its listings count from their own listing
 dates. A listing held by the decisive snapshot is in force from `listing_since`: the list's own
 listing date when it gives one (no later than the first snapshot holding it), else the
-publication date of the first snapshot holding it. Only the first is a date the list states:
+publication date of the first snapshot holding it. "The first snapshot holding it" is that of
+its current run (`listing_run`): a listing gone from the list and back is in force again from
+the snapshot it is back in, and the list's date, which a list keeps from the entry's first
+listing, counts only if it is no earlier than the day it was gone. Only the first is a date the list states:
 `since` is that date (`since_from` "list"); for the second, `since` is None and the line says it
 was on the list in SNAPSHOT (`first_seen_in`), first seen PUBLISHED (`first_seen`, `since_from`
 "snapshot"). A snapshot's arrival says nothing of when a party was listed, so no lag and no "who
@@ -170,19 +173,34 @@ def decisive_snapshot(snapshots: list[dict], as_of: str) -> tuple[dict | None, b
     return (snapshots[0] if snapshots else None), False
 
 
-def listing_since(listed_on: str | None, first_seen: str) -> tuple[str, str]:
+def listing_since(listed_on: str | None, first_seen: str, gone: str | None = None) -> tuple[str, str]:
     """(the day a listing counts from, where that day comes from): the list's own listing date
-    ("list") when it gives one no later than the first snapshot holding the listing, else that
-    snapshot's publication date ("snapshot"), which is when it was first seen, not listed."""
-    if listed_on and listed_on <= first_seen:
+    ("list") when it gives one no later than the first snapshot of the listing's current run
+    (`first_seen`, its publication date) and, for a listing back after a gap, no earlier than the
+    day it was gone (`gone`); else that snapshot's publication date ("snapshot"), which is when
+    it was first seen, not listed."""
+    if listed_on and listed_on <= first_seen and (gone is None or listed_on >= gone):
         return listed_on, "list"
     return first_seen, "snapshot"
 
 
-def since_fields(listed_on: str | None, first_seen: str, first_seen_in: str) -> dict:
+def listing_run(snapshots: list[dict], holding: set[str], at: int) -> tuple[dict, dict | None]:
+    """(the first snapshot of the run that holds a listing without a gap up to `snapshots[at]`,
+    the snapshot it was gone from before that run, None if never): `snapshots` of its source
+    oldest first, `holding` the ids of those holding its list id."""
+    first = at
+    while first > 0 and snapshots[first - 1]["id"] in holding:
+        first -= 1
+    for before in range(first - 2, -1, -1):
+        if snapshots[before]["id"] in holding:
+            return snapshots[first], snapshots[before + 1]
+    return snapshots[first], None
+
+
+def since_fields(listed_on: str | None, first_seen: str, first_seen_in: str, gone: str | None = None) -> dict:
     """`since`, `since_from`, `first_seen`, `first_seen_in` of a listing, as check gives them
     (`listing_since` and `listing_sanction`), for show."""
-    since, since_from = listing_since(listed_on, first_seen)
+    since, since_from = listing_since(listed_on, first_seen, gone)
     if since_from == "list":
         return {"since": since, "since_from": "list", "first_seen": None, "first_seen_in": None}
     return {"since": None, "since_from": "snapshot", "first_seen": since, "first_seen_in": first_seen_in}

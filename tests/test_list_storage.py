@@ -648,3 +648,36 @@ def test_an_alias_repeated_in_other_letter_case_is_no_change(cli, tmp_path):
     summary = cli.json("import", str(_edited(ftm, tmp_path / "f2", stamp=("2024-06-01T", "2024-06-02T"))))
     assert summary["snapshots"][0]["changed"] == 0
     assert cli.json("diff", "opensanctions/2024-06-01", "opensanctions/2024-06-02")["changed"] == []
+
+
+def test_a_listing_back_after_a_gap_is_listed_again_on_the_day_it_is_back(cli, tmp_path):
+    """Found by a check over generated UN days: an entry gone from the list and back later was
+    told back as a designation dated by its LISTED_ON, years before the delisting it followed,
+    so the entity's timeline ended with the delisting while check said sanctioned."""
+    import re
+
+    un = LISTS / "un_consolidated_xml" / "sample_un_consolidated.xml"
+    text = un.read_text(encoding="utf-8")
+    entry = re.search(r"\s*<INDIVIDUAL>\s*<DATAID>3012888</DATAID>.*?</INDIVIDUAL>", text, re.S)
+    for day, body in (("2026-09-09", text), ("2026-09-12", text.replace(entry[0], "")), ("2026-09-20", text)):
+        path = tmp_path / day / un.name
+        path.parent.mkdir()
+        path.write_text(body.replace('dateGenerated="2026-09-09', f'dateGenerated="{day}'), encoding="utf-8")
+        cli("import", str(path), "--max-shrink", "1")
+    items = cli.json("timeline", "ABDERRAHMANE OULD EL AMAR", "--entity")
+    listing = [(i["date"], i["change"], i["date_from"]) for i in items if i["type"] == "listing"]
+    assert listing[1:] == [("2026-09-12", "delisting", "snapshot"), ("2026-09-20", "designation", "snapshot")]
+    assert listing[0][1:] == ("designation", "list") and listing[0][0] < "2026-09-12"
+    assert cli.json("check", "ABDERRAHMANE OULD EL AMAR", "--as-of", "2026-09-15", code=1)["sanctioned"] is False
+    # In force again from the day it is back, not since its first listing, years before the gap:
+    # the list keeps that date (the same LISTED_ON), which said so before it was gone.
+    (before,) = cli.json("check", "ABDERRAHMANE OULD EL AMAR", "--as-of", "2026-09-10")["matches"]
+    (back,) = cli.json("check", "ABDERRAHMANE OULD EL AMAR", "--as-of", "2026-09-20")["matches"]
+    assert (before["since"], before["since_from"]) == (listing[0][0], "list")
+    assert (back["since"], back["since_from"], back["first_seen"], back["first_seen_in"]) == (
+        None, "snapshot", "2026-09-20", "un/2026-09-20")  # fmt: skip
+    shown = cli.json("show", "un/2026-09-20/3012888")
+    assert (shown["since_from"], shown["first_seen_in"]) == ("snapshot", "un/2026-09-20")
+    entity = cli.json("show", back["entity_id"])
+    assert [(l["id"], l["since_from"]) for l in entity["listings"]] == [
+        ("un/2026-09-09/3012888", "list"), ("un/2026-09-20/3012888", "snapshot")]  # fmt: skip

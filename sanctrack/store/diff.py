@@ -76,15 +76,15 @@ class DiffQueries:
 
     def held_listings(self, snapshot_id: str, source: str) -> list[dict]:
         """The listings of one snapshot, each with its source, `first_seen` (the publication
-        date of the first snapshot of `source` that held its list id) and `first_seen_in` (that
-        snapshot's id)."""
+        date of the first snapshot of `source` of the run that holds its list id up to this one),
+        `first_seen_in` (that snapshot's id) and `gone` (the publication date of the snapshot it
+        was gone from before that run, None if never: `ListQueries.runs`)."""
         lists = ListQueries(self.conn)
         names = ["list_id", "name", "aliases", "kind", "programs", "listed_on", "entity_id"]
         rows = [
             decode({"snapshot_id": snapshot_id, **dict(zip(names, row)), "source": source})
             for row in lists.held_rows(snapshot_id, ", ".join(f"l.{c}" for c in names))
         ]
-        firsts = lists.first_seen_keys(source, [row["list_id"] for row in rows])
         snapshots = {
             key: (published, sid)
             for sid, published, key in self.conn.execute(
@@ -92,8 +92,12 @@ class DiffQueries:
                 (source,),
             )
         }
+        at = next(key for key, (_, sid) in snapshots.items() if sid == snapshot_id)
+        runs = lists.runs(source, [row["list_id"] for row in rows], at)
         for row in rows:
-            row["first_seen"], row["first_seen_in"] = snapshots[firsts[row["list_id"]]]
+            start, gone = runs[row["list_id"]]
+            row["first_seen"], row["first_seen_in"] = snapshots[start]
+            row["gone"] = snapshots[gone][0] if gone else None
         return rows
 
     def entity_names(self, entity_ids: Iterable[str]) -> dict[str, str]:

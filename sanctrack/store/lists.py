@@ -133,7 +133,7 @@ class ListQueries:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def _snapshot_of_key(self, key: str) -> dict | None:
+    def snapshot_of_key(self, key: str) -> dict | None:
         return first_row(self.conn, "SELECT * FROM snapshots WHERE rowid = ?", (_rowid_of_key(key),))
 
     def latest_snapshot_ids(self) -> dict[str, str]:
@@ -243,25 +243,25 @@ class ListQueries:
         )
         return None if row is None else {"snapshot_id": snapshot_id, **row}
 
-    def first_seen(self, source: str, list_id: str) -> dict | None:
-        """The first snapshot of `source` (by publication date) that holds `list_id`."""
-        row = self.conn.execute(
-            "SELECT min(sp.since) FROM listings l JOIN listing_spans sp ON sp.listing = l.id "
-            "WHERE l.source = ? AND l.list_id = ?",
-            (source, list_id),
-        ).fetchone()
-        return self._snapshot_of_key(row[0]) if row and row[0] else None
-
-    def first_seen_keys(self, source: str, list_ids: Iterable[str]) -> dict[str, str]:
-        """list_id -> key of the first snapshot of `source` holding it, for many list ids."""
-        return dict(
-            self.conn.execute(
-                "SELECT l.list_id, min(sp.since) FROM listings l "
-                "JOIN listing_spans sp ON sp.listing = l.id WHERE l.source = ? "
-                "AND l.list_id IN (SELECT value FROM json_each(?)) GROUP BY l.list_id",
-                (source, json.dumps(list(list_ids))),
-            )
-        )
+    def runs(self, source: str, list_ids: Iterable[str], key: str) -> dict[str, tuple[str, str | None]]:
+        """list_id -> (key of the first snapshot of the run that holds it without a gap up to
+        the snapshot of `key`, key of the first snapshot without it before that run or None),
+        for list ids `source` holds at `key` (rules.listing_run, from the spans: one run of
+        versions follows another where a span ends the day the next begins)."""
+        found: dict[str, list] = {}  # list_id -> [run's start, gone before it, its last until]
+        for list_id, since, until in self.conn.execute(
+            "SELECT l.list_id, sp.since, sp.until FROM listings l "
+            "JOIN listing_spans sp ON sp.listing = l.id WHERE l.source = ? "
+            "AND l.list_id IN (SELECT value FROM json_each(?)) AND sp.since <= ? "
+            "ORDER BY l.list_id, sp.since",
+            (source, json.dumps(list(list_ids)), key),
+        ):
+            run = found.get(list_id)
+            if run is None or run[2] != since:
+                found[list_id] = [since, run[2] if run else None, until]
+            else:
+                run[2] = until
+        return {list_id: (start, gone) for list_id, (start, gone, _) in found.items()}
 
     # -- listings by entity ------------------------------------------------------------------------
 
