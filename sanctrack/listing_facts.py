@@ -76,9 +76,12 @@ def _list(items: list, path: str, facts: dict, originals: dict | None) -> None:
                 return
             # Rows (aliases, addresses, documents: most of what they say, fields say): one fact,
             # each row by its repr (~1.4 us a row, in C), folded, in sorted order. "\0" parts
-            # them: a repr escapes it, and it is no space to fold.
-            rows = " ".join("\0".join(map(repr, items)).split()).casefold().split("\0")
-            facts[path] = _JOIN.join(sorted(set(rows)))
+            # them: a repr escapes it, and every space but " " (a tab, a newline…), so spacing
+            # is folded only where two spaces meet.
+            text = "\0".join(map(repr, items)).casefold()
+            if "  " in text:
+                text = " ".join(text.split())
+            facts[path] = text if len(items) == 1 else _JOIN.join(sorted(set(text.split("\0"))))
             if originals is not None:
                 originals[path] = items
             return
