@@ -475,6 +475,19 @@ def _vessel_day(folder: Path, flag: str, call_sign: str = "9HDQ9") -> Path:
     return folder
 
 
+def _as_if_of_schema(db: Path, version: int) -> None:
+    """The store at an older schema whose digests were made by other rules (one digest for every
+    version): the next open migrates it and must recompute them."""
+    from sanctrack.store.schema import LISTINGS, _statement
+
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("DROP TRIGGER listings_immutable")
+    conn.execute(f"UPDATE listings SET digest = 'made-by-schema-{version}'")
+    conn.execute(_statement(LISTINGS, "CREATE TRIGGER listings_immutable"))
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+
+
 def test_a_fact_only_the_raw_record_holds_is_a_change(cli, db, tmp_path):
     """Found on OFAC's real files of 2023-04-24 and 2023-04-27: 29 vessels whose flag moved from
     Panama to Iran (sdn.csv's Vess_flag, which no field of a listing holds) were the same to
@@ -494,15 +507,7 @@ def test_a_fact_only_the_raw_record_holds_is_a_change(cli, db, tmp_path):
     sign = cli.json("diff", "ofac-sdn/2023-04-28", "ofac-sdn/2023-04-29")["changed"][0]["changes"]
     assert sign == [{"field": "raw", "key": "Call_Sign", "left": "9HDQ9", "right": None}]
 
-    # A schema 9 store: its digests were made without the raw facts (the same for both days).
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("DROP TRIGGER listings_immutable")
-    conn.execute("UPDATE listings SET digest = 'made-without-facts'")
-    from sanctrack.store.schema import LISTINGS, _statement
-
-    conn.execute(_statement(LISTINGS, "CREATE TRIGGER listings_immutable"))
-    conn.execute("PRAGMA user_version = 9")
-    conn.close()
+    _as_if_of_schema(db, 9)  # its digests were made without the raw facts (the same for both days)
     assert cli.json("diff", "ofac-sdn/2023-04-24", "ofac-sdn/2023-04-27")["changed"] == flag  # migrated
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(DISTINCT digest) FROM listings").fetchone() == (3,)
@@ -589,15 +594,7 @@ def test_facts_held_deeper_in_the_raw_record_are_changes(cli, db, tmp_path):
     assert [[x["field"] for x in c["changes"]] for c in changed] == [["aliases"]]
     assert changed[0]["changes"][0]["added"] == ["Inter Tobacco Holding"]
 
-    # A schema 10 store: its digests were made from the shallower facts.
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("DROP TRIGGER listings_immutable")
-    conn.execute("UPDATE listings SET digest = 'made-from-schema-10-facts'")
-    from sanctrack.store.schema import LISTINGS, _statement
-
-    conn.execute(_statement(LISTINGS, "CREATE TRIGGER listings_immutable"))
-    conn.execute("PRAGMA user_version = 10")
-    conn.close()
+    _as_if_of_schema(db, 10)  # its digests were made from the shallower facts
     changed = cli.json("diff", "ofac-sdn/2026-09-09", "ofac-sdn/2026-09-10")["changed"]  # migrated
     assert [c["source_id"] for c in changed] == ["4238"]
     assert cli.json("diff", "ofac-sdn/2026-09-10", "ofac-sdn/2026-09-11")["changed"] == []
