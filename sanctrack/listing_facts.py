@@ -11,11 +11,11 @@ Without them, 29 vessels whose flag OFAC moved from Panama to Iran on 2023-04-27
 unchanged.
 
 The facts are the record's values at any depth of its objects, each by its path. A list of
-values is one fact (each value once, sorted: order and repeats are no change). A list of typed objects (`{"type": "Vessel
-Flag", "value": "Cuba"}`) gives a fact per type and key. A list of other objects (rows of
-aliases, addresses, documents, places of birth) is one fact, its rows in sorted order: what the
-fields do not say of them (an alias's type, an address's remarks, a UN entry's second place of
-birth) is compared too, and a diff names it when no field does.
+values is one fact (each value once, sorted: order and repeats are no change). A list of typed
+objects (`{"type": "Vessel Flag", "value": "Cuba"}`) gives a fact per type and key. A list of
+other objects (rows of aliases, addresses, documents, places of birth) is one fact, its rows in
+sorted order: what the fields do not say of them (an alias's type, an address's remarks, a UN
+entry's second place of birth) is compared too, and a diff names it when no field does.
 """
 
 from __future__ import annotations
