@@ -691,17 +691,12 @@ def listings_with_since(store: Store, rows: list[dict]) -> list[dict]:
     """An entity's listings (oldest snapshot first, by source) as `show` gives them, each with
     since when it stands: the list's own date, else the snapshot it was first seen in, in its
     current run (`rules.listing_since`, the rule of check and diff)."""
-    from .rules import listing_run, since_fields
+    from .rules import runs_of_rows, since_fields
 
-    snapshots = {source: store.lists.snapshots(source) for source in {row["source"] for row in rows}}
-    position = {s["id"]: n for found in snapshots.values() for n, s in enumerate(found)}
-    holding: dict[tuple, set[str]] = {}
-    for row in rows:
-        holding.setdefault((row["source"], row["list_id"]), set()).add(row["snapshot_id"])
+    run = runs_of_rows(rows, {source: store.lists.snapshots(source) for source in {r["source"] for r in rows}})
     shown = []
     for row in rows:
-        first, gone = listing_run(snapshots[row["source"]], holding[(row["source"], row["list_id"])],
-                                  position[row["snapshot_id"]])  # fmt: skip
+        first, gone = run(row)
         shown.append({
             "id": f"{row['snapshot_id']}/{row['list_id']}", "source": row["source"],
             "published": row["published"], "name": row["name"], "programs": row["programs"],

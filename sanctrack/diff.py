@@ -561,41 +561,35 @@ def listing_changes(left: Mapping, right: Mapping) -> list[dict]:
     """What differs between two versions of a listing, field by field, ignoring letter case,
     spacing and order: `{field, left, right}`, with `added` and `removed` for list fields; then
     each fact only the raw record holds, `{field: "raw", key, left, right}` (listing_facts.py)."""
+    from .listing_facts import added_and_removed, fact_changes
+
     changes: list[dict[str, Any]] = []
     for name in LISTING_FIELDS:
         a, b = left.get(name), right.get(name)
         if name in _LIST_FIELDS:
             a, b = list(a or []), list(b or [])
-            folded_a, folded_b = [_fold(v) for v in a], [_fold(v) for v in b]
-            set_a, set_b = set(folded_a), set(folded_b)
-            if set_a == set_b:  # (order, letter case, a value twice: as the digest)
+            added, removed = added_and_removed(a, b, _fold)
+            if not added and not removed:  # (order, letter case, a value twice: as the digest)
                 continue
-            changes.append({
-                "field": name, "left": a, "right": b,
-                "added": [v for v, f in zip(b, folded_b) if f not in set_a],
-                "removed": [v for v, f in zip(a, folded_a) if f not in set_b],
-            })  # fmt: skip
+            changes.append({"field": name, "left": a, "right": b, "added": added, "removed": removed})
         elif _fold(a) != _fold(b):
             changes.append({"field": name, "left": a, "right": b})
-    from .listing_facts import fact_changes
-
     return changes + fact_changes(left, right, LISTING_FIELDS)
 
 
 def _jurisdiction_changes(left: dict, right: dict) -> list[dict]:
     """Between one jurisdiction (or `*`) on two days: programs and jurisdictions in force, and a
     new `since` (delisted and designated again in between)."""
+    from .listing_facts import added_and_removed
+
     changes = []
     for name in ("programs", "jurisdictions"):
         if name not in left:
             continue
         a, b = left[name], right[name]
-        if {_fold(v) for v in a} != {_fold(v) for v in b}:
-            changes.append({
-                "field": name, "left": a, "right": b,
-                "added": [v for v in b if _fold(v) not in {_fold(x) for x in a}],
-                "removed": [v for v in a if _fold(v) not in {_fold(x) for x in b}],
-            })  # fmt: skip
+        added, removed = added_and_removed(a, b, _fold)
+        if added or removed:
+            changes.append({"field": name, "left": a, "right": b, "added": added, "removed": removed})
     if left["since"] != right["since"]:
         changes.append({"field": "since", "left": left["since"], "right": right["since"]})
     return changes

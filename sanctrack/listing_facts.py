@@ -21,7 +21,7 @@ entry's second place of birth) is compared too, and a diff names it when no fiel
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 _WORDS = re.compile(r"\w+")
 _JOIN = " | "  # between the values of one fact drawn from a list
@@ -162,15 +162,22 @@ def fact_changes(left: Mapping, right: Mapping, fields: tuple[str, ...]) -> list
     return changes
 
 
+def added_and_removed(before: list, after: list, fold: Callable[[Any], str]) -> tuple[list, list]:
+    """The items of `after` whose fold `before` lacks, and those of `before` that `after` lacks
+    (both empty: the same items, in any order, letter case or number of times)."""
+    folded_before, folded_after = [fold(item) for item in before], [fold(item) for item in after]
+    set_before, set_after = set(folded_before), set(folded_after)
+    return ([item for item, f in zip(after, folded_after) if f not in set_before],
+            [item for item, f in zip(before, folded_before) if f not in set_after])  # fmt: skip
+
+
 def _moved(before: Any, after: Any) -> dict[str, list]:
     """`added` and `removed` of a fact drawn from a list: its items (rows, values) on one side
     only, compared as the digest compares them (folded)."""
     a = before if before.__class__ is list else [] if before is None else [before]
     b = after if after.__class__ is list else [] if after is None else [after]
-    folded_a, folded_b = [_folded(item) for item in a], [_folded(item) for item in b]
-    set_a, set_b = set(folded_a), set(folded_b)
-    return {"added": [item for item, f in zip(b, folded_b) if f not in set_a],
-            "removed": [item for item, f in zip(a, folded_a) if f not in set_b]}  # fmt: skip
+    added, removed = added_and_removed(a, b, _folded)
+    return {"added": added, "removed": removed}
 
 
 def _folded(item: Any) -> str:

@@ -61,7 +61,7 @@ Only the standard library: the store imports this module on every write.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
 
 from .vocabulary import ENDING_ACTION, IMPOSING_ACTIONS
 
@@ -195,6 +195,22 @@ def listing_run(snapshots: list[dict], holding: set[str], at: int) -> tuple[dict
         if snapshots[before]["id"] in holding:
             return snapshots[first], snapshots[before + 1]
     return snapshots[first], None
+
+
+def runs_of_rows(rows: list[dict], snapshots: dict[str, list[dict]]) -> Callable[[dict], tuple[dict, dict | None]]:
+    """`listing_run` for rows that are listings in snapshots (source, list_id, snapshot_id; every
+    row of each list id wanted, such as an entity's `listings_of_entities`), `snapshots` of each
+    source oldest first: a function of a row."""
+    position = {s["id"]: n for found in snapshots.values() for n, s in enumerate(found)}
+    holding: dict[tuple[str, str], set[str]] = {}
+    for row in rows:
+        holding.setdefault((row["source"], row["list_id"]), set()).add(row["snapshot_id"])
+
+    def run(row: dict) -> tuple[dict, dict | None]:
+        return listing_run(snapshots[row["source"]], holding[(row["source"], row["list_id"])],
+                           position[row["snapshot_id"]])  # fmt: skip
+
+    return run
 
 
 def since_fields(listed_on: str | None, first_seen: str, first_seen_in: str, gone: str | None = None) -> dict:

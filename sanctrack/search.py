@@ -442,7 +442,7 @@ def _listed_sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction:
     delisted when the first snapshot without it was published); before the first snapshot, a
     listing counts from its own listing date. `since` is the list's listing date; where the list
     gives none, the line says in which snapshot it was first seen (rules.listing_sanction)."""
-    from .rules import decisive_snapshot, listing_run, listing_sanction, listing_since
+    from .rules import decisive_snapshot, listing_sanction, listing_since, runs_of_rows
     from .sources import SOURCES
 
     by_source: dict[str, list[dict]] = {}
@@ -455,12 +455,11 @@ def _listed_sanctions_of(store: Store, entity_id: str, as_of: str, jurisdiction:
         if jurisdiction and source_jurisdiction != jurisdiction:
             continue
         snapshots = store.lists.snapshots(source)
-        position = {s["id"]: n for n, s in enumerate(snapshots)}
         snapshot, published_by_then = decisive_snapshot(snapshots, as_of)
+        run = runs_of_rows(rows, {source: snapshots})
 
         def since_of(row: dict) -> tuple[str, str, dict]:
-            holding = {r["snapshot_id"] for r in rows if r["list_id"] == row["list_id"]}
-            first, gone = listing_run(snapshots, holding, position[row["snapshot_id"]])
+            first, gone = run(row)
             return (*listing_since(row["listed_on"], first["published"], gone and gone["published"]), first)
 
         held = [r for r in rows if r["snapshot_id"] == snapshot["id"]]
