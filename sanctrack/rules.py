@@ -32,8 +32,8 @@ listing date when it gives one (no later than the first snapshot holding it), el
 publication date of the first snapshot holding it. "The first snapshot holding it" is that of
 its current run (`listing_run`): a listing gone from the list and back is in force again from
 the snapshot it is back in, and the list's date, which a list keeps from the entry's first
-listing, counts only if it is no earlier than the day it was gone. Only the first is a date the list states:
-`since` is that date (`since_from` "list"); for the second, `since` is None and the line says it
+listing, counts only if it is no earlier than the day it was gone. Only the first is a date the
+list states: `since` is that date (`since_from` "list"); for the second, `since` is None and the line says it
 was on the list in SNAPSHOT (`first_seen_in`), first seen PUBLISHED (`first_seen`, `since_from`
 "snapshot"). A snapshot's arrival says nothing of when a party was listed, so no lag and no "who
 moved first" is ever computed from it (`diff` marks such lags unknown). A listing gone from the
