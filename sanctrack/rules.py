@@ -25,19 +25,19 @@ keys of a large store; its tests hold the table equal to `periods` of every even
 
 Sanctions in force, from official lists (`check` for one entity, `diff` for a jurisdiction):
 
-Per source, the latest snapshot published on or before the day decides (`decisive_snapshot`);
-before the first snapshot, the first one does, and its listings count from their own listing
-dates. A listing held by the decisive snapshot is in force from `listing_since`: the list's own
-listing date when it gives one (no later than the first snapshot holding it), else the
-publication date of the first snapshot holding it. "The first snapshot holding it" is that of
-its current run (`listing_run`): a listing gone from the list and back is in force again from
-the snapshot it is back in, and the list's date, which a list keeps from the entry's first
-listing, counts only if it is no earlier than the day it was gone. Only the first is a date the
-list states: `since` is that date (`since_from` "list"); for the second, `since` is None and the line says it
-was on the list in SNAPSHOT (`first_seen_in`), first seen PUBLISHED (`first_seen`, `since_from`
-"snapshot"). A snapshot's arrival says nothing of when a party was listed, so no lag and no "who
-moved first" is ever computed from it (`diff` marks such lags unknown). A listing gone from the
-decisive snapshot was delisted when the first snapshot without it was published.
+Per source, the latest snapshot published on or before the day decides (`decisive_snapshot`); before
+the first snapshot, the first one does, and its listings count from their own listing dates. A
+listing held by the decisive snapshot is in force from `listing_since`: the list's own listing date
+when it gives one (no later than the first snapshot holding it), else the publication date of the
+first snapshot holding it. "The first snapshot holding it" is that of its current run
+(`listing_run`): a listing gone from the list and back is in force again from the snapshot it is
+back in, and the list's date, which a list keeps from the entry's first listing, counts only if it
+is no earlier than the day it was gone. Only the first is a date the list states: `since` is that
+date (`since_from` "list"); for the second, `since` is None and the line says it was on the list in
+SNAPSHOT (`first_seen_in`), first seen PUBLISHED (`first_seen`, `since_from` "snapshot"). A
+snapshot's arrival says nothing of when a party was listed, so no lag and no "who moved first" is
+ever computed from it (`diff` marks such lags unknown). A listing gone from the decisive snapshot
+was delisted when the first snapshot without it was published.
 `listing_sanction` states one listing as a sanction line, in the shape `as_of` gives a line from
 events.
 
