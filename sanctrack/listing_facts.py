@@ -40,7 +40,10 @@ def raw_facts(raw: Mapping[str, Any] | None, originals: dict | None = None) -> d
 
 def _walk(mapping: Mapping, prefix: str, facts: dict, originals: dict | None) -> None:
     # Written out, not one helper per value: every entry of a first import pays it (~5 us).
+    # Nulls first: most of a record's values (an sdn.csv row's vessel columns), 8 ms of the SDN's.
     for key, value in mapping.items():
+        if value is None:
+            continue
         cls = value.__class__
         if cls is str:
             folded = " ".join(value.split()).casefold()
@@ -52,8 +55,6 @@ def _walk(mapping: Mapping, prefix: str, facts: dict, originals: dict | None) ->
         elif cls is list:
             if value:
                 _list(value, prefix + key, facts, originals)
-            continue
-        elif value is None:
             continue
         else:
             folded = str(value).casefold()  # a number or a boolean

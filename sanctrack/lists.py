@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 from .dates import utc_timestamp
 from .errors import BadDataError, UsageError
-from .importers.base import ListImporter, Listing, listing_content, listing_digest
+from .importers.base import ListImporter, Listing, listing_digest
 from .store import Store
 from .vocabulary import known_target_kind
 
@@ -238,7 +238,7 @@ def _import_list(store: Store, path: Path, importer: ListImporter, source: str |
             "input: give its folder",
         )
 
-    from .store.lists import LIST_INDEXES, listing_values
+    from .store.lists import LIST_INDEXES, listing_values, version_content
 
     summary_text = f"import {read.source} list {path.name} ({date})"
     with store.change("import", summary_text), store.bulk(LIST_INDEXES):
@@ -270,7 +270,8 @@ def _import_list(store: Store, path: Path, importer: ListImporter, source: str |
                 listing = parse()
                 if not listing.name or not listing.name.strip():
                     raise BadDataError(f"{path}: entry {list_id} has no name")
-                content = listing_content(listing)
+                values = listing_values(listing)
+                content = version_content(values)
                 if was is not None and was.content is None:
                     was = held[list_id] = store.lists.with_hashes(was)
                 if was is not None and was.content == content:
@@ -283,7 +284,7 @@ def _import_list(store: Store, path: Path, importer: ListImporter, source: str |
                     elif was.digest != digest:
                         changed += 1
                     new.append(_Version(list_id, listing.name, listing.aliases, listing.kind,
-                                        digest, content, listing_values(listing), fingerprint))
+                                        digest, content, values, fingerprint))
             if progress is not None and count % 1000 == 0:
                 progress(count)
         if not seen:

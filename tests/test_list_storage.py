@@ -8,6 +8,7 @@ entries), at high rates so that every day adds, ends and amends entries.
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 import sys
@@ -678,3 +679,58 @@ def test_a_listing_back_after_a_gap_is_listed_again_on_the_day_it_is_back(cli, t
     entity = cli.json("show", back["entity_id"])
     assert [(l["id"], l["since_from"]) for l in entity["listings"]] == [
         ("un/2026-09-09/3012888", "list"), ("un/2026-09-20/3012888", "snapshot")]  # fmt: skip
+
+
+def test_a_store_of_schema_11_takes_the_hashes_of_schema_12(cli, tmp_path, days):
+    """Schema 12 hashes a version's content over its values as stored and its digest from its
+    facts joined. A store of schema 11 (its hashes made otherwise) has both recomputed, and so
+    do the change log's copies of versions, which undo puts back: its next import, every entry
+    parsed, finds each unchanged entry the version it holds (no version is written for it);
+    `diff` answers as before; an undo puts a version back with the hashes it holds now."""
+    from sanctrack.store.schema import LISTINGS, _statement
+
+    db = tmp_path / "store.db"
+    first = import_days(cli, db, days[:3])
+    diffs = {(a, b): cli.json("--db", str(db), "diff", f"ofac-sdn/{a}", f"ofac-sdn/{b}")
+             for (a, _), (b, _) in zip(days[:2], days[1:3])}  # fmt: skip
+    conn = sqlite3.connect(db, isolation_level=None)
+    hashes = dict(((v, (d, c)) for v, d, c in conn.execute("SELECT id, digest, content FROM listings")))
+    # A version of the first import whose entity link the third import's change updated (an
+    # entity merge logs the whole row): its copy in the log, as schema 11 held it.
+    cur = conn.execute("SELECT * FROM listings WHERE change_id = 1 ORDER BY id LIMIT 1")
+    version = dict(zip([d[0] for d in cur.description], cur.fetchone()))
+    third = conn.execute("SELECT max(id) FROM changes").fetchone()[0]
+    old_copy = json.dumps(dict(version, digest="made-by-schema-11", content="made-by-schema-11"))
+    conn.execute(
+        "INSERT INTO change_rows (change_id, seq, tbl, op, key, old, new) VALUES (?, 1000, 'listings', 'update', ?, ?, ?)",
+        (third, json.dumps({"id": version["id"]}), old_copy, old_copy),
+    )
+    conn.execute("DROP TRIGGER listings_immutable")
+    conn.execute("UPDATE listings SET digest = 'made-by-schema-11', content = 'made-by-schema-11-' || id")
+    conn.execute(_statement(LISTINGS, "CREATE TRIGGER listings_immutable"))
+    conn.execute("DELETE FROM listing_sources")  # every entry of the next import parsed
+    conn.execute("PRAGMA user_version = 11")
+    conn.close()
+
+    assert cli.json("--db", str(db), "verify")["problems"] == []  # opening it migrates it
+    conn = sqlite3.connect(db, isolation_level=None)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 12
+    assert dict(((v, (d, c)) for v, d, c in conn.execute("SELECT id, digest, content FROM listings"))) == hashes
+    logged = json.loads(conn.execute("SELECT old FROM change_rows WHERE seq = 1000").fetchone()[0])
+    assert (logged["digest"], logged["content"]) == hashes[version["id"]]
+    assert {k: cli.json("--db", str(db), "diff", f"ofac-sdn/{k[0]}", f"ofac-sdn/{k[1]}") for k in diffs} == diffs
+
+    versions = conn.execute("SELECT count(*) FROM listings").fetchone()[0]
+    date, folder = days[3]
+    summary = cli.json("--db", str(db), "import", str(folder), "--published", date, "--max-shrink", "1")["snapshots"][0]
+    before, after = parsed(days[2][1]), parsed(folder)
+    changed = sum(1 for k in before.keys() & after.keys() if before[k] != after[k])
+    assert summary["changed"] <= changed and summary["added"] == len(after.keys() - before.keys())
+    assert conn.execute("SELECT count(*) FROM listings").fetchone()[0] == versions + summary["added"] + changed
+    assert stored(db, f"ofac-sdn/{date}") == after
+
+    cli("--db", str(db), "undo")  # the fourth import
+    cli("--db", str(db), "undo")  # the third, which puts the logged copy back
+    assert conn.execute("SELECT digest, content FROM listings WHERE id = ?", (version["id"],)).fetchone() == hashes[version["id"]]
+    assert cli.json("--db", str(db), "verify")["problems"] == []
+    assert first  # (the imports the store was built by)

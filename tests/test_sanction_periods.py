@@ -358,7 +358,7 @@ def test_a_store_of_schema_7_gains_its_states_and_verify_checks_them(cli, db):
     assert assert_in_step(db) == expected
     conn = sqlite3.connect(db, isolation_level=None)
     assert sorted(conn.execute("SELECT * FROM sanction_states")) == states_before
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION == 11
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION == 12
 
     assert cli("verify").exit_code == 0
     # A state out of step with its periods (a write that missed it) is a problem verify names.

@@ -602,9 +602,10 @@ class XmlListImporter(ListImporter):
 def _folded(values: list) -> list:
     """A list's values for a digest: each casefolded (a value that is no string, such as an
     identifier, by its JSON with sorted keys), once each (two aliases that differ in letter case
-    alone are one), in sorted order."""
+    alone are one), in sorted order; an empty list or tuple as [] (a reader's tuple and a stored
+    row's list are one value)."""
     if not values:
-        return values
+        return []
     if len(values) == 1:  # most lists (~0.3 us less than a set and a sort, 54,000 times a list)
         value = values[0]
         return [value.casefold() if value.__class__ is str else sorted_json_text(value).casefold()]
@@ -620,39 +621,34 @@ def _folded(values: list) -> list:
 
 def _digest(name, aliases, kind, programs, countries, listed_on, birth_dates, identifiers,
             addresses, remarks, raw) -> str:  # fmt: skip
-    meaningful = (
+    fields = repr((
         " ".join(name.split()).casefold(), _folded(aliases), kind, _folded(programs),
         _folded(countries), listed_on, _folded(birth_dates), _folded(identifiers),
         _folded(addresses), " ".join((remarks or "").split()).casefold(),
-        sorted(raw_facts(raw).items()),
-    )  # fmt: skip
-    return hashlib.blake2b(repr(meaningful).encode(), digest_size=10).hexdigest()
-
-
-def _content(values: tuple) -> str:
-    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+    ))  # fmt: skip
+    facts = sorted(raw_facts(raw).items())
+    # The facts joined, not repr'd: they are most of the text (an sdn.csv entry's rows), and a
+    # repr of the SDN list's facts costs ~40 ms more. A fact's value never holds \x1d or \x1f
+    # (whitespace, which raw_facts folds, or escaped in a row's repr); a path holding one, which
+    # no list's names do, makes the facts repr'd after another mark.
+    text = "\x1d".join(map("\x1f".join, facts))
+    if text.count("\x1f") == len(facts) and text.count("\x1d") == max(len(facts) - 1, 0):
+        text = fields + "\x1e" + text
+    else:
+        text = fields + "\x1c" + repr(facts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
 
 
 def listing_digest(listing: Listing) -> str:
     """What makes two versions of a listing the same: its content, not row order or letter case:
     its fields and the facts only its raw record holds (listing_facts.py: a vessel's flag).
-    Computed over the parsed values (their repr, which Python builds in C), not re-encoded JSON."""
+    Computed over the parsed values, not re-encoded JSON."""
     return _digest(listing.name, listing.aliases, listing.kind, listing.programs, listing.countries,
                    listing.listed_on, listing.birth_dates, listing.identifiers, listing.addresses,
                    listing.remarks, listing.raw)  # fmt: skip
 
 
-def listing_content(listing: Listing) -> str:
-    """The identity of a version of a listing: a hash of every value stored for it (the raw
-    fields included), so that two versions differing in any stored letter are two versions."""
-    return _content((listing.name, listing.aliases, listing.kind, listing.programs,
-                     listing.countries, listing.listed_on, listing.birth_dates,
-                     listing.identifiers, listing.addresses, listing.remarks, listing.raw))  # fmt: skip
-
-
-def row_digests(row: dict) -> tuple[str, str]:
-    """(digest, content) of a stored listing row, its lists decoded (the schema 7 and 10
-    migrations)."""
-    values = tuple(row[f] for f in ("name", "aliases", "kind", "programs", "countries", "listed_on",
-                                    "birth_dates", "identifiers", "addresses", "remarks", "raw"))  # fmt: skip
-    return _digest(*values), _content(values)
+def row_digest(row: dict) -> str:
+    """The digest of a stored listing row, its lists decoded (the schema migrations)."""
+    return _digest(*(row[f] for f in ("name", "aliases", "kind", "programs", "countries", "listed_on",
+                                      "birth_dates", "identifiers", "addresses", "remarks", "raw")))  # fmt: skip

@@ -18,7 +18,7 @@ from .periods import refresh_sanction_periods, refresh_states
 
 # 'SNCT': marks the file as sanctrack's so another program's database is never written to.
 APPLICATION_ID = 0x534E4354
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 # The log of changes (store/changes.py): one row per write, and the rows it replaced or removed.
 CHANGE_LOG = """
@@ -468,9 +468,9 @@ def _to_v7(conn: sqlite3.Connection) -> None:
     (entity merges) are logged again as updates of its version."""
     import json
 
-    from ..importers.base import row_digests
+    from ..importers.base import row_digest
     from .encoding import decode
-    from .lists import LISTING_FIELDS, SNAPSHOT_KEY_SQL
+    from .lists import LISTING_FIELDS, SNAPSHOT_KEY_SQL, row_content
 
     for name in ("listings_ai", "listings_ad", "listings_au", "listings_immutable"):
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
@@ -524,7 +524,8 @@ def _to_v7(conn: sqlite3.Connection) -> None:
             row = dict(zip([*fields, "entity_id", "change_id"], values))
             list_id = row["list_id"]
             seen.add(list_id)
-            digest, content = row_digests(decode(dict(row)))
+            decoded = decode(dict(row))
+            digest, content = row_digest(decoded), row_content(decoded)
             version = versions.get((source, list_id, content))
             if version is None:
                 version = versions[(source, list_id, content)] = next_id
@@ -593,35 +594,75 @@ def _to_v9(conn: sqlite3.Connection) -> None:
 
 
 def _to_v10(conn: sqlite3.Connection) -> None:
-    """Schema 10 made each version's digest over the scalar facts of its raw record; schema 11
-    recomputes them over all of them (`_to_v11`), so a store at 9 is computed once, there."""
+    """Schema 10 made each version's digest over the scalar facts of its raw record; schema 12
+    computes digests anew (`_to_v12`), so a store at 9 is computed once, there."""
 
 
 def _to_v11(conn: sqlite3.Connection) -> None:
-    """Each version's digest over the facts only its raw record holds (listing_facts.py): from
-    schema 11, at any depth and in lists too; at 10, scalars and those one object down; before,
-    none. Versions that differ only in such facts (a vessel's flag in sdn.csv, in the advanced
-    XML's features, in the UK list's ship details) were the same to `diff` and to the counts of
-    changes. The digest is recomputed from the stored values, which do not change.
-
-    And one file may be held by two snapshots of a source (the later of two identical days,
+    """One file may be held by two snapshots of a source (the later of two identical days,
     imported first, then the earlier: each day has its snapshot), so the index that made a file
-    once per source goes."""
+    once per source goes. (Schema 11 also made each version's digest over the facts its raw
+    record holds at any depth; schema 12 computes digests anew (`_to_v12`), so a store at 10 is
+    computed once, there.)"""
     conn.execute("DROP INDEX IF EXISTS snapshots_content")
-    from ..importers.base import row_digests
+
+
+def _to_v12(conn: sqlite3.Connection) -> None:
+    """Each version's digest and content as schema 12 computes them (importers/base.py
+    `listing_digest`, store/lists.py `version_content`): the digest over the raw facts from
+    schema 11 (at any depth and in lists; at 10 scalars and those one object down; before, none),
+    and both hashed from text made faster, the content over the values as stored. Recomputed
+    from the stored values, which do not change; the copies of versions in the change log
+    (an entity merge's update, an undone import's rows) take the same hashes, so that undo
+    puts back what the version holds now.
+
+    Two versions of one entry that now hash alike hold the same stored values (possible only if
+    an older release stored one entry twice with values equal as stored): the later one's content
+    is its hash with its id, so both stay as they are."""
+    import hashlib
+    import json
+
+    from ..importers.base import row_digest
     from .encoding import decode
-    from .lists import LISTING_FIELDS
+    from .lists import LISTING_FIELDS, row_content
 
     # (and the full-text trigger of updates, which would take out and put back every
     # listing's unchanged text: the same index, in other segments than a new store's)
     conn.execute("DROP TRIGGER listings_immutable")
     conn.execute('DROP TRIGGER "listings_au"')
     columns = ", ".join(LISTING_FIELDS)
-    rows = conn.execute(f"SELECT id, {columns} FROM listings").fetchall()
+    hashes: dict[int, tuple[str, str]] = {}
+    taken: set[tuple[str, str, str]] = set()
+    for version, source, *values in conn.execute(f"SELECT id, source, {columns} FROM listings ORDER BY id"):
+        row = decode(dict(zip(LISTING_FIELDS, values)))
+        content = row_content(row)
+        if (source, row["list_id"], content) in taken:
+            content = hashlib.blake2b(f"{content}\x1f{version}".encode(), digest_size=16).hexdigest()
+        taken.add((source, row["list_id"], content))
+        hashes[version] = (row_digest(row), content)
     conn.executemany(
-        "UPDATE listings SET digest = ? WHERE id = ?",
-        ((row_digests(decode(dict(zip(LISTING_FIELDS, values))))[0], version) for version, *values in rows),
+        "UPDATE listings SET digest = ?, content = ? WHERE id = ?",
+        ((digest, content, version) for version, (digest, content) in hashes.items()),
     )
+    logged = conn.execute(
+        "SELECT change_id, seq, old, new FROM change_rows WHERE tbl = 'listings'"
+    ).fetchall()
+    updates = []
+    for change_id, seq, *copies in logged:
+        for index, text in enumerate(copies):
+            if not text:
+                continue
+            row = json.loads(text)
+            if not isinstance(row, dict) or "content" not in row:
+                continue  # (a copy of schema 6's form, which no undo puts back since schema 7)
+            if row.get("id") in hashes:
+                row["digest"], row["content"] = hashes[row["id"]]
+            else:  # a version no longer stored (its import undone): its own values
+                stored = decode({f: row[f] for f in LISTING_FIELDS})
+                row["digest"], row["content"] = row_digest(stored), row_content(stored)
+            copies[index] = json.dumps(row, ensure_ascii=False)
+        updates.append((*copies, change_id, seq))
+    conn.executemany("UPDATE change_rows SET old = ?, new = ? WHERE change_id = ? AND seq = ?", updates)
     execute_script(conn, _statement(LISTINGS, "CREATE TRIGGER listings_immutable"))
     execute_script(conn, _statement(full_text("listings"), 'CREATE TRIGGER "listings_au"'))
 
@@ -639,6 +680,6 @@ def _statement(script: str, start: str) -> str:
 # new file: `create` sets it up at SCHEMA_VERSION at once.)
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _to_v5, 5: _to_v6, 6: _to_v7, 7: _to_v8, 8: _to_v9,
-    9: _to_v10, 10: _to_v11,
+    9: _to_v10, 10: _to_v11, 11: _to_v12,
 }  # fmt: skip
 assert max(MIGRATIONS) + 1 == SCHEMA_VERSION
