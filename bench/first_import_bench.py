@@ -6,7 +6,9 @@ bench/year_generator.py), imported as `sanctrack import DIR --published 2021-07-
 `bench/floor_list_import.py DIR DB` (the same reader, one bare table, one FTS5 index). For an
 OFAC legacy CSV set the plainest floor is timed too, `bench/floor_plain_csv.py DIR DB` (the csv
 module, one bare table per file, one FTS5 index: the issue's "plain parse-and-insert"), and the
-import's ratio to it printed beside the first.
+import's ratio to it printed beside the first; and that floor with the names' screening keys
+indexed instead of the names (`--keys`: the least a first import that `check` screens against
+can cost), with its own ratio to the plain floor.
 
     python bench/first_import_bench.py [--runs 5] [--dir DIR] [--published DATE] [--other CHECKOUT]
 
@@ -60,6 +62,7 @@ def main() -> None:
     if os.path.isdir(args.dir) and "sdn.csv" in (name.lower() for name in os.listdir(args.dir)):
         plain = [sys.executable, os.path.join(HERE, "floor_plain_csv.py"), args.dir, db]
         sides["plain"] = (plain, env, REPO)
+        sides["keys"] = (plain + ["--keys"], env, REPO)
     if args.other:
         other = os.path.abspath(args.other)
         sides["other"] = (mine, dict(env, PYTHONPATH=other), other)
@@ -82,11 +85,13 @@ def main() -> None:
         line(f"  the other checkout ({os.path.basename(other)})", medians["other"], medians["floor"], 2.0)
     if "plain" in medians:
         line("  against the plain csv floor", medians["sanctrack"], medians["plain"], 2.0)
+        line("  the plain floor with screening keys", medians["keys"], medians["plain"], 2.0)
+        line("  against that floor", medians["sanctrack"], medians["keys"], 2.0)
     print(f"peak RSS {rss['sanctrack']:.1f} MiB (floor {rss['floor']:.1f} MiB; limit 250)"
           + (f"; plain floor {rss['plain']:.1f} MiB" if "plain" in rss else "")
           + (f"; the other checkout {rss['other']:.1f} MiB" if args.other else ""))
     for name in sides:
-        if name not in ("floor", "plain"):
+        if name not in ("floor", "plain", "keys"):
             ratios = (m / f for m, f in zip(times[name][1], times["floor"][1]))
             print(f"{name} cpu ratios run by run: {', '.join(f'{r:.2f}' for r in ratios)}")
     print(f"load average {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
