@@ -17,7 +17,6 @@ import reopens what it ended.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from typing import Iterable, NamedTuple
@@ -61,6 +60,8 @@ def version_content(values: tuple) -> str:
     any stored letter are two versions. Over the text stored anyway, not a repr of the parsed
     values (which cost the SDN list's first import ~75 ms more). JSON text holds no raw \x1f,
     which parts the lists; the four scalars go first, repr'd."""
+    import hashlib  # (here: lookups read this module and never hash; ~2 ms of their start-up)
+
     name, aliases, kind, programs, countries, listed_on, birth_dates, identifiers, addresses, remarks, raw = values
     text = "\x1f".join((repr((name, kind, listed_on, remarks)), aliases, programs, countries, birth_dates,
                          identifiers, addresses, "null" if raw is None else raw))  # fmt: skip
