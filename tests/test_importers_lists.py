@@ -123,6 +123,22 @@ def test_detect_claims_exactly_its_own_sample_files(importer):
     assert claimed == CLAIMED[importer.format]
 
 
+def test_only_the_folder_readers_claim_a_folder():
+    """`importer_for` asks only FOLDER_READERS about a folder (the others are not imported): no
+    other importer may claim one, and a folder of the samples is claimed."""
+    from sanctrack.importers import FOLDER_READERS, importers
+
+    folders = [path for path in sorted(LISTS.rglob("*")) if path.is_dir()]
+    claimed = set()
+    for importer in importers():  # (OFAC's among them)
+        module = "." + type(importer).__module__.rsplit(".", 1)[1]
+        found = [path for path in folders if importer.detect(path, b"")]
+        assert module in FOLDER_READERS or found == [], importer.format
+        claimed.update(found)
+    assert LISTS / "ofac_sdn_csv" in claimed
+    assert importer_for(LISTS / "ofac_sdn_csv").format == "ofac-csv"
+
+
 @pytest.mark.parametrize(
     "head",
     [b"", b"\x00\xff\xfe" * 500, bytes(range(256)) * 16, b"<", b"{", b'"', b"<?xml", b"\xef\xbb"],
