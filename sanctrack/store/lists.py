@@ -58,8 +58,8 @@ def version_content(values: tuple) -> str:
     """The identity of a version of a listing: a hash of the values it is stored with
     (`listing_values`: its lists and raw record as JSON text), so that two versions differing in
     any stored letter are two versions. Over the text stored anyway, not a repr of the parsed
-    values (which cost the SDN list's first import ~75 ms more). JSON text holds no raw \x1f,
-    which parts the lists; the four scalars go first, repr'd."""
+    values (which cost the SDN list's first import ~75 ms more). JSON text holds no raw U+001F
+    (it escapes control characters), which parts the lists; the four scalars go first, repr'd."""
     import hashlib  # (here: lookups read this module and never hash; ~2 ms of their start-up)
 
     name, aliases, kind, programs, countries, listed_on, birth_dates, identifiers, addresses, remarks, raw = values

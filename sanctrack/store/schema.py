@@ -609,12 +609,12 @@ def _to_v11(conn: sqlite3.Connection) -> None:
 
 def _to_v12(conn: sqlite3.Connection) -> None:
     """Each version's digest and content as schema 12 computes them (importers/base.py
-    `listing_digest`, store/lists.py `version_content`): the digest over the raw facts from
-    schema 11 (at any depth and in lists; at 10 scalars and those one object down; before, none),
-    and both hashed from text made faster, the content over the values as stored. Recomputed
-    from the stored values, which do not change; the copies of versions in the change log
-    (an entity merge's update, an undone import's rows) take the same hashes, so that undo
-    puts back what the version holds now.
+    `listing_digest`, store/lists.py `version_content`). The digest covers the raw facts as
+    schema 11 set them (at any depth and in lists; at 10, scalars and those one object down;
+    before, none), hashed from the facts joined rather than repr'd; the content is hashed over
+    the values as stored rather than a repr of them. Both are recomputed from the stored values,
+    which do not change; the copies of versions in the change log (an entity merge's update, an
+    undone import's rows) take the same hashes, so that undo puts back what the version holds.
 
     Two versions of one entry that now hash alike hold the same stored values (possible only if
     an older release stored one entry twice with values equal as stored): the later one's content
